@@ -1,0 +1,70 @@
+"""Member workshops of the cooperative. Stock and material ledgers build on these (inventory issue)."""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MICRO_MAX_WORKERS = 4  # BPS: home industry 1–4 workers, small industry 5–19.
+
+
+class MemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Member.Status.ACTIVE)
+
+    def for_user(self, user):
+        """The workshops a user may act for (its owner or one of its users)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(models.Q(owner=user) | models.Q(users=user)).distinct()
+
+
+class Member(models.Model):
+    """A member workshop (anggota), one-to-one with the Oscar partner that holds its stockrecords."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    partner = models.OneToOneField("partner.Partner", on_delete=models.PROTECT, related_name="member")
+    code = models.SlugField(_("Code"), max_length=20, unique=True, help_text=_("Short id, e.g. m07"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_workshops", verbose_name=_("Owner")
+    )
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="workshops", verbose_name=_("Users who act for it")
+    )
+    workers = models.PositiveSmallIntegerField(
+        _("Workers"), validators=[MinValueValidator(1), MaxValueValidator(19)]
+    )
+    phone = models.CharField(_("Phone"), max_length=30, blank=True)
+    address = models.CharField(_("Address"), max_length=255)
+    latitude = models.DecimalField(_("Latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("Longitude"), max_digits=9, decimal_places=6)
+    skills = models.ManyToManyField("catalogue.ProductClass", blank=True, verbose_name=_("Can make"))
+    weekly_capacity = models.PositiveIntegerField(_("Weekly capacity (units)"))
+    joined = models.DateField(_("Joined"), default=timezone.localdate)
+    status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("Member workshop")
+        verbose_name_plural = _("Member workshops")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.partner.name}"
+
+    @property
+    def name(self) -> str:
+        return self.partner.name
+
+    @property
+    def size_class(self) -> str:
+        return "micro" if self.workers <= MICRO_MAX_WORKERS else "small"
+
+    def get_size_class_display(self) -> str:
+        return _("Home industry (1–4)") if self.size_class == "micro" else _("Small industry (5–19)")

@@ -1,0 +1,31 @@
+"""Fill msgstr in a .po from a dict of translations (only empty ones); report what is missing."""
+import re, sys, json
+po_path, dict_path = sys.argv[1], sys.argv[2]
+tr = json.load(open(dict_path))
+text = open(po_path).read()
+blocks = text.split("\n\n")
+missing = []
+out = []
+for b in blocks:
+    m = re.search(r'^msgid ((?:".*"\n?)+)', b, re.M)
+    if not m or 'msgid ""\nmsgstr ""\n"Project' in b:
+        out.append(b); continue
+    msgid = "".join(re.findall(r'"(.*)"', m.group(1))).encode().decode('unicode_escape').encode('latin1').decode('utf8') if False else "".join(re.findall(r'"(.*)"', m.group(1)))
+    if "msgid_plural" in b:
+        if msgid in tr:
+            vals = tr[msgid] if isinstance(tr[msgid], list) else [tr[msgid]]
+            b = re.sub(r'msgstr\[0\] ".*"', 'msgstr[0] ' + json.dumps(vals[0], ensure_ascii=False), b)
+        elif not re.search(r'msgstr\[0\] ".+"', b):
+            missing.append(msgid)
+        b = b.replace("#, fuzzy\n", "")
+        out.append(b); continue
+    has = re.search(r'^msgstr ((?:".*"\n?)+)', b, re.M)
+    cur = "".join(re.findall(r'"(.*)"', has.group(1))) if has else ""
+    if msgid in tr:
+        b = b[:has.start()] + "msgstr " + json.dumps(tr[msgid], ensure_ascii=False) + ("\n" if has.group(1).endswith("\n") else "")  + b[has.end():]
+        b = b.replace("#, fuzzy\n", "")
+    elif not cur:
+        missing.append(msgid)
+    out.append(b)
+open(po_path, "w").write("\n\n".join(out))
+print("missing:", json.dumps(missing, ensure_ascii=False, indent=0))

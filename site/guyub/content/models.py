@@ -1,0 +1,135 @@
+"""Wagtail pages: the cooperative's home, its artisans (one profile per member workshop) and its stories.
+
+Each text exists in Indonesian (the primary field) and English (the `_en` field); templates ask for
+`page|localised:"intro"` and get the buyer's language, falling back to Indonesian.
+"""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class BilingualMixin:
+    def localised(self, field: str) -> str:
+        from django.utils import translation
+
+        if (translation.get_language() or "id").startswith("en"):
+            english = getattr(self, f"{field}_en", "")
+            if english:
+                return english
+        return getattr(self, field, "")
+
+
+def bilingual_panels(*fields: str) -> list:
+    return [
+        MultiFieldPanel([FieldPanel(f), FieldPanel(f"{f}_en")], heading=f.replace("_", " ").capitalize())
+        for f in fields
+    ]
+
+
+class HomePage(BilingualMixin, Page):
+    title_en = models.CharField(_("Title (English)"), max_length=255, blank=True)
+    intro = models.TextField(_("Intro"), blank=True)
+    intro_en = models.TextField(_("Intro (English)"), blank=True)
+    body = RichTextField(_("Body"), blank=True)
+    body_en = RichTextField(_("Body (English)"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("title_en")] + bilingual_panels("intro", "body")
+    max_count = 1
+    subpage_types = ["content.ArtisanIndexPage", "content.StoryIndexPage"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        from oscar.core.loading import get_model
+
+        Product = get_model("catalogue", "Product")
+        context["featured_products"] = (
+            Product.objects.browsable().filter(is_public=True).order_by("-date_created")[:8]
+        )
+        context["artisan_index"] = ArtisanIndexPage.objects.live().first()
+        context["story_index"] = StoryIndexPage.objects.live().first()
+        return context
+
+
+class ArtisanIndexPage(BilingualMixin, Page):
+    title_en = models.CharField(_("Title (English)"), max_length=255, blank=True)
+    intro = models.TextField(_("Intro"), blank=True)
+    intro_en = models.TextField(_("Intro (English)"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("title_en")] + bilingual_panels("intro")
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.ArtisanPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["artisans"] = ArtisanPage.objects.live().child_of(self).select_related("partner").order_by("title")
+        return context
+
+
+class ArtisanPage(BilingualMixin, Page):
+    """A member workshop's public profile, linked to its Oscar partner so it can list the member's products."""
+
+    partner = models.OneToOneField(
+        "partner.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="artisan_page"
+    )
+    title_en = models.CharField(_("Title (English)"), max_length=255, blank=True)
+    story = models.TextField(_("Story"), blank=True)
+    story_en = models.TextField(_("Story (English)"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("partner"), FieldPanel("title_en")] + bilingual_panels("story")
+    parent_page_types = ["content.ArtisanIndexPage"]
+    subpage_types: list = []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["products"] = self.products()
+        context["member"] = getattr(self.partner, "member", None) if self.partner_id else None
+        return context
+
+    def products(self):
+        from oscar.core.loading import get_model
+
+        Product = get_model("catalogue", "Product")
+        if not self.partner_id:
+            return Product.objects.none()
+        # A member stocks variants (child products); the buyer browses their parents.
+        child_parents = Product.objects.filter(children__stockrecords__partner_id=self.partner_id)
+        return (
+            Product.objects.browsable()
+            .filter(models.Q(stockrecords__partner_id=self.partner_id) | models.Q(pk__in=child_parents))
+            .distinct()
+            .order_by("title")
+        )
+
+
+class StoryIndexPage(BilingualMixin, Page):
+    title_en = models.CharField(_("Title (English)"), max_length=255, blank=True)
+    intro = models.TextField(_("Intro"), blank=True)
+    intro_en = models.TextField(_("Intro (English)"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("title_en")] + bilingual_panels("intro")
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.StoryPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["stories"] = StoryPage.objects.live().child_of(self).order_by("-date")
+        return context
+
+
+class StoryPage(BilingualMixin, Page):
+    title_en = models.CharField(_("Title (English)"), max_length=255, blank=True)
+    date = models.DateField(_("Date"))
+    summary = models.TextField(_("Summary"), blank=True)
+    summary_en = models.TextField(_("Summary (English)"), blank=True)
+    body = RichTextField(_("Body"), blank=True)
+    body_en = RichTextField(_("Body (English)"), blank=True)
+
+    content_panels = (
+        Page.content_panels + [FieldPanel("date"), FieldPanel("title_en")] + bilingual_panels("summary", "body")
+    )
+    parent_page_types = ["content.StoryIndexPage"]
+    subpage_types: list = []

@@ -1,0 +1,243 @@
+"""Build the demo cooperative. Every step looks up what exists by its natural key first, so re-running keeps data.
+
+Deterministic: the same (workshops, products) counts always give the same cooperative.
+"""
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
+from django.db import transaction
+from oscar.core.loading import get_model
+from PIL import Image, ImageDraw
+
+from inventory.models import Member
+from inventory.roles import board_group
+
+from . import data
+
+ProductClass = get_model("catalogue", "ProductClass")
+ProductAttribute = get_model("catalogue", "ProductAttribute")
+Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductImage = get_model("catalogue", "ProductImage")
+Category = get_model("catalogue", "Category")
+Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
+Country = get_model("address", "Country")
+
+CENTRE = (Decimal("-7.810500"), Decimal("110.377500"))  # Kampung Keparakan Kidul, Yogyakarta
+STOCKISTS_PER_VARIANT = 3
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, created: bool) -> None:
+        if created:
+            self.created[what] = self.created.get(what, 0) + 1
+
+
+def seed_demo(*, workshops: int = 33, products: int = 41, images: bool = True) -> SeedReport:
+    report = SeedReport()
+    with transaction.atomic():
+        _site_and_country()
+        classes = _product_classes(report)
+        people = _people(report)
+        members = _members(report, workshops, classes)
+        _products(report, products, classes, members, images)
+        from .pages import seed_pages
+
+        seed_pages(report, members)
+    del people
+    return report
+
+
+def _site_and_country() -> None:
+    Site.objects.update_or_create(pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Guyub"})
+    Country.objects.update_or_create(
+        iso_3166_1_a2="ID",
+        defaults={
+            "iso_3166_1_a3": "IDN", "iso_3166_1_numeric": "360", "printable_name": "Indonesia",
+            "name": "Republic of Indonesia", "is_shipping_country": True, "display_order": 1,
+        },
+    )
+
+
+def _user(report: SeedReport, email: str, first: str, last: str = "", **flags):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last, **flags})
+    if created:
+        user.set_password(data.PASSWORD)
+        user.save(update_fields=["password"])
+    report.count("users", created)
+    return user
+
+
+def _people(report: SeedReport) -> dict:
+    board = board_group()
+    people = {"board": [], "buyers": []}
+    for i, name in enumerate(["Hartono", "Sulastri", "Warsito"], start=1):
+        user = _user(report, f"board{i}@guyub.example", name, "(Pengurus)", is_staff=True)
+        user.groups.add(board)
+        people["board"].append(user)
+    people["staff"] = staff = _user(report, "staff@guyub.example", "Staf", "Toko", is_staff=True)
+    # Staff run the content pages: Wagtail's Editors group (made by its migrations) and admin access.
+    editors = Group.objects.filter(name="Editors").first()
+    if editors:
+        staff.groups.add(editors)
+    staff.user_permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for i, name in enumerate(["Ayu", "Rizky", "Mei Ling"], start=1):
+        people["buyers"].append(_user(report, f"buyer{i}@guyub.example", name, "Pembeli"))
+    return people
+
+
+def _product_classes(report: SeedReport) -> dict:
+    classes = {}
+    for slug, name, _en, _price, _colour in data.PRODUCT_CLASSES:
+        pc, created = ProductClass.objects.get_or_create(
+            slug=slug, defaults={"name": name, "requires_shipping": True, "track_stock": True}
+        )
+        report.count("product classes", created)
+        for code, attr_name in (("ukuran", "Ukuran"), ("warna", "Warna")):
+            ProductAttribute.objects.get_or_create(
+                product_class=pc, code=code, defaults={"name": attr_name, "type": "text"}
+            )
+        classes[slug] = pc
+    return classes
+
+
+def _members(report: SeedReport, count: int, classes: dict) -> list:
+    slugs = list(classes)
+    members = []
+    for i in range(1, count + 1):
+        code = f"m{i:02d}" if count < 100 else f"m{i:04d}"
+        member = Member.objects.filter(code=code).select_related("partner").first()
+        if member is None:
+            member = _new_member(random.Random(f"member-{i}"), i, code, slugs, classes)
+            report.count("members", True)
+        members.append(member)
+    return members
+
+
+def _new_member(rng: random.Random, i: int, code: str, slugs: list, classes: dict) -> Member:
+    owner_name = data.OWNER_NAMES[(i - 1) % len(data.OWNER_NAMES)]
+    words = data.WORKSHOP_WORDS
+    name = f"Kulit {words[(i - 1) % len(words)]} {words[(i * 7) % len(words)]}"
+    if i > len(data.OWNER_NAMES):
+        name = f"{name} {i}"
+    workers = 1 + int(rng.random() * 4) if rng.random() < 0.6 else 5 + int(rng.random() * 15)
+    n_skills = 1 + int(rng.random() * 3)
+    start = (i - 1) % len(slugs)  # rotate so every class has makers
+    skills = [slugs[(start + k) % len(slugs)] for k in range(n_skills)]
+    first, *rest = owner_name.split(" ")
+    owner = _user(SeedReport(), f"artisan{i:02d}@guyub.example", first, " ".join(rest))
+    partner, _ = Partner.objects.get_or_create(code=code, defaults={"name": name})
+    partner.users.add(owner)
+    member = Member.objects.create(
+        partner=partner,
+        code=code,
+        owner=owner,
+        workers=workers,
+        phone=f"0812-27{i:02d}-{1000 + i}",
+        address=f"{data.STREETS[i % len(data.STREETS)]} No. {10 + i}, Keparakan Kidul, Mergangsan, Yogyakarta",
+        latitude=CENTRE[0] + Decimal(round((rng.random() - 0.5) * 0.02, 6)),
+        longitude=CENTRE[1] + Decimal(round((rng.random() - 0.5) * 0.02, 6)),
+        weekly_capacity=workers * (4 + int(rng.random() * 4)),
+    )
+    member.skills.set([classes[s] for s in skills])
+    return member
+
+
+def _category(slug: str, name: str):
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        category = Category.add_root(name=name, slug=slug)
+    return category
+
+
+def _catalogue_plan(count: int):
+    """(class slug, Indonesian title, English title, price step, serial) for `count` parent products."""
+    flat = [(slug, *model) for slug, models_ in data.MODELS.items() for model in models_]
+    for n in range(count):
+        slug, title, title_en, step = flat[n % len(flat)]
+        serial = n // len(flat)
+        yield slug, title, title_en, step, serial
+
+
+def _products(report: SeedReport, count: int, classes: dict, members: list, images: bool) -> None:
+    class_info = {slug: (name, en, price, colour) for slug, name, en, price, colour in data.PRODUCT_CLASSES}
+    makers = {slug: [m for m in members if classes[slug].pk in {s.pk for s in m.skills.all()}] for slug in classes}
+    for n, (slug, title, title_en, step, serial) in enumerate(_catalogue_plan(count)):
+        name, name_en, base_price, colour = class_info[slug]
+        upc = f"GY-{slug[:3].upper()}-{n + 1:04d}"
+        if serial:
+            title, title_en = f"{title} Seri {serial + 1}", f"{title_en} Series {serial + 1}"
+        parent = Product.objects.filter(upc=upc).first()
+        if parent is not None:
+            continue
+        parent = Product.objects.create(
+            structure=Product.PARENT, product_class=classes[slug], upc=upc, title=title, title_en=title_en,
+            description=f"{title} buatan tangan anggota koperasi di Keparakan Kidul, Yogyakarta. Kulit asli, jahitan kuat.",
+            description_en=f"{title_en}, handmade by member workshops in Keparakan Kidul, Yogyakarta. Genuine leather, strong stitching.",
+        )
+        report.count("products", True)
+        ProductCategory.objects.create(product=parent, category=_category(slug, name))
+        if images:
+            _draw_image(parent, title_en, colour, n)
+        price = Decimal(base_price + step)
+        _variants(report, parent, slug, upc, price, makers[slug], n)
+
+
+def _variants(report, parent, slug, upc, price, makers, n) -> None:
+    for v, (size, colour) in enumerate(data.VARIANTS[slug]):
+        label = " / ".join(x for x in (size, colour) if x)
+        label_en = " / ".join(x for x in (size, data.COLOURS_EN.get(colour, colour)) if x)
+        child = Product(
+            structure=Product.CHILD, parent=parent, upc=f"{upc}-{v + 1}",
+            title=f"{parent.title} ({label})", title_en=f"{parent.title_en} ({label_en})",
+        )
+        if size:
+            child.attr.ukuran = size
+        child.attr.warna = colour
+        child.save()
+        report.count("variants", True)
+        stockists = [makers[(n + v + k) % len(makers)] for k in range(min(STOCKISTS_PER_VARIANT, len(makers)))]
+        for k, member in enumerate(dict.fromkeys(stockists)):
+            StockRecord.objects.create(
+                product=child, partner=member.partner, partner_sku=f"{member.code}-{child.upc}",
+                price_currency="IDR", price=price, num_in_stock=(n * 7 + v * 3 + k * 5) % 13,
+            )
+            report.count("stockrecords", True)
+
+
+def _draw_image(product, label: str, colour: tuple, n: int) -> None:
+    """A simple drawing per product so the shop has pictures without downloading any."""
+    img = Image.new("RGB", (480, 480), (251, 246, 239))
+    draw = ImageDraw.Draw(img)
+    dark = tuple(max(0, c - 40) for c in colour)
+    shape = n % 3
+    if shape == 0:
+        draw.rounded_rectangle((80, 140, 400, 380), radius=40, fill=colour, outline=dark, width=8)
+        draw.arc((170, 60, 310, 200), 180, 360, fill=dark, width=14)
+    elif shape == 1:
+        draw.ellipse((90, 90, 390, 390), fill=colour, outline=dark, width=8)
+        draw.line((120, 240, 360, 240), fill=dark, width=6)
+    else:
+        draw.polygon([(60, 320), (240, 110), (420, 320), (240, 400)], fill=colour, outline=dark)
+    for k in range(0, 360, 24):  # the stitching
+        draw.ellipse((230 + (k % 96) - 2, 420 - 2, 230 + (k % 96) + 2, 420 + 2), fill=dark)
+    draw.text((24, 24), label[:40], fill=dark)
+    buffer = io.BytesIO()
+    img.save(buffer, format="JPEG", quality=80)
+    ProductImage.objects.create(
+        product=product, display_order=0, caption=label,
+        original=ContentFile(buffer.getvalue(), name=f"{product.upc.lower()}.jpg"),
+    )

@@ -1,0 +1,6 @@
+"""The demo and local development: SQLite under var/, DEBUG off unless DJANGO_DEBUG=1."""
+from .base import *  # noqa: F401,F403
+from .base import SECRET_KEY as _SECRET_KEY
+
+# A fixed key is acceptable only here: the demo holds nothing secret. Production refuses to start without one.
+SECRET_KEY = _SECRET_KEY or "guyub-demo-insecure-key-do-not-use-in-production"

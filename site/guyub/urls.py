@@ -1,0 +1,38 @@
+"""URL map: Oscar's shop, the members' workspace, the board, Wagtail's pages (Wagtail last: it owns / and 404s)."""
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_media
+from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from guyub import views
+
+
+def oscar_urls():
+    # Oscar's list starts with a redirect named "home"; Wagtail owns "/" instead (INTEGRATION.md).
+    patterns = apps.get_app_config("oscar").urls[0]
+    return [p for p in patterns if getattr(p, "name", None) != "home"]
+
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("workspace/", include("inventory.urls")),
+    path("pool/", include("pooling.urls")),
+    path("prices/", include("catalog.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include(oscar_urls())),
+    # Product images live under var/media; the demo serves them itself (no separate web server there).
+    re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT}),
+    path("", wagtail_views.serve, {"path": ""}, name="home"),
+    path("", include(wagtail_urls)),
+]
+
+handler404 = "guyub.views.page_not_found"
+handler500 = "guyub.views.server_error"

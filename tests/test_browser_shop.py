@@ -1,0 +1,34 @@
+"""A buyer in a real Chromium: home page, switch to English, open a product, add it to the basket."""
+import pytest
+
+from tests.browser_fixtures import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+
+def test_buyer_switches_language_and_fills_basket(live_shop, browser_page):
+    page = browser_page
+    page.goto(live_shop.url + "/")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.locator("h1").first.inner_text() == "Koperasi kulit Keparakan Kidul"
+
+    page.click("form.language-switcher button[data-lang=en]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "The Keparakan Kidul leather cooperative" in page.locator("h1").first.inner_text()
+
+    page.locator("article.product_pod h3 a").first.click()
+    page.wait_for_load_state()
+    price = page.locator(".product_main .price_color").first.inner_text()
+    assert price.startswith("Rp ") and "," not in price
+
+    # A parent product lists its variants (size/colour); the buyer picks one and adds it.
+    page.locator(".product_main a[href^='/catalogue/']:not([href*='review'])").first.click()
+    page.wait_for_load_state()
+    page.locator("#add_to_basket_form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Rp 0" not in page.locator(".basket-mini").first.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "basket-after-add.png"), full_page=True)
+    page.goto(live_shop.url + "/basket/")
+    assert page.locator("#basket_formset, .basket-items").count() > 0
