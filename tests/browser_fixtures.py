@@ -73,7 +73,7 @@ def _wait_until_listening(port: int, proc: subprocess.Popen, log: Path, seconds:
 def live_shop(django_db_setup, django_db_blocker, tmp_path_factory):
     """Base URL of a real server process on a copy of the seeded database; its DATABASE_URL for checks."""
     with django_db_blocker.unblock():
-        database_url = _copy_database("guyub_browser")
+        database_url = _copy_database("guyub_browser_" + os.environ.get("GUYUB_TEST_DB", "main").replace(".", "_"))
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     env = {
