@@ -10,6 +10,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent  # site/guyub
 SITE_DIR = PROJECT_DIR.parent  # site/
 BASE_DIR = SITE_DIR.parent  # repository root
 VAR_DIR = Path(os.environ.get("GUYUB_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ (it is git-ignored)
 
 
 def env_bool(name: str, default: bool) -> bool:
