@@ -38,7 +38,9 @@ bench: install
 	$(PY) bench/pooling_bench.py
 
 messages: install
-	cd site && ../$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=var && ../$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) site/manage.py makemessages -l id --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=test-artifacts
+	$(PY) scripts/pofill.py locale/id/LC_MESSAGES/django.po locale/id.json $$(ls locale/id-*.json 2>/dev/null)
+	cd locale && ../$(PY) ../site/manage.py compilemessages
 
 clean:
 	rm -rf var/static var/test*.sqlite3

@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PoolingConfig(AppConfig):
     name = "pooling"
     label = "pooling"
+    verbose_name = _("Order pool")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the signal receivers)

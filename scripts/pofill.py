@@ -1,7 +1,15 @@
-"""Fill msgstr in a .po from a dict of translations (only empty ones); report what is missing."""
-import re, sys, json
-po_path, dict_path = sys.argv[1], sys.argv[2]
-tr = json.load(open(dict_path))
+"""Fill msgstr in a .po from JSON dictionaries {"English msgid": "Indonesian"}; report what is missing.
+
+Usage: scripts/pofill.py locale/id/LC_MESSAGES/django.po locale/id.json locale/id-*.json
+"""
+import json
+import re
+import sys
+
+po_path, dict_paths = sys.argv[1], sys.argv[2:]
+tr = {}
+for dict_path in dict_paths:
+    tr.update(json.load(open(dict_path, encoding="utf-8")))
 text = open(po_path).read()
 blocks = text.split("\n\n")
 missing = []
@@ -10,7 +18,7 @@ for b in blocks:
     m = re.search(r'^msgid ((?:".*"\n?)+)', b, re.M)
     if not m or 'msgid ""\nmsgstr ""\n"Project' in b:
         out.append(b); continue
-    msgid = "".join(re.findall(r'"(.*)"', m.group(1))).encode().decode('unicode_escape').encode('latin1').decode('utf8') if False else "".join(re.findall(r'"(.*)"', m.group(1)))
+    msgid = json.loads('"' + "".join(re.findall(r'"(.*)"', m.group(1))) + '"')
     if "msgid_plural" in b:
         if msgid in tr:
             vals = tr[msgid] if isinstance(tr[msgid], list) else [tr[msgid]]

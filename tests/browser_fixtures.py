@@ -72,7 +72,13 @@ def _wait_until_listening(port: int, proc: subprocess.Popen, log: Path, seconds:
 @pytest.fixture(scope="session")
 def live_shop(django_db_setup, django_db_blocker, tmp_path_factory):
     """Base URL of a real server process on a copy of the seeded database; its DATABASE_URL for checks."""
+    from guyub.demo.seed import seed_demo
+
+    from .conftest import SMALL_COOP
+
     with django_db_blocker.unblock():
+        # Transactional tests (run before the browser tests) flush the database: seed it again (idempotent).
+        seed_demo(**SMALL_COOP)
         database_url = _copy_database("guyub_browser_" + os.environ.get("GUYUB_TEST_DB", "main").replace(".", "_"))
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-SMALL_COOP = {"workshops": 8, "products": 10}
+SMALL_COOP = {"workshops": 8, "products": 10, "activity": False}
 
 
 @pytest.fixture(scope="session")

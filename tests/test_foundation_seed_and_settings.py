@@ -26,9 +26,17 @@ def _counts():
 @pytest.mark.django_db
 def test_seed_is_idempotent():
     before = _counts()
-    report = seed_demo(workshops=8, products=10)
+    report = seed_demo(workshops=8, products=10, activity=False)
     assert report.created == {}
     assert _counts() == before
+
+
+@pytest.mark.django_db
+def test_seed_with_demo_activity_is_idempotent_too():
+    first = seed_demo(workshops=8, products=10)
+    assert any(key.startswith("loans:") for key in first.created)
+    again = seed_demo(workshops=8, products=10)
+    assert again.created == {}
 
 
 @pytest.mark.django_db
@@ -50,11 +58,11 @@ def test_seed_shapes_the_cooperative():
 
 @pytest.mark.django_db
 def test_seed_scales_deterministically():
-    seed_demo(workshops=12, products=14, images=False)
+    seed_demo(workshops=12, products=14, images=False, activity=False)
     first = list(Member.objects.order_by("code").values_list("code", "workers", "weekly_capacity"))
     assert len(first) == 12
     assert Product.objects.filter(structure=Product.PARENT).count() == 14
-    again = seed_demo(workshops=12, products=14, images=False)
+    again = seed_demo(workshops=12, products=14, images=False, activity=False)
     assert again.created == {}
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("workspace/", include("inventory.urls")),
     path("pool/", include("pooling.urls")),
+    path("loans/", include("pooling.loans.urls")),
     path("prices/", include("catalog.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", include(oscar_urls())),

@@ -1,15 +1,48 @@
 """Pricing and availability for the cooperative's shop (Oscar loads this module by the partner app label).
 
 The cooperative sells as one shop: a variant is available when any member holds it, so the line is taken
-from the member with the most free stock. Every stockrecord is in Rupiah and stock is required. The
-board-agreed price (catalog issue) replaces the stockrecord price as the source of truth.
+from the member with the most free stock. The price is the board's agreed price in force at the moment of the
+request, whichever member fulfils the line: the stockrecord's own price is never read. Without an agreed
+price a product is not for sale. Basket lines get the trader tier price once their quantity reaches the tier
+(Oscar hands the line to `fetch_for_line`, the hook it provides for line-dependent prices), so the basket,
+the checkout and the order all charge the same price.
 """
-from oscar.apps.partner import strategy
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from oscar.apps.partner import availability, prices, strategy
+
+from catalog.pricing import rules
 
 
 class Selector:
-    def strategy(self, request=None, user=None, **kwargs):
-        return CooperativeStrategy(request)
+    def strategy(self, request=None, user=None, now=None, **kwargs):
+        return CooperativeStrategy(request, now=now)
+
+
+class AgreedUnitPrice(prices.FixedPrice):
+    """The agreed price for a line or product (Indonesian shop prices include tax: tax is zero on top).
+
+    Carries the quote, so templates can say "trader price from 12 units" or "from" for a parent product.
+    """
+
+    def __init__(self, amount: Decimal, *, quote=None, is_from_price: bool = False):
+        super().__init__(currency=settings.OSCAR_DEFAULT_CURRENCY, excl_tax=amount, tax=Decimal("0"))
+        self.quote = quote
+        self.is_from_price = is_from_price
+
+    @property
+    def tier_min_quantity(self):
+        return self.quote.tier_min_quantity if self.quote else None
+
+    @property
+    def unit_amount(self):
+        return self.quote.unit_amount if self.quote else self.excl_tax
+
+    @property
+    def next_tier(self):
+        return self.quote.next_tier if self.quote else None
 
 
 class UseMostStockedRecord:
@@ -22,5 +55,57 @@ class UseMostStockedRecord:
         return max(records, key=lambda r: ((r.num_in_stock or 0) - (r.num_allocated or 0), -r.pk))
 
 
-class CooperativeStrategy(UseMostStockedRecord, strategy.StockRequired, strategy.NoTax, strategy.Structured):
-    """One price for the buyer whichever member's stock fulfils the line; Indonesian prices include tax."""
+class AgreedPricing:
+    """Pricing mixin: the board's agreement in force at `self.now` (read once per product per request)."""
+
+    def _agreements(self, products) -> None:
+        from catalog.selectors import agreements_by_product
+
+        missing = [p.pk for p in products if p.pk not in self._agreed]
+        if missing:
+            self._agreed.update(agreements_by_product(missing, until=self.now))
+
+    def quote(self, product, quantity: int = 1):
+        self._agreements([product])
+        return rules.quote(self._agreed[product.pk], self.now, quantity)
+
+    def pricing_policy(self, product, stockrecord):
+        quote = self.quote(product)
+        if quote is None:
+            return prices.Unavailable()
+        return AgreedUnitPrice(quote.amount, quote=quote)
+
+    def parent_pricing_policy(self, product, children_stock):
+        # "From" the cheapest variant a member holds, like Oscar's Structured strategy shows a parent.
+        self._agreements([child for child, _record in children_stock])
+        amounts = [
+            quote.unit_amount for child, record in children_stock
+            if record is not None and (quote := self.quote(child)) is not None
+        ]
+        if not amounts:
+            return prices.Unavailable()
+        return AgreedUnitPrice(min(amounts), is_from_price=True)
+
+    def availability_policy(self, product, stockrecord):
+        if self.quote(product) is None:
+            return availability.Unavailable()
+        return super().availability_policy(product, stockrecord)
+
+
+class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, strategy.StockRequired, strategy.Structured):
+    """One agreed price for the buyer whichever member's stock fulfils the line."""
+
+    def __init__(self, request=None, now=None):
+        super().__init__(request)
+        # One moment per request: every line and product on a page is priced by the same agreement.
+        self.now = now or timezone.now()
+        self._agreed: dict = {}
+
+    def fetch_for_line(self, line, stockrecord=None):
+        product = line.product
+        stockrecord = self.select_stockrecord(product)
+        quote = self.quote(product, max(line.quantity or 1, 1))
+        price = AgreedUnitPrice(quote.amount, quote=quote) if quote else prices.Unavailable()
+        return strategy.PurchaseInfo(
+            price=price, availability=self.availability_policy(product, stockrecord), stockrecord=stockrecord
+        )

@@ -57,8 +57,23 @@ def _add(parent, page):
     return page
 
 
-def _create_home(report) -> HomePage:
+def _wagtail_roots() -> Page:
+    """Wagtail's migrations make the root page, locale and collection; a flushed test database (after a
+    transactional test) has none, so make them again rather than fail."""
+    from django.conf import settings
+    from wagtail.models import Collection, Locale
+
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    return root
+
+
+def _create_home(report) -> HomePage:
+    root = _wagtail_roots()
     home = HomePage(
         title="Koperasi kulit Keparakan Kidul", title_en="The Keparakan Kidul leather cooperative",
         slug="beranda", intro=HOME_INTRO, intro_en=HOME_INTRO_EN,

@@ -45,7 +45,9 @@ class SeedReport:
             self.created[what] = self.created.get(what, 0) + 1
 
 
-def seed_demo(*, workshops: int = 33, products: int = 41, images: bool = True) -> SeedReport:
+def seed_demo(*, workshops: int = 33, products: int = 41, images: bool = True, activity: bool = True) -> SeedReport:
+    """The demo cooperative. ``activity`` adds work in flight (an offered work order, open material loans);
+    the test suite seeds without it so each test starts from quiet workshops."""
     report = SeedReport()
     with transaction.atomic():
         _site_and_country()
@@ -56,8 +58,29 @@ def seed_demo(*, workshops: int = 33, products: int = 41, images: bool = True) -
         from .pages import seed_pages
 
         seed_pages(report, members)
+        _seed_apps(report, activity=activity)
     del people
     return report
+
+
+def _seed_apps(report: SeedReport, *, activity: bool) -> None:
+    """Each app seeds its own part of the demo, idempotently, on top of the catalogue and members."""
+    from catalog.demo import seed_agreed_prices
+    from inventory.demo import seed_inventory
+    from pooling.demo import seed_pooling
+    from pooling.loans.demo import seed_loans
+
+    results = {
+        "prices": seed_agreed_prices(),
+        "inventory": seed_inventory().created,  # after prices: opening stock follows the stockrecords
+    }
+    if activity:
+        results["pooling"] = seed_pooling()  # after inventory: work orders need materials and bills
+        results["loans"] = seed_loans()
+    for prefix, counts in results.items():
+        for name, created in counts.items():
+            if created:
+                report.created[f"{prefix}: {name}"] = created
 
 
 def _site_and_country() -> None:

@@ -216,3 +216,45 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"  # the simple backend keeps no index to update
+
+# --- Checkout and payments (issue #8; catalog/shop/checkout, payment, order) ---------------------
+# Order statuses: English codes stored on the order, shown translated (catalog/shop/order/statuses.py).
+OSCAR_INITIAL_ORDER_STATUS = "Awaiting payment"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "Awaiting payment": ("Paid", "Cancelled"),
+    "Paid": ("In production", "Shipped", "Cancelled"),
+    "In production": ("Shipped", "Cancelled"),
+    "Shipped": ("Complete",),
+    "Complete": (),
+    "Cancelled": (),
+}
+# Stripe: secrets only from the environment. With no secret key the shop runs a clearly marked
+# "test card mode" against an in-process fake Stripe (catalog/shop/checkout/fakestripe.py).
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")  # set it to collect cards with Stripe Elements
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Bank transfer: the account buyers pay into, and how long an unpaid order holds its stock.
+GUYUB_BANK_NAME = os.environ.get("GUYUB_BANK_NAME", "Bank BPD DIY")
+GUYUB_BANK_ACCOUNT_NUMBER = os.environ.get("GUYUB_BANK_ACCOUNT_NUMBER", "001.221.0045678")
+GUYUB_BANK_ACCOUNT_HOLDER = os.environ.get("GUYUB_BANK_ACCOUNT_HOLDER", "Koperasi Kulit Keparakan Kidul")
+GUYUB_BANK_TRANSFER_HOLD_HOURS = int(os.environ.get("GUYUB_BANK_TRANSFER_HOLD_HOURS", "24"))
+# A card authorised but never turned into an order (buyer left during 3-D Secure) is cancelled after this.
+GUYUB_CARD_AUTHORISATION_GRACE_MINUTES = int(os.environ.get("GUYUB_CARD_AUTHORISATION_GRACE_MINUTES", "30"))
+
+# --- inventory (issue #4, member workshops) -------------------------------------------------------
+# Oscar's dashboard would show a partner user whole orders (other members' lines included); members
+# see their own lines in the workspace, so the dashboard answers 403 to every non-staff user.
+MIDDLEWARE += ["inventory.middleware.StaffOnlyDashboard"]
+
+# --- Material loans (issue #7, pooling/loans) ------------------------------------------------------
+# Raw-material loans between members. The board edits its loan rules at /loans/board/settings/; these
+# are the values a fresh installation starts from.
+INSTALLED_APPS += ["pooling.loans"]
+GUYUB_LOANS_NOTICE_DAYS = int(os.environ.get("GUYUB_LOANS_NOTICE_DAYS", "2"))  # recall → due in this many days
+GUYUB_LOANS_MAX_ACTIVE = int(os.environ.get("GUYUB_LOANS_MAX_ACTIVE", "3"))  # open loans per borrower
+GUYUB_LOANS_TERM_DAYS = int(os.environ.get("GUYUB_LOANS_TERM_DAYS", "30"))  # return date when none is given
+
+# --- Pooling (issue #6) -----------------------------------------------------------------------------
+# ?maker=<code> on any page (links from an artisan's profile) is kept in the session; the basket
+# receiver turns it into the line's preferred maker. Needs the session, so it comes after it.
+MIDDLEWARE += ["pooling.middleware.RememberMaker"]

@@ -68,3 +68,31 @@ class Member(models.Model):
 
     def get_size_class_display(self) -> str:
         return _("Home industry (1–4)") if self.size_class == "micro" else _("Small industry (5–19)")
+
+    def capacity_for(self, product_class) -> int:
+        """Weekly units of ``product_class`` (a per-class override, else the workshop's weekly capacity)."""
+        for override in self.class_capacities.all():  # prefetched by the calendar selectors
+            if override.product_class_id == getattr(product_class, "pk", product_class):
+                return override.weekly_capacity
+        return self.weekly_capacity
+
+
+class MemberClassCapacity(models.Model):
+    """A workshop's weekly capacity for one product class where it differs (e.g. shoes take longer)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="class_capacities")
+    product_class = models.ForeignKey(
+        "catalogue.ProductClass", on_delete=models.CASCADE, verbose_name=_("Product class")
+    )
+    weekly_capacity = models.PositiveIntegerField(_("Weekly capacity (units)"))
+
+    class Meta:
+        ordering = ["member", "product_class"]
+        verbose_name = _("Capacity for a product class")
+        verbose_name_plural = _("Capacities per product class")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "product_class"], name="inventory_one_capacity_per_class")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.code} {self.product_class}: {self.weekly_capacity}"

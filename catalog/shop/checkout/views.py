@@ -1,0 +1,213 @@
+"""Checkout views (Oscar's, forked): choose bank transfer or card, the card step, 3-D Secure return, thank-you,
+order lookup for guests, and the test card mode's pretend bank page. The work is in mixins.py and the order
+services; these stay thin."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import generic
+from oscar.apps.checkout import views as oscar_views
+from oscar.apps.checkout.exceptions import FailedPreCondition
+from oscar.core.loading import get_class, get_model
+
+from catalog.shop.order import emails, services, transfers
+
+from . import stripe_gateway as gateway
+from .forms import CARD, TRANSFER, TEST_CARDS, CardForm, ConfirmForm, OrderLookupForm, PaymentMethodForm
+from .mixins import SESSION_INTENT
+
+UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
+
+
+def payment_context() -> dict:
+    entry = gateway.card_entry()
+    return {
+        "card_entry": entry,
+        "test_card_mode": entry == "test_cards",
+        "fake_stripe": gateway.is_fake(),
+        "test_cards": [(f"{n[0:4]} {n[4:8]} {n[8:12]} {n[12:]}", label) for n, (_pm, label) in TEST_CARDS.items()],
+        "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY if entry == "elements" else "",
+        "bank": emails.bank_details(),
+        "hold_hours": transfers.hold_hours(),
+    }
+
+
+class PaymentMethodView(oscar_views.PaymentMethodView):
+    template_name = "oscar/checkout/payment_method.html"
+
+    def get(self, request, *args, **kwargs):
+        form = PaymentMethodForm(card_entry=gateway.card_entry(),
+                                 initial={"method": self.checkout_session.payment_method() or TRANSFER})
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        form = PaymentMethodForm(request.POST, card_entry=gateway.card_entry())
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        self.checkout_session.pay_by(form.cleaned_data["method"])
+        return self.get_success_response()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(payment_context())
+        return ctx
+
+
+class PaymentDetailsView(oscar_views.PaymentDetailsView):
+    """Transfer: straight to the preview. Card: the card step posts to the preview, which carries only the
+    PaymentMethod token (never the number) in a hidden form to "Place order"."""
+
+    def get_pre_conditions(self, request):
+        return super().get_pre_conditions(request) + (
+            [] if self.preview else ["check_payment_data_is_captured"]
+        )
+
+    def check_payment_data_is_captured(self, request):
+        method = self.checkout_session.payment_method()
+        if method not in (TRANSFER, CARD) or (method == CARD and not gateway.card_entry()):
+            raise FailedPreCondition(url=reverse("checkout:payment-method"),
+                                     message=_("Please choose how you would like to pay."))
+
+    def get(self, request, *args, **kwargs):
+        method = self.checkout_session.payment_method()
+        if not self.preview and method == TRANSFER:
+            return redirect("checkout:preview")
+        if self.preview and method == CARD:
+            return redirect("checkout:payment-details")  # card details are posted, never kept
+        return super().get(request, *args, **kwargs)
+
+    def handle_payment_details_submission(self, request):
+        form = CardForm(request.POST, entry=gateway.card_entry())
+        if not form.is_valid():
+            return self.render_payment_details(request, card_form=form)
+        return self.render_preview(request, payment_method=form.cleaned_data["payment_method"], card_last4=form.last4)
+
+    def handle_place_order_submission(self, request):
+        form = ConfirmForm(request.POST)
+        method = self.checkout_session.payment_method()
+        if not form.is_valid() or (method == CARD and not form.cleaned_data["payment_method"]):
+            messages.error(request, _("Please enter your payment details again."))
+            return redirect("checkout:payment-details")
+        payment = {"payment_method": form.cleaned_data["payment_method"], "attempt": form.cleaned_data["attempt"]}
+        if gateway.is_fake():
+            # Test card mode: the fake's "bank page" for 3-D Secure is ours (TestBankView).
+            gateway.fake_stripe().three_ds_url = request.build_absolute_uri(reverse("checkout:test-bank"))
+        return self.submit(**self.build_submission(payment_kwargs=payment))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(payment_context())
+        ctx["payment_method_choice"] = self.checkout_session.payment_method()
+        ctx.setdefault("card_form", CardForm(entry=gateway.card_entry()))
+        # A fresh attempt on every render: see ConfirmForm.
+        ctx["confirm_form"] = ConfirmForm(initial={"payment_method": kwargs.get("payment_method", ""),
+                                                   "attempt": ConfirmForm.new_attempt()})
+        return ctx
+
+
+class CardReturnView(PaymentDetailsView):
+    """Back from 3-D Secure: if the bank confirmed, place the order and capture, exactly as without 3DS."""
+
+    pre_conditions = []
+    skip_conditions = []
+
+    def get_pre_conditions(self, request):
+        return []  # the basket is frozen by now: the request's basket is a new, empty one
+
+    def get_skip_conditions(self, request):
+        return []
+
+    def get(self, request, *args, **kwargs):
+        intent_id = request.session.pop(SESSION_INTENT, None)
+        if not intent_id or request.GET.get("payment_intent", intent_id) != intent_id:
+            messages.error(request, _("We could not find your card payment. No order was placed."))
+            return redirect("basket:summary")
+        try:
+            basket = self.get_submitted_basket()
+        except Basket.DoesNotExist:
+            return redirect("basket:summary")
+        basket.strategy = request.strategy
+        try:
+            intent = gateway.retrieve(intent_id)
+        except gateway.GatewayError:
+            intent = None
+        if intent is None or intent.status != "requires_capture":
+            services.record_card_failed(intent_id=intent_id, error=intent.status if intent else "unreachable")
+            self.restore_frozen_basket()
+            messages.error(request, _("Your bank did not confirm the payment. No payment was taken."))
+            return redirect("checkout:payment-details")
+        services.record_card_authorised(intent_id=intent_id)
+        self._card_intent = intent_id
+        submission = self.build_submission(basket=basket)
+        try:
+            return self.handle_order_placement(
+                self.checkout_session.get_order_number(), submission["user"], basket,
+                submission["shipping_address"], submission["shipping_method"], submission["shipping_charge"],
+                submission["billing_address"], submission["order_total"], surcharges=submission["surcharges"],
+                **submission["order_kwargs"],
+            )
+        except UnableToPlaceOrder as error:
+            self.restore_frozen_basket()
+            messages.error(request, str(error))
+            return redirect("checkout:payment-details")
+
+
+class ThankYouView(oscar_views.ThankYouView):
+    def get_context_data(self, *args, **kwargs):
+        ctx = super().get_context_data(*args, **kwargs)
+        order = ctx["order"]
+        ctx.update(payment_context())
+        ctx["transfer"] = getattr(order, "bank_transfer", None)
+        ctx["card_payment"] = order.card_payments.first()
+        ctx["status_path"] = emails.status_path(order)
+        return ctx
+
+
+class OrderLookupView(generic.FormView):
+    """Guests follow an order by its number and the email they gave (Oscar's signed link is in the email)."""
+
+    template_name = "oscar/checkout/order_lookup.html"
+    form_class = OrderLookupForm
+
+    def form_valid(self, form):
+        order = Order.objects.filter(number=form.cleaned_data["order_number"].strip(),
+                                     guest_email__iexact=form.cleaned_data["email"], user=None).first()
+        if order is None:
+            form.add_error(None, _("We could not find an order with that number and email address. If you "
+                                   "ordered while signed in, see your account's order history."))
+            return self.form_invalid(form)
+        # Oscar's anonymous order page checks the email kept in the session plus the signed hash.
+        self.request.session["anon_order_email"] = order.guest_email
+        return HttpResponseRedirect(emails.status_path(order))
+
+
+class TestBankView(generic.TemplateView):
+    """Test card mode only: the pretend bank page where a 3-D Secure test card is confirmed or refused."""
+
+    template_name = "oscar/checkout/test_bank.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not gateway.is_fake():
+            raise Http404()
+        self.intent = gateway.fake_stripe().intents.get(request.GET.get("payment_intent", ""))
+        if self.intent is None:
+            raise Http404()
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        gateway.fake_stripe().authenticate(self.intent["id"], succeed=request.POST.get("result") == "ok")
+        target = self.intent.get("return_url") or reverse("checkout:card-return")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("checkout:card-return")
+        return HttpResponseRedirect(f"{target}?payment_intent={self.intent['id']}")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "intent": self.intent,
+                "amount": gateway.from_minor_units(self.intent["amount"])}

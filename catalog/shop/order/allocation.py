@@ -1,0 +1,88 @@
+"""Holding, releasing and consuming stock for orders — the only place order code touches stock numbers.
+
+Oscar 4.2.1's ``StockRecord.allocate()`` is an unconditional ``num_allocated += qty``: two buyers of the last unit
+both succeed (INTEGRATION.md). ``allocate_basket_lines`` replaces it with a guarded conditional UPDATE that
+matches no row when the free stock is short, so on PostgreSQL (row lock + re-check of the WHERE clause after
+a concurrent update) and on SQLite (one writer at a time) stock can never be over-allocated.
+
+The inventory ledger (inventory/) can plug in here: these three functions are the whole surface.
+"""
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_save
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_class, get_model
+
+UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
+StockRecord = get_model("partner", "StockRecord")
+
+
+class InsufficientStock(UnableToPlaceOrder):
+    """Another order took the stock between the basket check and placement. The message is for the buyer."""
+
+    def __init__(self, *, product_title: str, requested: int, available: int):
+        self.product_title, self.requested, self.available = product_title, requested, available
+        if available > 0:
+            message = _(
+                "Sorry, only %(available)d of “%(product)s” are left: someone else ordered the rest a moment ago."
+            ) % {"available": available, "product": product_title}
+        else:
+            message = _("Sorry, “%(product)s” has just sold out: someone else ordered the last one a moment ago.") % {
+                "product": product_title
+            }
+        super().__init__(message)
+
+
+def _tracks_stock(line) -> bool:
+    return bool(line.product.get_product_class().track_stock)
+
+
+def allocate_basket_lines(*, lines, order=None) -> None:
+    """Hold stock for each stock-tracked basket line, or raise ``InsufficientStock`` and hold nothing.
+
+    Must run inside the order's transaction: a refusal raises, the transaction rolls back, and the holds
+    already taken for earlier lines go with it. Lines are taken in stockrecord order so concurrent orders
+    lock rows in the same order and cannot deadlock. ``order`` is passed for the ledger (who allocated).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("allocate_basket_lines must run inside the order transaction")
+    for line in sorted(lines, key=lambda item: item.stockrecord_id or 0):
+        if not _tracks_stock(line):
+            continue
+        record = line.stockrecord
+        if record is None:
+            raise UnableToPlaceOrder(_("“%s” is no longer available.") % line.product.get_title())
+        held = (
+            StockRecord.objects.filter(
+                pk=record.pk, num_in_stock__gte=Coalesce(F("num_allocated"), 0) + line.quantity
+            ).update(num_allocated=Coalesce(F("num_allocated"), 0) + line.quantity)
+        )
+        record.refresh_from_db(fields=["num_in_stock", "num_allocated"])
+        if held != 1:
+            available = max((record.num_in_stock or 0) - (record.num_allocated or 0), 0)
+            raise InsufficientStock(
+                product_title=line.product.get_title(), requested=line.quantity, available=available
+            )
+        # Oscar's own allocate() announces the change (stock alerts listen); keep that behaviour.
+        post_save.send(sender=StockRecord, instance=record, created=False, raw=False, using=record._state.db)
+
+
+def release_order_lines(*, order, lines=None, quantities=None) -> None:
+    """Give back the stock an order still holds (cancelled, transfer expired). Safe to call twice."""
+    lines = list(lines if lines is not None else order.lines.select_related("stockrecord", "product"))
+    quantities = quantities or [line.num_allocated or 0 for line in lines]
+    for line, quantity in zip(lines, quantities):
+        if quantity and line.stockrecord_id and not line.allocation_cancelled:
+            line.cancel_allocation(quantity)  # Oscar: lowers line and stockrecord allocations, never below 0
+
+
+def consume_order_lines(*, order, lines=None, quantities=None) -> None:
+    """The goods left the workshop: the held units leave the stock (in_stock and allocated both drop)."""
+    lines = list(lines if lines is not None else order.lines.select_related("stockrecord", "product"))
+    quantities = quantities or [line.num_allocated or 0 for line in lines]
+    for line, quantity in zip(lines, quantities):
+        if quantity and line.stockrecord_id and line.is_allocation_consumption_possible(quantity):
+            line.consume_allocation(quantity)

@@ -1,0 +1,85 @@
+"""Refunds from the dashboard: through Stripe for card orders, recorded for bank transfers.
+
+Staff refund a whole order (an amount) or some lines (quantities; the amount is what those units cost).
+A card refund calls Stripe first, with an idempotency key derived from what was already refunded, then records
+the result in one transaction with a compare-and-set on the refunded total: a repeated request is answered by
+Stripe with the same refund, and a charge.refunded webhook for the same refund records nothing more.
+A transfer refund is only recorded: staff send the money back from the bank.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from oscar.templatetags.currency_filters import currency
+
+from catalog.shop.checkout import stripe_gateway
+from catalog.shop.payment.models import BankTransfer, CardPayment
+
+from . import services
+
+
+class RefundError(ValueError):
+    """Why a refund cannot be made; shown to staff."""
+
+
+def _whole_rupiah(amount) -> Decimal:
+    amount = Decimal(amount)
+    if amount <= 0 or amount != amount.to_integral_value():
+        raise RefundError(_("A refund must be a positive whole number of rupiah."))
+    return amount
+
+
+def refund_order(*, order, amount, lines=None, quantities=None, user=None):
+    """Refund ``amount`` rupiah of ``order`` (optionally tied to line quantities); returns the payment event."""
+    amount = _whole_rupiah(amount)
+    card = order.card_payments.filter(status=CardPayment.CAPTURED).first()
+    if card is not None:
+        return _refund_card(order=order, card=card, amount=amount, lines=lines, quantities=quantities, user=user)
+    transfer = BankTransfer.objects.filter(order=order, status=BankTransfer.PAID).first()
+    if transfer is not None:
+        return _refund_transfer(order=order, transfer=transfer, amount=amount, lines=lines, quantities=quantities,
+                                user=user)
+    raise RefundError(_("Nothing has been paid for this order, so there is nothing to refund."))
+
+
+def _check_amount(amount, refundable):
+    if amount > refundable:
+        raise RefundError(_("At most %(amount)s can still be refunded.") % {"amount": currency(refundable, "IDR")})
+
+
+def _refund_card(*, order, card, amount, lines, quantities, user):
+    before = card.amount_refunded
+    _check_amount(amount, card.refundable)
+    try:
+        result = stripe_gateway.refund(
+            intent_id=card.intent_id, order_number=order.number, amount=amount, key=f"{before:.0f}+{amount:.0f}"
+        )
+    except stripe_gateway.GatewayError as error:
+        raise RefundError(_("Stripe did not accept the refund: %s") % error) from error
+    with transaction.atomic():
+        if not CardPayment.objects.filter(pk=card.pk, amount_refunded=before).update(amount_refunded=before + amount):
+            # A webhook (or a concurrent click) recorded this refund first; it is not recorded twice.
+            return order.payment_events.filter(event_type__code=services.REFUNDED_EVENT[0]).last()
+        event = services.record_payment_event(order, amount=amount, reference=result["id"],
+                                         source_name=services.CARD_SOURCE, kind=services.REFUNDED_EVENT,
+                                         lines=lines or [], quantities=quantities or [])
+        services.note(order, f"Refunded {amount:.0f} to the card through Stripe ({result['id']}).", user)
+    return event
+
+
+def _refund_transfer(*, order, transfer, amount, lines, quantities, user):
+    with transaction.atomic():
+        transfer.refresh_from_db()
+        _check_amount(amount, transfer.refundable)
+        before = transfer.amount_refunded
+        if not BankTransfer.objects.filter(pk=transfer.pk, amount_refunded=before).update(
+            amount_refunded=before + amount
+        ):
+            raise RefundError(_("Another refund was recorded at the same moment; reload and check."))
+        event = services.record_payment_event(order, amount=amount, reference=transfer.reference,
+                                         source_name=services.TRANSFER_SOURCE, kind=services.REFUNDED_EVENT,
+                                         lines=lines or [], quantities=quantities or [])
+        services.note(order, f"Refund of {amount:.0f} recorded: send it back to the buyer by bank transfer.", user)
+    return event

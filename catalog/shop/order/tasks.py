@@ -1,0 +1,24 @@
+"""Background work for orders (Django's Tasks API). The worker runs these; cron runs the same code through
+the management commands ``release_expired_transfers`` and ``settle_card_payments``."""
+from django.db import transaction
+from django_tasks import default_task_backend, task
+
+from .cards import sweep_card_authorisations
+from .transfers import release_expired_transfers
+
+
+@task()
+def release_expired_transfers_task() -> list[str]:
+    return release_expired_transfers()
+
+
+@task()
+def settle_card_payments_task() -> dict:
+    return sweep_card_authorisations()
+
+
+def schedule(job, *, at) -> None:
+    """Run ``job`` at ``at`` once the current transaction commits — only with a backend that can defer
+    (the database worker). The in-process default cannot; the periodic commands cover it."""
+    if getattr(default_task_backend, "supports_defer", False):
+        transaction.on_commit(lambda: job.using(run_after=at).enqueue())

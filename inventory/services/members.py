@@ -1,0 +1,69 @@
+"""Member profiles: the board edits everything; a member edits its own contact details only."""
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from oscar.core.loading import get_model
+
+from ..models import Member, MemberClassCapacity
+
+Partner = get_model("partner", "Partner")
+
+CONTACT_FIELDS = ("phone", "address")
+BOARD_FIELDS = ("workers", "phone", "address", "latitude", "longitude", "weekly_capacity", "joined", "status")
+
+
+@transaction.atomic
+def member_update_contact(*, member: Member, phone: str, address: str) -> Member:
+    member.phone, member.address = phone.strip(), address.strip()
+    member.full_clean()
+    member.save(update_fields=[*CONTACT_FIELDS, "updated_at"])
+    return member
+
+
+@transaction.atomic
+def member_update(
+    *, member: Member, name: str | None = None, skills=None, class_capacities: dict | None = None, **fields
+) -> Member:
+    """The board's edit: profile fields, the workshop's name, skills, and per-class capacity overrides
+    (``{product_class: units or None}``; None removes the override)."""
+    unknown = set(fields) - set(BOARD_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {sorted(unknown)}")
+    for field, value in fields.items():
+        setattr(member, field, value)
+    member.full_clean()
+    member.save()
+    if name and name != member.partner.name:
+        Partner.objects.filter(pk=member.partner_id).update(name=name)
+    if skills is not None:
+        member.skills.set(skills)
+    for product_class, units in (class_capacities or {}).items():
+        if units is None:
+            MemberClassCapacity.objects.filter(member=member, product_class=product_class).delete()
+        else:
+            MemberClassCapacity.objects.update_or_create(
+                member=member, product_class=product_class, defaults={"weekly_capacity": units}
+            )
+    return member
+
+
+@transaction.atomic
+def member_create(
+    *, code: str, name: str, owner_email: str, owner_name: str = "", skills=(), **fields
+) -> Member:
+    """A new member workshop with its Oscar partner and owner account (a new owner sets a password
+    through "forgot password"; no password is ever mailed or imported)."""
+    User = get_user_model()
+    owner = User.objects.filter(email__iexact=owner_email).first()
+    if owner is None:
+        first, _, last = owner_name.strip().partition(" ")
+        owner = User(email=owner_email.lower(), first_name=first, last_name=last)
+        owner.set_unusable_password()
+        owner.save()
+    partner = Partner.objects.create(code=code, name=name)
+    member = Member(partner=partner, code=code, owner=owner, **fields)
+    member.full_clean()
+    member.save()
+    member.skills.set(skills)
+    return member

@@ -1,0 +1,175 @@
+"""Reads for material loans: the member's book, suggested lenders, the board's overview."""
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from inventory.models import MaterialBalance, Member
+
+from . import rules
+from .models import LoanNotice, LoanSettings, MaterialLoan, MaterialPrice
+from .needs import accepted_work_needs
+
+
+def loan_settings(*, lock: bool = False) -> LoanSettings:
+    """The board's loan rules (one row, made from the project settings the first time)."""
+    rows = LoanSettings.objects.select_for_update() if lock else LoanSettings.objects
+    conf = rows.filter(pk=1).first()
+    if conf is None:
+        conf, _ = LoanSettings.objects.get_or_create(pk=1, defaults={
+            "notice_days": getattr(settings, "GUYUB_LOANS_NOTICE_DAYS", 2),
+            "max_active_loans": getattr(settings, "GUYUB_LOANS_MAX_ACTIVE", 3),
+            "default_term_days": getattr(settings, "GUYUB_LOANS_TERM_DAYS", 30),
+        })
+    return conf
+
+
+def material_price(material) -> Decimal | None:
+    return MaterialPrice.objects.filter(material=material).values_list("price", flat=True).first()
+
+
+def material_prices() -> dict[int, Decimal]:
+    return dict(MaterialPrice.objects.values_list("material_id", "price"))
+
+
+def _related(qs):
+    return qs.select_related("borrower__partner", "lender__partner", "material")
+
+
+def overdue_loans(*, today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    return _related(MaterialLoan.objects.filter(state__in=rules.OUTSTANDING, due_on__lt=today))
+
+
+def loans_of(members):
+    """Loans in which any of ``members`` is a party."""
+    return _related(MaterialLoan.objects.filter(Q(borrower__in=members) | Q(lender__in=members)))
+
+
+def visible_loan(user, pk: int, *, board: bool, members) -> MaterialLoan | None:
+    """The loan if ``user`` may see it: a party's user, or the board; None otherwise (the view 404s)."""
+    rows = _related(MaterialLoan.objects.all()) if board else loans_of(members)
+    return rows.filter(pk=pk).first()
+
+
+@dataclass
+class Book:
+    borrowed: list
+    lent: list
+    notices: list
+
+
+def member_book(members) -> Book:
+    """The lent and borrowed book of the user's workshops, active loans first, and their notices."""
+    loans = list(loans_of(members).order_by("-updated_at", "-pk")[:200])
+    ids = {m.pk for m in members}
+    order = {s: i for i, s in enumerate(rules.STATES)}
+    loans.sort(key=lambda l: order[l.state])
+    notices = list(LoanNotice.objects.filter(member__in=members).select_related(
+        "loan__material", "loan__borrower__partner", "loan__lender__partner")[:30])
+    for notice in notices:
+        notice.text = notice_text(notice)
+    return Book(borrowed=[l for l in loans if l.borrower_id in ids], lent=[l for l in loans if l.lender_id in ids],
+                notices=notices)
+
+
+def notice_text(notice: LoanNotice) -> str:
+    """The notice in the reader's language, composed from the loan as it is now."""
+    loan = notice.loan
+    params = {"id": loan.pk, "material": loan.material.display_name, "lender": loan.lender.name,
+              "borrower": loan.borrower.name, "quantity": loan.material.format(loan.quantity or loan.requested_quantity),
+              "outstanding": loan.material.format(loan.outstanding), "due": loan.due_on or "",
+              "amount": f"{loan.settlement_amount:,.0f}".replace(",", ".")}
+    texts = {
+        LoanNotice.Kind.REQUESTED: gettext("%(borrower)s asks to borrow %(quantity)s %(material)s (loan #%(id)s)."),
+        LoanNotice.Kind.ACCEPTED: gettext("%(lender)s will lend you %(quantity)s %(material)s (loan #%(id)s)."),
+        LoanNotice.Kind.DECLINED: gettext("%(lender)s declined your request for %(material)s (loan #%(id)s)."),
+        LoanNotice.Kind.RECALLED: gettext(
+            "%(lender)s recalls loan #%(id)s: return %(outstanding)s %(material)s by %(due)s."),
+        LoanNotice.Kind.RETURNED: gettext("%(borrower)s returned %(material)s; %(outstanding)s still outstanding "
+                                          "(loan #%(id)s)."),
+        LoanNotice.Kind.SETTLEMENT: gettext("Settling the rest of loan #%(id)s in money is proposed; please answer."),
+        LoanNotice.Kind.SETTLED: gettext("Loan #%(id)s is settled: %(borrower)s owes %(lender)s Rp%(amount)s."),
+    }
+    return texts[notice.kind] % params
+
+
+# --- Suggested lenders -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LenderSuggestion:
+    member: Member
+    spare: Decimal
+    distance_km: float
+    covers: bool
+
+
+def suggest_lenders(*, borrower: Member, material, quantity: Decimal, until: datetime.date,
+                    limit: int = 8) -> list[LenderSuggestion]:
+    """Active members whose balance exceeds what their own accepted work needs until ``until``,
+    those who can spare most of the request first, then the nearest."""
+    rows = (MaterialBalance.objects.filter(material=material, quantity__gt=0, member__status=Member.Status.ACTIVE)
+            .exclude(member=borrower).select_related("member__partner"))
+    members = {}
+    candidates = []
+    for row in rows:
+        members[row.member_id] = row.member
+        needs = accepted_work_needs(row.member, material, until)
+        candidates.append(rules.Candidate(row.member_id, Decimal(row.quantity), needs,
+                                          (float(row.member.latitude), float(row.member.longitude))))
+    ranked = rules.rank_lenders(candidates, quantity=quantity,
+                                origin=(float(borrower.latitude), float(borrower.longitude)))
+    return [LenderSuggestion(members[s.key], s.spare, s.distance_km, s.covers) for s in ranked[:limit]]
+
+
+# --- The board --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Overdue:
+    loan: MaterialLoan
+    days: int
+    bucket: str
+
+
+@dataclass
+class Owed:
+    borrower: Member
+    lender: Member
+    materials: list  # (material, outstanding quantity)
+    money: Decimal
+
+
+def board_overview(*, today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    overdue = []
+    for loan in overdue_loans(today=today).order_by("due_on", "pk"):
+        days = rules.days_overdue(loan.due_on, today)
+        overdue.append(Overdue(loan, days, rules.ageing_bucket(days)))
+    ageing = {name: [o for o in overdue if o.bucket == name] for name, _, _ in rules.AGEING_BUCKETS}
+    owed: dict[tuple[int, int], Owed] = {}
+    material_sums: dict[tuple[int, int], dict] = defaultdict(dict)
+    rows = _related(MaterialLoan.objects.filter(Q(state__in=rules.OUTSTANDING) | Q(settlement_amount__gt=0)))
+    for loan in rows:
+        key = (loan.borrower_id, loan.lender_id)
+        entry = owed.setdefault(key, Owed(loan.borrower, loan.lender, [], Decimal(0)))
+        entry.money += loan.settlement_amount
+        if loan.state in rules.OUTSTANDING and loan.outstanding > 0:
+            sums = material_sums[key]
+            sums[loan.material] = sums.get(loan.material, Decimal(0)) + loan.outstanding
+    for key, sums in material_sums.items():
+        owed[key].materials = sorted(sums.items(), key=lambda pair: pair[0].code)
+    return {
+        "overdue": overdue, "ageing": ageing,
+        "owed": sorted(owed.values(), key=lambda o: (o.borrower.code, o.lender.code)),
+        "active": _related(MaterialLoan.objects.filter(state__in=rules.ACTIVE)).order_by("due_on", "pk"),
+        "recent": _related(MaterialLoan.objects.all()).order_by("-updated_at")[:30],
+    }

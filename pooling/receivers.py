@@ -1,0 +1,31 @@
+"""Signals: a placed order is planned after it commits; a basket addition remembers the buyer's maker."""
+from django.db import transaction
+from django.dispatch import receiver
+from oscar.apps.basket.signals import basket_addition
+from oscar.apps.order.signals import order_placed
+
+SESSION_MAKER = "pooling_maker"
+
+
+@receiver(order_placed, dispatch_uid="pooling.order_placed")
+def plan_placed_order(sender, order, **kwargs):
+    from .tasks import plan_order
+
+    # After commit: a worker process must see the order, and a rolled-back placement plans nothing.
+    transaction.on_commit(lambda: plan_order.enqueue(order.pk))
+
+
+@receiver(basket_addition, dispatch_uid="pooling.basket_addition")
+def remember_maker(sender, product, request=None, **kwargs):
+    """The buyer came from an artisan's page (?maker=m03, kept in the session): prefer that maker."""
+    code = request.session.get(SESSION_MAKER) if request is not None else None
+    basket = getattr(request, "basket", None)
+    if not code or basket is None or not basket.pk:
+        return
+    from inventory.models import Member
+
+    from .models import MakerPreference
+
+    member = Member.objects.active().filter(code=code).first()
+    if member is not None:
+        MakerPreference.objects.update_or_create(basket=basket, product=product, defaults={"member": member})

@@ -1,0 +1,101 @@
+"""From the database to a pooling.engine Instance (one request = one engine line) and back."""
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.db.models import Sum
+from django.utils.translation import gettext
+
+from inventory import ledger
+from inventory.models import Member
+from inventory.selectors import capacity_calendar, current_week
+
+from pooling.engine import Instance, Line, Weights
+from pooling.engine import Member as EngineMember
+
+from .models import RoutingRequest, RoutingSettings, WorkOrder
+
+# Kampung Keparakan Kidul, Yogyakarta: the plane's origin (the seed's cooperative centre).
+CENTRE = (-7.8105, 110.3775)
+KM_PER_DEGREE = 111.32
+
+
+def to_km(latitude, longitude) -> tuple[float, float]:
+    """Equirectangular projection around the centre: exact enough within a kampung (a few km)."""
+    lat, lon = float(latitude), float(longitude)
+    x = (lon - CENTRE[1]) * KM_PER_DEGREE * math.cos(math.radians(CENTRE[0]))
+    y = (lat - CENTRE[0]) * KM_PER_DEGREE
+    return (round(x, 4), round(y, 4))
+
+
+def week_index(first: datetime.date, week: datetime.date) -> int:
+    return max(0, (ledger.week_start(week) - first).days // 7)
+
+
+def pending_offers(members, weeks: list[datetime.date]) -> dict[tuple[int, datetime.date], int]:
+    """Offered but unanswered work: not yet in the load ledger, yet it must not be offered twice."""
+    rows = (WorkOrder.objects.filter(member__in=members, week__in=weeks, state=WorkOrder.State.OFFERED)
+            .values("member_id", "week").annotate(units=Sum("quantity")))
+    return {(r["member_id"], r["week"]): r["units"] for r in rows}
+
+
+@dataclass
+class Built:
+    instance: Instance | None
+    first_week: datetime.date
+    weeks: list[datetime.date]
+    members: dict[str, Member]
+    reason: str = ""  # why nothing can be routed at all (no skilled member left)
+
+
+def candidates(request: RoutingRequest):
+    """Active members with the skill, minus the poster (overflow) and everyone who declined or let it expire."""
+    refused = WorkOrder.objects.filter(request=request, state__in=WorkOrder.REFUSED).values("member_id")
+    qs = (Member.objects.active().filter(skills=request.product_class).exclude(pk__in=refused)
+          .select_related("partner").distinct().order_by("code"))
+    if request.kind == RoutingRequest.Kind.OVERFLOW:
+        qs = qs.exclude(pk=request.member_id)
+    return qs
+
+
+def build(request: RoutingRequest, quantity: int, *, today: datetime.date | None = None) -> Built:
+    first = ledger.week_start(today) if today else current_week()
+    horizon = max(1, min(RoutingSettings.HORIZON_WEEKS * 2, week_index(first, request.due_week) + 1))
+    weeks = ledger.weeks_from(first, horizon)
+    members = list(candidates(request))
+    if not members:
+        return Built(None, first, weeks, {}, reason=gettext("No other active member has the skill."))
+    calendar = capacity_calendar(members, first_week=first, weeks=horizon, product_class=request.product_class)
+    offered = pending_offers(members, weeks)
+    settings_row = RoutingSettings.current()
+    slug = request.product_class.slug
+    engine_members = []
+    for member in members:
+        cells = calendar[member]
+        engine_members.append(EngineMember(
+            id=member.code, location=to_km(member.latitude, member.longitude), skills=(slug,),
+            capacity=tuple(c.capacity for c in cells),
+            load=tuple(max(0, c.load) + offered.get((member.pk, c.week), 0) for c in cells),
+        ))
+    origin = to_km(request.member.latitude, request.member.longitude)
+    preferred = request.preferred_member.code if request.preferred_member_id else None
+    if preferred not in {m.code for m in members}:
+        preferred = None
+    line = Line(id=request.line_id, product_class=slug, quantity=quantity, due_week=week_index(first, request.due_week),
+                origin=origin, preferred_member=preferred, splittable=True)
+    weights = Weights(distance=settings_row.distance, fairness=settings_row.fairness,
+                      preference=settings_row.preference, unrouted=RoutingSettings.UNROUTED)
+    instance = Instance(weeks=horizon, weights=weights, members=tuple(engine_members), lines=(line,))
+    return Built(instance, first, weeks, {m.code: m for m in members})
+
+
+def unrouted_reason(built: Built, request: RoutingRequest) -> str:
+    """Say why units stayed unrouted, in words the board can act on."""
+    if built.reason:
+        return built.reason
+    due = built.weeks[-1]
+    if request.due_week < built.first_week:
+        return gettext("The due week (%(week)s) has passed.") % {"week": request.due_week}
+    return gettext("Not enough spare capacity among skilled members by the week of %(week)s.") % {"week": due}

@@ -1,0 +1,21 @@
+"""Writes of the pooling app (issue #6). Keyword-only arguments, one transaction each; a refusal raises
+PoolingError (an InventoryError: a translated message for the member) and writes nothing.
+
+* plan_order(order=)                        stock first, the rest becomes a routing request per line
+* overflow_post(member=, product=, quantity=, due_week=)
+* route_request(request_id=)                one routing round, idempotent per (request, round)
+* work_order_accept / work_order_decline / work_order_made / work_order_hand_over(work_order=, user=)
+* expire_work_orders(now=)                  unanswered offers count as declined and are routed again
+* routing_settings_update(...)              the board's weights and response time
+"""
+from inventory.services import InventoryError
+
+from .routing import PoolingError, enqueue_routing, overflow_post, plan_order, reroute, route_request
+from .work import (expire_work_orders, routing_settings_update, work_order_accept, work_order_decline,
+                   work_order_hand_over, work_order_made)
+
+__all__ = [
+    "InventoryError", "PoolingError", "enqueue_routing", "expire_work_orders", "overflow_post", "plan_order", "reroute",
+    "route_request", "routing_settings_update", "work_order_accept", "work_order_decline", "work_order_hand_over",
+    "work_order_made",
+]

@@ -1,0 +1,123 @@
+"""A member's answers to its work orders: accept, decline, made, handed over; and time-outs."""
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext
+from oscar.core.loading import get_model
+
+from inventory.models import StockMovement
+from inventory.services import load_add, load_release, production_record, stock_move, stock_transfer, stockrecord_for
+
+from ..models import RoutingRequest, RoutingSettings, WorkOrder
+from .routing import PoolingError, reroute
+
+OrderLine = get_model("order", "Line")
+
+
+def _lock(work_order: WorkOrder, *states) -> WorkOrder:
+    wo = WorkOrder.objects.select_for_update(of=("self",)).select_related("member", "request", "product").get(pk=work_order.pk)
+    if wo.state not in states:
+        raise PoolingError(gettext("This work order is %(state)s; that step is not possible now.")
+                           % {"state": wo.get_state_display().lower()})
+    return wo
+
+
+@transaction.atomic
+def work_order_accept(*, work_order: WorkOrder, user=None, now=None) -> WorkOrder:
+    """The member takes the work: its units load the member's week (the load ledger names the work order)."""
+    wo = _lock(work_order, WorkOrder.State.OFFERED)
+    wo.state, wo.answered_at = WorkOrder.State.ACCEPTED, now or timezone.now()
+    wo.save(update_fields=["state", "answered_at"])
+    load_add(member=wo.member, week=wo.week, units=wo.quantity, source=wo.load_source,
+             product_class=wo.request.product_class, idempotency_key=f"{wo.load_source}:accept")
+    return wo
+
+
+@transaction.atomic
+def work_order_decline(*, work_order: WorkOrder, reason: str, user=None, now=None) -> WorkOrder:
+    """The member cannot make it: the work goes back to the pool, never to this member again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PoolingError(gettext("Say why you decline, so the board can see it."))
+    wo = _lock(work_order, WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED)
+    if wo.state == WorkOrder.State.ACCEPTED:
+        load_release(member=wo.member, week=wo.week, units=wo.quantity, source=wo.load_source,
+                     product_class=wo.request.product_class, idempotency_key=f"{wo.load_source}:release")
+    wo.state, wo.decline_reason, wo.answered_at = WorkOrder.State.DECLINED, reason[:255], now or timezone.now()
+    wo.save(update_fields=["state", "decline_reason", "answered_at"])
+    reroute(request=wo.request)
+    return wo
+
+
+@transaction.atomic
+def expire_work_orders(*, now: datetime.datetime | None = None) -> int:
+    """Offers unanswered for the board's response time count as declined and are routed again."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=RoutingSettings.current().response_hours)
+    stale = list(WorkOrder.objects.select_for_update(of=("self",)).filter(state=WorkOrder.State.OFFERED, offered_at__lte=cutoff)
+                 .select_related("request").order_by("pk"))
+    requests = {}
+    for wo in stale:
+        wo.state, wo.answered_at = WorkOrder.State.EXPIRED, now
+        wo.decline_reason = gettext("No answer within %(hours)s hours.") % {"hours": RoutingSettings.current().response_hours}
+        wo.save(update_fields=["state", "answered_at", "decline_reason"])
+        requests[wo.request_id] = wo.request
+    for request in requests.values():  # one new round per request, however many of its offers expired
+        reroute(request=request)
+    return len(stale)
+
+
+@transaction.atomic
+def work_order_made(*, work_order: WorkOrder, user=None, now=None) -> WorkOrder:
+    """Record the units as made: finished stock in, materials out per the bill (refused whole if short)."""
+    wo = _lock(work_order, WorkOrder.State.ACCEPTED)
+    if wo.product is None:
+        raise PoolingError(gettext("This work order names no variant; ask the board."))
+    production_record(member=wo.member, product=wo.product, quantity=wo.quantity, user=user,
+                      source=wo.load_source, idempotency_key=f"{wo.load_source}:made")
+    wo.state, wo.made_at = WorkOrder.State.MADE, now or timezone.now()
+    wo.save(update_fields=["state", "made_at"])
+    return wo
+
+
+@transaction.atomic
+def work_order_hand_over(*, work_order: WorkOrder, user=None, now=None) -> WorkOrder:
+    """The made units go where the work came from: the order line's fulfilling member (allocated to the
+    line) or the posting member of an overflow; a transfer is recorded when that is another workshop."""
+    wo = _lock(work_order, WorkOrder.State.MADE)
+    request = RoutingRequest.objects.select_for_update(of=("self",)).select_related("member", "order_line").get(pk=wo.request_id)
+    target = request.member
+    source = wo.load_source
+    if target.pk != wo.member_id:
+        stock_transfer(stockrecord=stockrecord_for(member=wo.member, product=wo.product), to_member=target,
+                       quantity=wo.quantity, user=user, source=source, idempotency_key=f"{source}:handover")
+    if request.kind == RoutingRequest.Kind.ORDER and request.order_line is not None:
+        line = request.order_line
+        record = line.stockrecord if line.stockrecord and line.stockrecord.partner_id == target.partner_id \
+            else stockrecord_for(member=target, product=wo.product)
+        stock_move(stockrecord=record, kind=StockMovement.Kind.ALLOCATED, quantity=wo.quantity, order_line=line,
+                   user=user, source=source, idempotency_key=f"{source}:allocate")
+        OrderLine.objects.filter(pk=line.pk).update(num_allocated=Coalesce(F("num_allocated"), 0) + wo.quantity)
+    wo.state, wo.handed_over_at = WorkOrder.State.HANDED_OVER, now or timezone.now()
+    wo.save(update_fields=["state", "handed_over_at"])
+    handed = sum(request.work_orders.filter(state=WorkOrder.State.HANDED_OVER).values_list("quantity", flat=True))
+    if handed >= request.quantity:
+        request.status = RoutingRequest.Status.DONE
+        request.save(update_fields=["status", "updated_at"])
+    return wo
+
+
+@transaction.atomic
+def routing_settings_update(*, fairness: float, distance: float, preference: float, response_hours: int,
+                            user=None) -> RoutingSettings:
+    row = RoutingSettings.objects.select_for_update().get(pk=RoutingSettings.current().pk)
+    row.fairness, row.distance, row.preference, row.response_hours = fairness, distance, preference, response_hours
+    row.updated_by = user if getattr(user, "is_authenticated", False) else None
+    row.full_clean(exclude=["updated_by"])
+    row.save()
+    return row

@@ -1,0 +1,18 @@
+"""Template tags for pages other apps own: the product page's lead time, the buyer's order progress."""
+from django import template
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("pooling/partials/lead_time.html")
+def pooling_lead_time(product):
+    """{% load pooling_tags %}{% pooling_lead_time product %} → "Ready to ship" / "Made to order, ships in about N weeks"."""
+    return {"lead": selectors.lead_time(product)}
+
+
+@register.inclusion_tag("pooling/partials/order_progress.html")
+def pooling_order_progress(order):
+    """{% load pooling_tags %}{% pooling_order_progress order %}: per line in stock / being made / ready, no names."""
+    return {"progress": selectors.order_progress(order)}

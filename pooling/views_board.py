@@ -1,0 +1,59 @@
+"""The routing board (/pool/board/): load heat map, work by state, unroutable units, overflow flows, fairness.
+The board reads and changes the weights; staff may read the board but not change it."""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from inventory.roles import is_board
+
+from . import selectors, services
+from .forms import RoutingSettingsForm
+from .models import RoutingSettings, WorkOrder
+
+
+def board_or_staff(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (is_board(request.user) or request.user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@board_or_staff
+def board(request):
+    weeks, rows = selectors.heat_map()
+    heat = [(member, [(cell, selectors.heat_colour(cell.utilisation)) for cell in cells]) for member, cells in rows]
+    recent = WorkOrder.objects.select_related("member", "product", "request__member").order_by("-pk")[:30]
+    return render(request, "pooling/board.html", {
+        "weeks": weeks, "heat": heat, "by_state": selectors.work_orders_by_state(),
+        "unroutable": selectors.unroutable()[:50], "flows": selectors.flows()[:50],
+        "fairness": selectors.fairness(), "settings": RoutingSettings.current(), "recent": recent,
+        "can_change": is_board(request.user),
+    })
+
+
+@board_or_staff
+def board_settings(request):
+    if not is_board(request.user):
+        raise PermissionDenied  # staff read the board; only the board sets the weights
+    current = RoutingSettings.current()
+    form = RoutingSettingsForm(request.POST or None, instance=RoutingSettings.objects.get(pk=current.pk))
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            services.routing_settings_update(fairness=data["fairness"], distance=data["distance"],
+                                             preference=data["preference"], response_hours=data["response_hours"],
+                                             user=request.user)
+            messages.success(request, _("Routing settings saved; they apply to the next routing."))
+            return redirect("pooling:board")
+        return render(request, "pooling/board_settings.html", {"form": form}, status=400)
+    return render(request, "pooling/board_settings.html", {"form": form})

@@ -1,0 +1,79 @@
+"""Inventory fixtures: the session's seeded cooperative gets its inventory (materials, bills, opening
+balances) once; seed_inventory is idempotent, so this is a no-op once the demo seed calls it itself."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from oscar.core.loading import get_model
+
+_keys = itertools.count()
+
+
+def pytest_configure(config):
+    # browser_fixtures reads this marker for a 390x844 viewport; pyproject.toml does not declare it yet.
+    config.addinivalue_line("markers", "phone: run the browser test on a phone-sized viewport (390x844)")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    from inventory.demo import seed_inventory
+
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        return  # no test database in this run (only non-database tests were selected): seed nothing
+    with django_db_blocker.unblock():
+        seed_inventory()
+
+
+@pytest.fixture
+def key():
+    """A fresh idempotency key per call: key() → "t-1", "t-2", …"""
+    return lambda: f"t-{next(_keys)}"
+
+
+@pytest.fixture
+def material(db):
+    from inventory.models import Material
+
+    return lambda code: Material.objects.get(code=code)
+
+
+@pytest.fixture
+def variant_of(db):
+    """variant_of(member) → a (product variant, stockrecord) the member stocks and may produce."""
+    from inventory import selectors
+
+    def pick(member):
+        for record in selectors.member_stock(member):
+            if selectors.bill_for(record.product):
+                return record.product, record
+        raise AssertionError(f"{member.code} stocks nothing with a bill")
+
+    return pick
+
+
+def make_order(lines):
+    """An Oscar order with one line per (stockrecord, quantity) — lines of several members in one order."""
+    from decimal import Decimal
+
+    from django.contrib.sites.models import Site
+    from django.utils import timezone
+
+    Order = get_model("order", "Order")
+    Line = get_model("order", "Line")
+    number = f"T{next(_keys):06d}"
+    order = Order.objects.create(
+        number=number, site=Site.objects.get_current(), currency="IDR", total_incl_tax=Decimal(0),
+        total_excl_tax=Decimal(0), date_placed=timezone.now(), status="Pending",
+    )
+    for record, quantity in lines:
+        Line.objects.create(
+            order=order, partner=record.partner, partner_name=record.partner.name, partner_sku=record.partner_sku,
+            stockrecord=record, product=record.product, title=record.product.get_title(), upc=record.product.upc,
+            quantity=quantity, line_price_incl_tax=Decimal(0), line_price_excl_tax=Decimal(0),
+            line_price_before_discounts_incl_tax=Decimal(0), line_price_before_discounts_excl_tax=Decimal(0),
+            num_allocated=quantity,
+        )
+    return order

@@ -1,0 +1,218 @@
+"""Loan services on the database: one balanced transfer per hand-over and return, idempotent actions,
+the board's limits, recall (by the lender and automatic), settlement in money."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from inventory.models import MaterialMovement
+from inventory.selectors import material_balance, material_discrepancies
+from pooling.loans import selectors, services
+from pooling.loans.models import LoanNotice, MaterialLoan, MaterialPrice
+from pooling.loans.services import LoanError
+
+D = Decimal
+pytestmark = pytest.mark.django_db
+
+
+def total(material):
+    from inventory.models import MaterialBalance
+
+    return sum((b.quantity for b in MaterialBalance.objects.filter(material=material)), D(0))
+
+
+def test_lend_and_return_moves_material_once_each_way(member, hide, open_loan, key):
+    m1, m2 = member("m01"), member("m02")
+    material = hide({"m01": "5", "m02": "50"})
+    loan = open_loan(m1, m2, material, "20")
+    assert (material_balance(m1, material), material_balance(m2, material)) == (D("25"), D("30"))
+    movements = MaterialMovement.objects.filter(material=material, kind__in=["lent", "borrowed"])
+    assert sorted(m.delta for m in movements) == [D(-20), D(20)] and len({m.transfer for m in movements}) == 1
+    loan = services.loan_return(loan=loan, member=m1, quantity="7.5", idempotency_key=key())
+    assert loan.state == "open" and loan.outstanding == D("12.5")
+    loan = services.loan_return(loan=loan, member=m1, quantity="12.5", idempotency_key=key())
+    assert loan.state == "returned" and loan.outstanding == 0 and loan.closed_at
+    assert (material_balance(m1, material), material_balance(m2, material)) == (D("5"), D("50"))
+    assert total(material) == D(55) and material_discrepancies(m1) == [] and material_discrepancies(m2) == []
+
+
+def test_partial_accept_and_both_confirmations_needed(member, hide, key):
+    m1, m2 = member("m01"), member("m02")
+    material = hide({"m02": "50"})
+    loan = services.loan_request(borrower=m1, lender=m2, material=material, quantity="20",
+                                 needed_by=timezone.localdate(), idempotency_key=key())
+    loan = services.loan_accept(loan=loan, member=m2, quantity="12", idempotency_key=key())
+    assert loan.state == "accepted" and loan.quantity == 12
+    loan = services.loan_hand_over(loan=loan, member=m2, idempotency_key=key())
+    assert loan.state == "accepted" and material_balance(m1, material) == 0  # the borrower has not confirmed
+    loan = services.loan_receive(loan=loan, member=m1, idempotency_key=key())
+    assert loan.state == "open" and material_balance(m1, material) == 12 and loan.due_on == loan.return_by
+
+
+def test_double_submission_never_moves_twice(member, hide, open_loan, key):
+    m1, m2 = member("m01"), member("m02")
+    material = hide({"m02": "50"})
+    loan = open_loan(m1, m2, material, "20", state="accepted")
+    services.loan_hand_over(loan=loan, member=m2, idempotency_key="same-handover")
+    token = "same-receive"
+    for _ in range(2):
+        loan = services.loan_receive(loan=loan, member=m1, idempotency_key=token)
+    with pytest.raises(LoanError):  # a new token on an open loan: refused, and still one transfer
+        services.loan_receive(loan=loan, member=m1, idempotency_key=key())
+    assert material_balance(m1, material) == 20
+    for _ in range(3):
+        loan = services.loan_return(loan=loan, member=m1, quantity="5", idempotency_key="same-return")
+    assert loan.returned == 5 and material_balance(m1, material) == 15
+    assert loan.events.filter(action="return").count() == 1
+    with pytest.raises(LoanError, match="already used"):
+        services.loan_recall(loan=loan, member=m2, idempotency_key="same-return")
+
+
+def test_refusals_name_the_field_and_change_nothing(member, hide, open_loan, key):
+    m1, m2 = member("m01"), member("m02")
+    material = hide({"m02": "50"})
+    loan = open_loan(m1, m2, material, "10")
+    with pytest.raises(LoanError, match="still outstanding") as caught:
+        services.loan_return(loan=loan, member=m1, quantity="11", idempotency_key=key())
+    assert caught.value.field == "quantity"
+    with pytest.raises(LoanError, match="Only the borrower"):
+        services.loan_return(loan=loan, member=m2, quantity="1", idempotency_key=key())
+    buckles = hide({"m02": "10"}, unit="piece", code="test-buckle")
+    with pytest.raises(LoanError, match="whole numbers") as caught:
+        services.loan_request(borrower=m1, lender=m2, material=buckles, quantity="1.5",
+                              needed_by=timezone.localdate(), idempotency_key=key())
+    assert caught.value.field == "quantity"
+    with pytest.raises(LoanError, match="past") as caught:
+        services.loan_request(borrower=m1, lender=m2, material=buckles, quantity="1",
+                              needed_by=timezone.localdate() - datetime.timedelta(days=1), idempotency_key=key())
+    assert caught.value.field == "needed_by"
+    assert MaterialLoan.objects.filter(material=buckles).count() == 0
+    assert material_balance(m1, material) == 10 and MaterialLoan.objects.get(pk=loan.pk).returned == 0
+
+
+def test_board_limits(member, hide, open_loan, key):
+    m1, m2, m3 = member("m01"), member("m02"), member("m03")
+    material = hide({"m02": "50", "m03": "50"})
+    conf = selectors.loan_settings()
+    conf.max_active_loans = 2
+    conf.save()
+    first = open_loan(m1, m2, material, "1")
+    open_loan(m1, m3, material, "1", state="requested")
+    with pytest.raises(LoanError, match="limit is 2"):
+        open_loan(m1, m2, material, "1", state="requested")
+    MaterialLoan.objects.filter(pk=first.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+    conf.max_active_loans = 5
+    conf.save()
+    with pytest.raises(LoanError, match="overdue"):
+        open_loan(m1, m2, material, "1", state="requested")
+
+
+def test_recall_sets_notice_due_date_and_tells_the_borrower(member, hide, open_loan, key,
+                                                          django_capture_on_commit_callbacks):
+    m1, m2 = member("m01"), member("m02")
+    material = hide({"m02": "50"})
+    loan = open_loan(m1, m2, material, "10", needed_in=1)
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        loan = services.loan_recall(loan=loan, member=m2, idempotency_key=key(), now=now)
+    assert loan.state == "recalled" and loan.due_on == timezone.localdate(now) + datetime.timedelta(days=2)
+    assert LoanNotice.objects.filter(member=m1, loan=loan, kind="recalled").exists()
+    assert len(mail.outbox) == 1 and m1.owner.email in mail.outbox[0].to
+    assert f"#{loan.pk}" in mail.outbox[0].subject
+    loan = services.loan_return(loan=loan, member=m1, quantity="10", idempotency_key=key())
+    assert loan.state == "returned"
+
+
+def test_settlement_in_money_closes_the_loan(member, hide, open_loan, key):
+    m1, m2 = member("m01"), member("m02")
+    material = hide({"m02": "50"})
+    loan = open_loan(m1, m2, material, "10")
+    services.loan_return(loan=loan, member=m1, quantity="4", idempotency_key=key())
+    with pytest.raises(LoanError, match="price"):
+        services.loan_propose_settlement(loan=loan, member=m1, idempotency_key=key())
+    MaterialPrice.objects.create(material=material, price=D("32500"))
+    loan = services.loan_propose_settlement(loan=loan, member=m1, idempotency_key=key())
+    with pytest.raises(LoanError, match="other party"):
+        services.loan_agree_settlement(loan=loan, member=m1, idempotency_key=key())
+    loan = services.loan_agree_settlement(loan=loan, member=m2, idempotency_key=key())
+    assert loan.state == "settled" and loan.settled == 6 and loan.outstanding == 0
+    assert loan.settlement_amount == D(195000)
+    owed = selectors.board_overview()["owed"]
+    assert any(o.borrower == m1 and o.lender == m2 and o.money == D(195000) for o in owed)
+    assert material_balance(m1, material) == 6  # the material stays with the borrower, who pays for it
+
+
+def test_board_overview_ageing(member, hide, open_loan):
+    m1, m2, m3 = member("m01"), member("m02"), member("m03")
+    material = hide({"m02": "50", "m03": "50"})
+    a = open_loan(m1, m2, material, "3")
+    b = open_loan(m3, m2, material, "4")
+    today = timezone.localdate()
+    MaterialLoan.objects.filter(pk=a.pk).update(due_on=today - datetime.timedelta(days=3))
+    MaterialLoan.objects.filter(pk=b.pk).update(due_on=today - datetime.timedelta(days=40))
+    view = selectors.board_overview(today=today)
+    assert [o.loan.pk for o in view["ageing"]["0-7"]] == [a.pk]
+    assert [o.loan.pk for o in view["ageing"][">30"]] == [b.pk]
+    owed = {(o.borrower.code, o.lender.code): o.materials for o in view["owed"]}
+    assert owed[("m01", "m02")] == [(material, D(3))]
+
+
+def test_suggested_lenders_leave_out_what_accepted_work_needs(member, hide, monkeypatch):
+    m1 = member("m01")
+    material = hide({"m02": "30", "m03": "30", "m04": "5"})
+    needs = {"m02": D(25), "m03": D(0), "m04": D(0)}
+    monkeypatch.setattr(selectors, "accepted_work_needs", lambda m, mat, until: needs.get(m.code, D(0)))
+    out = selectors.suggest_lenders(borrower=m1, material=material, quantity=D(10), until=timezone.localdate())
+    assert [s.member.code for s in out][:3] == ["m03", "m02", "m04"] or [s.member.code for s in out][:3] == ["m03", "m04", "m02"]
+    assert out[0].member.code == "m03" and out[0].spare == 30 and out[0].covers
+    assert {s.member.code: s.spare for s in out} == {"m02": D(5), "m03": D(30), "m04": D(5)}
+
+
+def test_auto_recall_when_accepted_work_needs_the_material(member, hide, open_loan, monkeypatch,
+                                                          django_capture_on_commit_callbacks):
+    from pooling.loans import services as loan_services
+
+    m1, m2 = member("m01"), member("m02")
+    material = hide({"m02": "30"})
+    loan = open_loan(m1, m2, material, "20")  # m02 keeps 10
+    monkeypatch.setattr(loan_services, "accepted_work_needs", lambda m, mat, until: D(8))
+    assert loan_services.recall_needed_loans() == []
+    monkeypatch.setattr(loan_services, "accepted_work_needs", lambda m, mat, until: D(15) if m == m2 else D(0))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("recall_needed_loans", stdout=open("/dev/null", "w"))
+    loan.refresh_from_db()
+    assert loan.state == "recalled" and loan.recall == "automatic" and len(mail.outbox) == 1
+    assert loan_services.recall_needed_loans() == []  # already recalled: nothing twice
+
+
+def test_needs_are_zero_without_work_orders(member, hide):
+    from pooling.loans.needs import accepted_work_needs, work_order_model
+
+    material = hide({"m02": "30"})
+    if work_order_model() is None:
+        assert accepted_work_needs(member("m02"), material, timezone.localdate()) == 0
+
+
+def test_task_runs_the_recall(member, hide, open_loan, monkeypatch):
+    from pooling.loans import services as loan_services
+    from pooling.loans.tasks import recall_needed_loans
+
+    m1, m2 = member("m01"), member("m02")
+    material = hide({"m02": "30"})
+    open_loan(m1, m2, material, "20")
+    monkeypatch.setattr(loan_services, "accepted_work_needs", lambda m, mat, until: D(50))
+    result = recall_needed_loans.enqueue()
+    assert result.return_value == 1
+
+
+def test_demo_seed_is_idempotent(db):
+    from pooling.loans.demo import seed_loans
+
+    seed_loans()
+    before = (MaterialLoan.objects.count(), MaterialMovement.objects.count(), MaterialPrice.objects.count())
+    seed_loans()
+    assert (MaterialLoan.objects.count(), MaterialMovement.objects.count(), MaterialPrice.objects.count()) == before
+    assert MaterialLoan.objects.filter(request_key="demo-loan-0", state="open").exists()

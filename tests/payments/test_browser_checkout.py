@@ -1,0 +1,153 @@
+"""Real Chromium, real server: a guest pays by bank transfer, a signed-in buyer pays in test card mode."""
+import re
+
+import pytest
+from oscar.core.loading import get_class, get_model
+
+from tests.browser_fixtures import ARTIFACTS, login
+
+pytestmark = pytest.mark.browser
+Product = get_model("catalogue", "Product")
+
+
+def _paths_on_the_server(database_url: str, upcs: list[str]) -> list[str]:
+    """Product pages as the server's copy of the database numbers them: when the copy was taken before a
+    PostgreSQL transactional test flushed and re-seeded the test database, primary keys differ."""
+    from django.urls import reverse
+
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        db = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+        query = "SELECT id, slug FROM catalogue_product WHERE upc = ?"
+    else:
+        import psycopg
+
+        db = psycopg.connect(database_url)
+        query = "SELECT id, slug FROM catalogue_product WHERE upc = %s"
+    try:
+        rows = [db.execute(query, (upc,)).fetchone() for upc in upcs]
+    finally:
+        db.close()
+    return [reverse("catalogue:detail", kwargs={"product_slug": slug, "pk": pk}) for pk, slug in rows]
+
+
+@pytest.fixture(scope="session")
+def stocked_variants(django_db_setup, django_db_blocker, request):
+    """Two sellable variants with free stock in the seeded database, as pages of the test server."""
+    with django_db_blocker.unblock():
+        strategy = get_class("partner.strategy", "Selector")().strategy()
+        if not any(strategy.fetch_for_product(p).price.exists for p in Product.objects.filter(structure="child")[:5]):
+            from catalog.demo import seed_agreed_prices  # the demo agreement, if the seed has not made it yet
+
+            seed_agreed_prices()
+        found = []
+        for product in Product.objects.filter(structure="child").order_by("upc"):
+            info = strategy.fetch_for_product(product)
+            if info.price.exists and info.availability.is_purchase_permitted(2)[0]:
+                found.append(product.upc)
+            if len(found) == 2:
+                break
+    assert len(found) == 2, "the seed should have variants in stock"
+    live_shop = request.getfixturevalue("live_shop")  # the server's copy is made after the lines above
+    return _paths_on_the_server(live_shop.database_url, found)
+
+
+def add_to_basket(page, base, path):
+    page.goto(base + path)
+    page.locator("#add_to_basket_form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def fill_address(page):
+    page.fill("#id_first_name", "Sari")
+    page.fill("#id_last_name", "Wulandari")
+    page.fill("#id_line1", "Jl. Kauman No. 5")
+    page.fill("#id_line4", "Yogyakarta")
+    page.fill("#id_postcode", "55122")
+    if page.locator("#id_phone_number").count():
+        page.fill("#id_phone_number", "+6281227001234")
+    page.locator("#new_shipping_address button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_guest_checkout_by_bank_transfer(stocked_variants, live_shop, browser_page):
+    page, base = browser_page, live_shop.url
+    add_to_basket(page, base, stocked_variants[0])
+
+    page.goto(base + "/checkout/")
+    page.fill("#id_username", "tamu@example.com")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_load_state()
+    fill_address(page)
+
+    assert "/checkout/payment-method/" in page.url
+    page.check("input[name=method][value=transfer]")
+    page.click("#payment-method-continue")
+    page.wait_for_load_state()
+    assert "/checkout/preview/" in page.url
+    page.click("#place-order")
+    page.wait_for_load_state()
+
+    assert "/checkout/thank-you/" in page.url
+    reference = page.locator("#transfer-reference").inner_text()
+    assert re.fullmatch(r"GY\d+[A-Z2-9]{4}", reference)
+    amount = page.locator("#transfer-amount").inner_text()
+    assert amount.startswith("Rp ") and "," not in amount
+    assert page.locator("#transfer-account").inner_text().strip()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "checkout-transfer-thank-you.png"), full_page=True)
+
+    # The guest follows the order: Oscar's signed link asks for the email, then shows status and bank details.
+    page.click("#order-status-link")
+    page.wait_for_load_state()
+    page.fill("#id_email", "tamu@example.com")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert reference in page.locator("#order-payment-panel").inner_text()
+
+
+def test_signed_in_buyer_pays_in_test_card_mode(stocked_variants, live_shop, browser_page):
+    page, base = browser_page, live_shop.url
+    login(page, base, "buyer1@guyub.example")
+    page.wait_for_load_state()
+    add_to_basket(page, base, stocked_variants[1])
+
+    page.goto(base + "/checkout/")
+    page.wait_for_load_state()
+    if page.locator("#new_shipping_address").count():
+        fill_address(page)
+    else:  # an address kept from an earlier order
+        page.locator("button.ship-address").first.click()
+        page.wait_for_load_state()
+    page.check("input[name=method][value=card]")
+    page.click("#payment-method-continue")
+    page.wait_for_load_state()
+
+    assert page.locator("#test-card-mode").is_visible()  # clearly marked
+    page.fill("#id_card_number", "4000 0000 0000 0002")
+    page.fill("#id_expiry", "12/34")
+    page.fill("#id_cvc", "123")
+    page.click("#card-continue")
+    page.wait_for_load_state()
+    page.click("#place-order")
+    page.wait_for_load_state()
+    assert page.locator(".alert-danger").first.is_visible()  # declined, told why, still at the card step
+    assert "/checkout/thank-you/" not in page.url
+
+    page.fill("#id_card_number", "4242 4242 4242 4242")
+    page.fill("#id_expiry", "12/34")
+    page.fill("#id_cvc", "123")
+    page.click("#card-continue")
+    page.wait_for_load_state()
+    assert "4242 4242 4242 4242" not in page.locator("#place_order_form").inner_html()
+    page.click("#place-order")
+    page.wait_for_load_state()
+
+    assert "/checkout/thank-you/" in page.url
+    assert page.locator("#card-payment").is_visible() and page.locator("#test-card-mode").is_visible()
+    number = re.search(r"\d{6}", page.locator("h1").first.inner_text() + page.title()).group(0)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "checkout-card-thank-you.png"), full_page=True)
+    page.goto(f"{base}/accounts/orders/{number}/")
+    assert page.locator("#order-payment-panel").is_visible()
