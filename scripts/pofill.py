@@ -30,6 +30,11 @@ for b in blocks:
     has = re.search(r'^msgstr ((?:".*"\n?)+)', b, re.M)
     cur = "".join(re.findall(r'"(.*)"', has.group(1))) if has else ""
     if msgid in tr:
+        # A filled entry is no longer a guess: drop makemessages' fuzzy flag and its "#|" previous msgid.
+        b = re.sub(r"^#, fuzzy\n", "", b, flags=re.M)
+        b = re.sub(r"^(#,.*?)fuzzy, ", r"\1", b, flags=re.M)
+        b = re.sub(r"^#\| .*\n", "", b, flags=re.M)
+        has = re.search(r'^msgstr ((?:".*"\n?)+)', b, re.M)
         b = b[:has.start()] + "msgstr " + json.dumps(tr[msgid], ensure_ascii=False) + ("\n" if has.group(1).endswith("\n") else "")  + b[has.end():]
         b = b.replace("#, fuzzy\n", "")
     elif not cur:
