@@ -77,3 +77,13 @@ def make_order(lines):
             num_allocated=quantity,
         )
     return order
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """These tests match the English wording of refusals; the Indonesian catalogue is tested elsewhere."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -101,6 +101,7 @@ def test_board_sees_a_member_read_only_with_a_picker(client_as):
     assert "/workspace/m02/produce/" not in html
 
 
-def test_pages_are_in_indonesian_by_default(client_as):
+def test_pages_are_in_indonesian_by_default(client_as, settings):
+    settings.LANGUAGE_CODE = "id"  # the package conftest reads refusals in English; this test checks the default
     html = client_as("artisan_a").get("/workspace/m01/").content.decode()
     assert '<html lang="id"' in html

@@ -76,3 +76,13 @@ def open_loan(key):
 def pytest_configure(config):
     # browser_fixtures reads the `phone` marker; pyproject.toml does not register it yet (--strict-markers).
     config.addinivalue_line("markers", "phone: run the browser test in a phone-sized viewport")
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """These tests match the English wording of refusals; the Indonesian catalogue is tested elsewhere."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -47,10 +47,9 @@ def add_to_basket(client, product, quantity=1):
     assert response.status_code == 302, response.content[:500]
 
 
-def to_payment_method(client, *, product, quantity=1, email="sari@example.com", language=None, guest=True):
+def to_payment_method(client, *, product, quantity=1, email="sari@example.com", language="en", guest=True):
     """Basket → gateway (guest email) → shipping address → shipping method; ends at the payment choice."""
-    if language:
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     add_to_basket(client, product, quantity)
     if guest:
         response = client.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})

@@ -9,12 +9,17 @@ The inventory ledger (inventory/) can plug in here: these three functions are th
 """
 from __future__ import annotations
 
+import uuid
+
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
+
+from inventory.models import StockMovement
+from inventory.services import InventoryError, stock_move
 
 UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 StockRecord = get_model("partner", "StockRecord")
@@ -55,17 +60,22 @@ def allocate_basket_lines(*, lines, order=None) -> None:
         record = line.stockrecord
         if record is None:
             raise UnableToPlaceOrder(_("“%s” is no longer available.") % line.product.get_title())
-        held = (
-            StockRecord.objects.filter(
-                pk=record.pk, num_in_stock__gte=Coalesce(F("num_allocated"), 0) + line.quantity
-            ).update(num_allocated=Coalesce(F("num_allocated"), 0) + line.quantity)
-        )
-        record.refresh_from_db(fields=["num_in_stock", "num_allocated"])
-        if held != 1:
+        # The inventory ledger's conditional update holds the units only while free stock covers them, and
+        # records the hold as a movement so the stockrecord keeps equalling the sum of its movements.
+        try:
+            stock_move(
+                stockrecord=record, kind=StockMovement.Kind.ALLOCATED, quantity=line.quantity,
+                idempotency_key=f"order-line:{line.pk}:hold" if line.pk else f"basket-line:{uuid.uuid4()}",
+                source=f"order:{order.number}" if order is not None else "checkout",
+                order_line=line if getattr(line, "order_id", None) else None,
+            )
+        except InventoryError:
+            record.refresh_from_db(fields=["num_in_stock", "num_allocated"])
             available = max((record.num_in_stock or 0) - (record.num_allocated or 0), 0)
             raise InsufficientStock(
                 product_title=line.product.get_title(), requested=line.quantity, available=available
             )
+        record.refresh_from_db(fields=["num_in_stock", "num_allocated"])
         # Oscar's own allocate() announces the change (stock alerts listen); keep that behaviour.
         post_save.send(sender=StockRecord, instance=record, created=False, raw=False, using=record._state.db)
 
@@ -76,7 +86,7 @@ def release_order_lines(*, order, lines=None, quantities=None) -> None:
     quantities = quantities or [line.num_allocated or 0 for line in lines]
     for line, quantity in zip(lines, quantities):
         if quantity and line.stockrecord_id and not line.allocation_cancelled:
-            line.cancel_allocation(quantity)  # Oscar: lowers line and stockrecord allocations, never below 0
+            _release_line(line, quantity)
 
 
 def consume_order_lines(*, order, lines=None, quantities=None) -> None:
@@ -85,4 +95,35 @@ def consume_order_lines(*, order, lines=None, quantities=None) -> None:
     quantities = quantities or [line.num_allocated or 0 for line in lines]
     for line, quantity in zip(lines, quantities):
         if quantity and line.stockrecord_id and line.is_allocation_consumption_possible(quantity):
-            line.consume_allocation(quantity)
+            _consume_line(line, quantity)
+
+
+def _release_line(line, quantity: int) -> None:
+    """Oscar's Line.cancel_allocation, with the stockrecord side going through the inventory ledger."""
+    with transaction.atomic():
+        locked = type(line).objects.select_for_update().get(pk=line.pk)
+        quantity = min(quantity, locked.num_allocated or 0)
+        if not quantity:
+            return
+        locked.num_allocated -= quantity
+        locked.allocation_cancelled = locked.num_allocated == 0
+        locked.save(update_fields=["num_allocated", "allocation_cancelled"])
+        stock_move(stockrecord=locked.stockrecord, kind=StockMovement.Kind.DEALLOCATED, quantity=quantity,
+                   idempotency_key=f"order-line:{line.pk}:release:{locked.num_allocated}",
+                   source=f"order:{line.order.number}", order_line=locked)
+    line.refresh_from_db(fields=["num_allocated", "allocation_cancelled"])
+
+
+def _consume_line(line, quantity: int) -> None:
+    """Oscar's Line.consume_allocation (the goods shipped), through the inventory ledger."""
+    with transaction.atomic():
+        locked = type(line).objects.select_for_update().get(pk=line.pk)
+        quantity = min(quantity, locked.num_allocated or 0)
+        if not quantity:
+            return
+        locked.num_allocated -= quantity
+        locked.save(update_fields=["num_allocated"])
+        stock_move(stockrecord=locked.stockrecord, kind=StockMovement.Kind.SHIPPED, quantity=quantity,
+                   idempotency_key=f"order-line:{line.pk}:ship:{locked.num_allocated}",
+                   source=f"order:{line.order.number}", order_line=locked)
+    line.refresh_from_db(fields=["num_allocated"])

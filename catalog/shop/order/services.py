@@ -34,6 +34,7 @@ PAID_EVENT, REFUNDED_EVENT = ("paid", "Paid"), ("refunded", "Refunded")
 
 
 def event_type(code_and_name) -> "PaymentEventType":
+    # Made after every migrate (apps.py); get_or_create keeps a hand-emptied table working too.
     code, name = code_and_name
     return PaymentEventType.objects.get_or_create(code=code, defaults={"name": name})[0]
 
