@@ -33,7 +33,7 @@ def _paths_on_the_server(database_url: str, upcs: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def stocked_variants(django_db_setup, django_db_blocker, request):
+def stocked_variants(live_shop, django_db_blocker, request):
     """Two sellable variants with free stock in the seeded database, as pages of the test server."""
     with django_db_blocker.unblock():
         strategy = get_class("partner.strategy", "Selector")().strategy()
