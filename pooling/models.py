@@ -46,6 +46,7 @@ class RoutingRequest(models.Model):
         SHORT = "short", _("Partly unroutable")
         DONE = "done", _("Done")
         STOCK = "stock", _("Served from stock")
+        WITHDRAWN = "withdrawn", _("Withdrawn: order cancelled")
 
     kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
     # Keyed by order line: the promise (due week) made to the buyer when the order was placed.
@@ -109,6 +110,7 @@ class WorkOrder(models.Model):
         EXPIRED = "expired", _("Not answered in time")
         MADE = "made", _("Made")
         HANDED_OVER = "handed_over", _("Handed over")
+        WITHDRAWN = "withdrawn", _("Withdrawn: order cancelled")
 
     LIVE = (State.OFFERED, State.ACCEPTED, State.MADE, State.HANDED_OVER)
     REFUSED = (State.DECLINED, State.EXPIRED)

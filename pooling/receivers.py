@@ -1,8 +1,9 @@
-"""Signals: a placed order is planned after it commits; a basket addition remembers the buyer's maker."""
+"""Signals: a placed order is planned after it commits, a cancelled one withdrawn; a basket addition remembers
+the buyer's maker."""
 from django.db import transaction
 from django.dispatch import receiver
 from oscar.apps.basket.signals import basket_addition
-from oscar.apps.order.signals import order_placed
+from oscar.apps.order.signals import order_placed, order_status_changed
 
 SESSION_MAKER = "pooling_maker"
 
@@ -13,6 +14,18 @@ def plan_placed_order(sender, order, **kwargs):
 
     # After commit: a worker process must see the order, and a rolled-back placement plans nothing.
     transaction.on_commit(lambda: plan_order.enqueue(order.pk))
+
+
+@receiver(order_status_changed, dispatch_uid="pooling.order_cancelled")
+def withdraw_cancelled_order(sender, order, old_status, new_status, **kwargs):
+    """A cancelled order (unpaid transfer, failed capture, staff) must not keep members making its goods.
+    Runs inside the cancellation's transaction: both happen or neither."""
+    from catalog.shop.order import statuses
+
+    from .services import withdraw_order
+
+    if new_status == statuses.CANCELLED:
+        withdraw_order(order=order)
 
 
 @receiver(basket_addition, dispatch_uid="pooling.basket_addition")

@@ -45,27 +45,57 @@ def free_stock(product) -> int:
                for r in records.only("num_in_stock", "num_allocated"))
 
 
-def lead_time(product, *, quantity: int = 1, stock: bool = True) -> LeadTime:
-    """Ready to ship when the cooperative holds free stock; otherwise the first week by which skilled
-    members' spare capacity (now, with their current load) covers ``quantity`` units."""
-    first = current_week()
-    if stock and free_stock(product) >= quantity:
-        return LeadTime(True, 0, first)
-    product_class = product.get_product_class()
-    horizon = RoutingSettings.HORIZON_WEEKS
+def weekly_spare(product_class, *, first_week: datetime.date | None = None,
+                 weeks: int = RoutingSettings.HORIZON_WEEKS) -> list[int]:
+    """Units the active members with the skill can still take, per week from ``first_week``: their class
+    capacity minus committed load, minus work offered to them and not yet answered (it must not count twice)."""
+    first = first_week or current_week()
     makers = Member.objects.active().filter(skills=product_class)
-    calendar = capacity_calendar(makers, first_week=first, weeks=horizon, product_class=product_class)
+    calendar = capacity_calendar(makers, first_week=first, weeks=weeks, product_class=product_class)
     offered = defaultdict(int)
     for row in (WorkOrder.objects.filter(member__in=makers, state=WorkOrder.State.OFFERED)
                 .values("week").annotate(s=Sum("quantity"))):
         offered[row["week"]] += row["s"]
+    return [
+        max(0, sum(cells[index].spare for cells in calendar.values())
+            - offered[first + datetime.timedelta(weeks=index)])
+        for index in range(weeks)
+    ]
+
+
+def weeks_to_make(spare: list[int], quantity: int) -> int | None:
+    """The first week (1 = this week) by which the cumulative spare capacity covers ``quantity``; None: never
+    within the horizon. Zero units need no week at all."""
+    if quantity <= 0:
+        return 0
     total = 0
-    for index in range(horizon):
-        week = first + datetime.timedelta(weeks=index)
-        total += max(0, sum(cells[index].spare for cells in calendar.values()) - offered[week])
+    for index, units in enumerate(spare):
+        total += units
         if total >= quantity:
-            return LeadTime(False, index + 1, week)
-    return LeadTime(False, None, first + datetime.timedelta(weeks=horizon - 1))
+            return index + 1
+    return None
+
+
+def lead_for(*, free: int, spare: list[int], quantity: int, first_week: datetime.date) -> LeadTime:
+    """The promise for ``quantity`` units: ready when free stock covers them, else when the rest is made."""
+    if quantity <= free:
+        return LeadTime(True, 0, first_week)
+    weeks = weeks_to_make(spare, quantity - max(free, 0))
+    if weeks is None:
+        return LeadTime(False, None, first_week + datetime.timedelta(weeks=max(len(spare), 1) - 1))
+    return LeadTime(False, weeks, first_week + datetime.timedelta(weeks=weeks - 1))
+
+
+def lead_time(product, *, quantity: int = 1, stock: bool = True) -> LeadTime:
+    """Ready to ship when the cooperative holds free stock; otherwise the first week by which skilled
+    members' spare capacity (now, with their current load) covers ``quantity`` units."""
+    first = current_week()
+    free = free_stock(product) if stock else 0
+    if free >= quantity:
+        return LeadTime(True, 0, first)
+    # Stock short of the quantity: the whole quantity is promised as made (as before), the free part ships early.
+    return lead_for(free=0, spare=weekly_spare(product.get_product_class(), first_week=first),
+                    quantity=quantity, first_week=first)
 
 
 # --- A member's work ----------------------------------------------------------------------------

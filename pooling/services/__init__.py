@@ -7,15 +7,16 @@ PoolingError (an InventoryError: a translated message for the member) and writes
 * work_order_accept / work_order_decline / work_order_made / work_order_hand_over(work_order=, user=)
 * expire_work_orders(now=)                  unanswered offers count as declined and are routed again
 * routing_settings_update(...)              the board's weights and response time
+* withdraw_order(order=)                     a cancelled order's routing stops, its open work is withdrawn
 """
 from inventory.services import InventoryError
 
 from .routing import PoolingError, enqueue_routing, overflow_post, plan_order, reroute, route_request
 from .work import (expire_work_orders, routing_settings_update, work_order_accept, work_order_decline,
-                   work_order_hand_over, work_order_made)
+                   work_order_hand_over, work_order_made, withdraw_order)
 
 __all__ = [
     "InventoryError", "PoolingError", "enqueue_routing", "expire_work_orders", "overflow_post", "plan_order", "reroute",
     "route_request", "routing_settings_update", "work_order_accept", "work_order_decline", "work_order_hand_over",
-    "work_order_made",
+    "work_order_made", "withdraw_order",
 ]

@@ -82,6 +82,10 @@ def _preferred_maker(line):
 def plan_order(*, order) -> list[RoutingRequest]:
     """Turn each line of a placed order into a routing request: stock anywhere in the cooperative first,
     the rest to be made by the promised week. Safe to run twice (a line keeps its one request)."""
+    from catalog.shop.order.statuses import CANCELLED
+
+    if order.status == CANCELLED:  # a worker picked the job up after the order was already cancelled
+        return []
     created = []
     lines = order.lines.select_related("stockrecord", "product", "product__parent", "order").order_by("pk")
     for line in lines:
@@ -96,11 +100,13 @@ def plan_order(*, order) -> list[RoutingRequest]:
         from_stock = _allocate_from_stock(line, member, need) if need > 0 else 0
         to_make = need - from_stock
         product_class = line.product.get_product_class()
-        promise = selectors.lead_time(line.product, quantity=max(1, to_make), stock=False)
+        # The week the buyer was shown at checkout is the promise; older lines get today's estimate.
+        due_week = line.promised_week or selectors.lead_time(line.product, quantity=max(1, to_make),
+                                                              stock=False).due_week
         request = RoutingRequest.objects.create(
             kind=RoutingRequest.Kind.ORDER, order_line=line, member=member, product=line.product,
             product_class=product_class, ordered=line.quantity, from_stock=line.quantity - to_make,
-            quantity=to_make, due_week=promise.due_week, preferred_member=_preferred_maker(line),
+            quantity=to_make, due_week=due_week, preferred_member=_preferred_maker(line),
             status=RoutingRequest.Status.OPEN if to_make else RoutingRequest.Status.STOCK,
         )
         created.append(request)
@@ -141,7 +147,8 @@ def route_request(*, request_id: int, now: datetime.datetime | None = None) -> R
     with transaction.atomic():
         request = (RoutingRequest.objects.select_for_update(of=("self",)).select_related("member", "product_class", "preferred_member")
                    .filter(pk=request_id).first())
-        if request is None or request.status in (RoutingRequest.Status.DONE, RoutingRequest.Status.STOCK):
+        if request is None or request.status in (RoutingRequest.Status.DONE, RoutingRequest.Status.STOCK,
+                                                RoutingRequest.Status.WITHDRAWN):
             return None
         existing = RoutingRun.objects.filter(request=request, round=request.round).first()
         if existing is not None:
@@ -180,5 +187,6 @@ def route_request(*, request_id: int, now: datetime.datetime | None = None) -> R
 
 def reroute(*, request: RoutingRequest) -> None:
     """Start a new round (after a decline or a time-out); the job routes it after commit."""
-    RoutingRequest.objects.filter(pk=request.pk).update(round=F("round") + 1, status=RoutingRequest.Status.OPEN)
+    (RoutingRequest.objects.filter(pk=request.pk).exclude(status=RoutingRequest.Status.WITHDRAWN)
+     .update(round=F("round") + 1, status=RoutingRequest.Status.OPEN))
     enqueue_routing([request.pk])

@@ -113,6 +113,32 @@ def work_order_hand_over(*, work_order: WorkOrder, user=None, now=None) -> WorkO
 
 
 @transaction.atomic
+def withdraw_order(*, order, now=None) -> int:
+    """The buyer's order was cancelled: its routing stops and its unfinished work is withdrawn, in the
+    cancellation's transaction. Accepted work frees the member's week; units already made stay the maker's
+    stock (they were recorded as production); handed-over units were allocated to the line, which the
+    cancellation releases. Returns the number of work orders withdrawn; running it twice changes nothing."""
+    now = now or timezone.now()
+    requests = list(RoutingRequest.objects.select_for_update(of=("self",)).filter(order_line__order=order)
+                    .exclude(status=RoutingRequest.Status.WITHDRAWN).select_related("product_class"))
+    withdrawn = 0
+    for request in requests:
+        open_work = (WorkOrder.objects.select_for_update(of=("self",)).select_related("member")
+                     .filter(request=request, state__in=(WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED,
+                                                         WorkOrder.State.MADE)))
+        for wo in open_work:
+            if wo.state == WorkOrder.State.ACCEPTED:
+                load_release(member=wo.member, week=wo.week, units=wo.quantity, source=wo.load_source,
+                             product_class=request.product_class, idempotency_key=f"{wo.load_source}:release")
+            wo.state, wo.answered_at = WorkOrder.State.WITHDRAWN, wo.answered_at or now
+            wo.save(update_fields=["state", "answered_at"])
+            withdrawn += 1
+        request.status = RoutingRequest.Status.WITHDRAWN
+        request.save(update_fields=["status", "updated_at"])
+    return withdrawn
+
+
+@transaction.atomic
 def routing_settings_update(*, fairness: float, distance: float, preference: float, response_hours: int,
                             user=None) -> RoutingSettings:
     row = RoutingSettings.objects.select_for_update().get(pk=RoutingSettings.current().pk)

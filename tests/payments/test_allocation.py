@@ -8,6 +8,8 @@ from oscar.core.loading import get_class, get_model
 
 from catalog.shop.order.allocation import InsufficientStock, allocate_basket_lines, release_order_lines
 
+from inventory.models import StockMovement
+
 from .helpers import variant_with_stock
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +80,11 @@ def test_oscar_order_creator_uses_the_guard(client):
 
     OrderCreator = get_class("order.utils", "OrderCreator")
     product, record = variant_with_stock(1)
-    for attempt in range(2):
-        basket = basket_with((product, 1))
+    # Both buyers saw the last unit "ready to ship" (their lines' availability is read before either places).
+    baskets = [basket_with((product, 1)) for _ in range(2)]
+    for basket in baskets:
+        assert all(line.purchase_info.availability.code == "instock" for line in basket.all_lines())
+    for attempt, basket in enumerate(baskets):
         total = prices.Price(currency="IDR", excl_tax=basket.total_excl_tax, incl_tax=basket.total_incl_tax)
         free = Free()
         place = lambda: OrderCreator().place_order(  # noqa: E731
@@ -93,6 +98,7 @@ def test_oscar_order_creator_uses_the_guard(client):
                 place()
     record.refresh_from_db()
     assert record.num_allocated == 1
+    assert StockMovement.objects.get(kind="allocated", order_line__order=order).allocated_delta == 1
     release_order_lines(order=order)
     release_order_lines(order=order)  # twice is harmless
     record.refresh_from_db()

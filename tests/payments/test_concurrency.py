@@ -63,6 +63,13 @@ def _restore_if_flushed() -> None:
             for obj in objects:
                 obj.save()
         connection.check_constraints()
+        # The snapshot's rows carry their ids; flush reset the sequences, so move them past those ids.
+        from django.apps import apps
+        from django.core.management.color import no_style
+
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(statement)
     ContentType.objects.clear_cache()
     Site.objects.clear_cache()
     emit_post_migrate_signal(0, False, connection.alias)  # whatever the snapshot lacked (permissions …)

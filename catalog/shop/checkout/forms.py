@@ -91,6 +91,8 @@ class ConfirmForm(forms.Form):
 
     payment_method = forms.CharField(required=False, widget=forms.HiddenInput)
     attempt = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    # What the preview promised (ship week, made-to-order units per line): placing compares it with now.
+    promise = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     @staticmethod
     def new_attempt() -> str:

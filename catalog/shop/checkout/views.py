@@ -16,6 +16,7 @@ from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.core.loading import get_class, get_model
 
 from catalog.shop.order import emails, services, transfers
+from catalog.shop.order.utils import promise_for
 
 from . import stripe_gateway as gateway
 from .forms import CARD, TRANSFER, TEST_CARDS, CardForm, ConfirmForm, OrderLookupForm, PaymentMethodForm
@@ -24,6 +25,15 @@ from .mixins import SESSION_INTENT
 UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
+
+
+def promise_fingerprint(basket) -> str:
+    """Each line's ship week and made-to-order units as the buyer sees them now (compared on placing)."""
+    parts = []
+    for line in basket.all_lines():
+        promise = promise_for(line)
+        parts.append(f"{line.pk}:{promise.get('promised_week') or '-'}:{promise.get('promised_to_make', 0)}")
+    return ";".join(parts)
 
 
 def payment_context() -> dict:
@@ -95,6 +105,13 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         if not form.is_valid() or (method == CARD and not form.cleaned_data["payment_method"]):
             messages.error(request, _("Please enter your payment details again."))
             return redirect("checkout:payment-details")
+        shown = form.cleaned_data["promise"]
+        if shown and shown != promise_fingerprint(request.basket):
+            # Stock or capacity moved since the preview: the buyer confirms the new ship dates, not old ones.
+            messages.warning(request, _(
+                "When your order ships has changed since you looked: someone else ordered some of the stock. "
+                "Please check the dates below and place the order again."))
+            return redirect("checkout:preview" if method == TRANSFER else "checkout:payment-details")
         payment = {"payment_method": form.cleaned_data["payment_method"], "attempt": form.cleaned_data["attempt"]}
         if gateway.is_fake():
             # Test card mode: the fake's "bank page" for 3-D Secure is ours (TestBankView).
@@ -108,7 +125,8 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         ctx.setdefault("card_form", CardForm(entry=gateway.card_entry()))
         # A fresh attempt on every render: see ConfirmForm.
         ctx["confirm_form"] = ConfirmForm(initial={"payment_method": kwargs.get("payment_method", ""),
-                                                   "attempt": ConfirmForm.new_attempt()})
+                                                   "attempt": ConfirmForm.new_attempt(),
+                                                   "promise": promise_fingerprint(self.request.basket)})
         return ctx
 
 

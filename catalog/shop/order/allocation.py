@@ -46,11 +46,16 @@ def _tracks_stock(line) -> bool:
 
 
 def allocate_basket_lines(*, lines, order=None) -> None:
-    """Hold stock for each stock-tracked basket line, or raise ``InsufficientStock`` and hold nothing.
+    """Hold stock for each stock-tracked line, or raise ``InsufficientStock`` and hold nothing.
 
     Must run inside the order's transaction: a refusal raises, the transaction rolls back, and the holds
     already taken for earlier lines go with it. Lines are taken in stockrecord order so concurrent orders
     lock rows in the same order and cannot deadlock. ``order`` is passed for the ledger (who allocated).
+
+    An order line carries what the buyer was promised (``promised_to_make``: units accepted as made to order).
+    The hold takes what the line's member has free; the rest of the promised-ready units must be free at other
+    members (routing transfers them after placement) and the remainder is made. Only when fewer units are
+    ready than were promised is the line refused: the buyer decides again on the new lead time.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_basket_lines must run inside the order transaction")
@@ -60,24 +65,56 @@ def allocate_basket_lines(*, lines, order=None) -> None:
         record = line.stockrecord
         if record is None:
             raise UnableToPlaceOrder(_("“%s” is no longer available.") % line.product.get_title())
-        # The inventory ledger's conditional update holds the units only while free stock covers them, and
-        # records the hold as a movement so the stockrecord keeps equalling the sum of its movements.
+        held = _hold(line, record, order)
+        if held < line.quantity:
+            _accept_short_hold(line, record, held)
+        # Oscar's own allocate() announces the change (stock alerts listen); keep that behaviour.
+        post_save.send(sender=StockRecord, instance=record, created=False, raw=False, using=record._state.db)
+
+
+def _free(record) -> int:
+    return max((record.num_in_stock or 0) - (record.num_allocated or 0), 0)
+
+
+def _hold(line, record, order) -> int:
+    """Hold as much of the line as the member's free stock covers; return the units held.
+
+    Each attempt is the inventory ledger's conditional update (no oversell on either database); after a
+    refusal the free stock is read again and a smaller hold tried, because another order may have taken some.
+    """
+    wanted = line.quantity
+    for _attempt in range(3):
+        if wanted <= 0:
+            return 0
         try:
             stock_move(
-                stockrecord=record, kind=StockMovement.Kind.ALLOCATED, quantity=line.quantity,
+                stockrecord=record, kind=StockMovement.Kind.ALLOCATED, quantity=wanted,
                 idempotency_key=f"order-line:{line.pk}:hold" if line.pk else f"basket-line:{uuid.uuid4()}",
                 source=f"order:{order.number}" if order is not None else "checkout",
                 order_line=line if getattr(line, "order_id", None) else None,
             )
         except InventoryError:
             record.refresh_from_db(fields=["num_in_stock", "num_allocated"])
-            available = max((record.num_in_stock or 0) - (record.num_allocated or 0), 0)
-            raise InsufficientStock(
-                product_title=line.product.get_title(), requested=line.quantity, available=available
-            )
+            wanted = min(line.quantity, _free(record))
+            continue
         record.refresh_from_db(fields=["num_in_stock", "num_allocated"])
-        # Oscar's own allocate() announces the change (stock alerts listen); keep that behaviour.
-        post_save.send(sender=StockRecord, instance=record, created=False, raw=False, using=record._state.db)
+        return wanted
+    return 0
+
+
+def _accept_short_hold(line, record, held: int) -> None:
+    """The member held fewer units than ordered: fine if the promise allows it, else refuse the line."""
+    promised_to_make = getattr(line, "promised_to_make", 0) or 0
+    elsewhere = sum(_free(other) for other in StockRecord.objects.filter(product_id=line.product_id)
+                    .exclude(pk=record.pk).filter(partner__member__status="active"))
+    ready_needed = line.quantity - promised_to_make
+    if held + elsewhere < ready_needed:
+        raise InsufficientStock(product_title=line.product.get_title(), requested=line.quantity,
+                                available=held + elsewhere)
+    if getattr(line, "order_id", None):
+        # Oscar set num_allocated = quantity when it created the line; only the held units are allocated.
+        type(line).objects.filter(pk=line.pk).update(num_allocated=held)
+        line.num_allocated = held
 
 
 def release_order_lines(*, order, lines=None, quantities=None) -> None:

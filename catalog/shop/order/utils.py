@@ -3,11 +3,23 @@ from django.db.models import Q
 from oscar.apps.order import utils as oscar_utils
 from oscar.core.loading import get_model
 
+from catalog.shop.partner.availability import CooperativeAvailability
+
 from .allocation import allocate_basket_lines
 from .statuses import CANCELLED
 
 Order = get_model("order", "Order")
 OrderDispatcher = oscar_utils.OrderDispatcher
+
+
+def promise_for(basket_line) -> dict:
+    """The ship week and made-to-order units the basket line's availability promised at this request."""
+    availability = getattr(getattr(basket_line, "purchase_info", None), "availability", None)
+    if not isinstance(availability, CooperativeAvailability):
+        return {}
+    lead = availability.lead(basket_line.quantity)
+    return {"promised_week": lead.due_week,
+            "promised_to_make": max(0, basket_line.quantity - availability.free)}
 
 
 class OrderNumberGenerator(oscar_utils.OrderNumberGenerator):
@@ -31,9 +43,18 @@ class OrderNumberGenerator(oscar_utils.OrderNumberGenerator):
 
 
 class OrderCreator(oscar_utils.OrderCreator):
+    def create_line_models(self, order, basket_line, extra_line_fields=None):
+        # Keep the promise the buyer just saw for this line (ready now, or made by a week).
+        extra_line_fields = {**promise_for(basket_line), **(extra_line_fields or {})}
+        order_line = super().create_line_models(order, basket_line, extra_line_fields)
+        self._order_lines = {**getattr(self, "_order_lines", {}), basket_line.pk: order_line}
+        return order_line
+
     def update_stock_records(self, line):
-        # Oscar calls this inside its order transaction, once per basket line, in stockrecord order.
-        allocate_basket_lines(lines=[line], order=getattr(self, "_order", None))
+        # Oscar 4.2 calls this inside its order transaction, once per *basket* line, in stockrecord order.
+        # Hold for the order line made from it: it carries the promise, and the ledger names the order line.
+        order_line = getattr(self, "_order_lines", {}).get(line.pk, line)
+        allocate_basket_lines(lines=[order_line], order=getattr(self, "_order", None))
 
     def create_order_model(self, *args, **kwargs):
         self._order = super().create_order_model(*args, **kwargs)

@@ -1,7 +1,8 @@
 """Pricing and availability for the cooperative's shop (Oscar loads this module by the partner app label).
 
-The cooperative sells as one shop: a variant is available when any member holds it, so the line is taken
-from the member with the most free stock. The price is the board's agreed price in force at the moment of the
+The cooperative sells as one shop: a variant is available when any member holds it (the line is taken from
+the member with the most free stock) and, beyond the free stock, when members with the skill can still make it
+within the routing horizon (made to order; see availability.py). The price is the board's agreed price in force at the moment of the
 request, whichever member fulfils the line: the stockrecord's own price is never read. Without an agreed
 price a product is not for sale. Basket lines get the trader tier price once their quantity reaches the tier
 (Oscar hands the line to `fetch_for_line`, the hook it provides for line-dependent prices), so the basket,
@@ -14,6 +15,8 @@ from django.utils import timezone
 from oscar.apps.partner import availability, prices, strategy
 
 from catalog.pricing import rules
+
+from .availability import CooperativeAvailability
 
 
 class Selector:
@@ -86,13 +89,46 @@ class AgreedPricing:
             return prices.Unavailable()
         return AgreedUnitPrice(min(amounts), is_from_price=True)
 
-    def availability_policy(self, product, stockrecord):
+    def availability_policy(self, product, stockrecord, quantity=None):
         if self.quote(product) is None:
             return availability.Unavailable()
-        return super().availability_policy(product, stockrecord)
+        return super().availability_policy(product, stockrecord, quantity=quantity)
 
 
-class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, strategy.StockRequired, strategy.Structured):
+class MadeToOrder:
+    """Availability mixin: free stock across every member, then what skilled members can still make."""
+
+    def availability_policy(self, product, stockrecord, quantity=None):
+        if not stockrecord:
+            return availability.Unavailable()
+        product_class = product.get_product_class()
+        if not product_class.track_stock:
+            return availability.Available()
+        free = sum(max(0, (r.num_in_stock or 0) - (r.num_allocated or 0)) for r in product.stockrecords.all())
+        return CooperativeAvailability(free=free, spare=lambda: self._spare_for(product_class),
+                                       first_week=self._first_week(), quantity=quantity)
+
+    def parent_availability_policy(self, product, children_stock):
+        # A parent is on sale when one of its variants is (in stock or made to order).
+        for child, stockrecord in children_stock:
+            if self.availability_policy(child, stockrecord).is_available_to_buy:
+                return availability.Available()
+        return availability.Unavailable()
+
+    def _first_week(self):
+        from inventory import ledger
+
+        return ledger.week_start(timezone.localtime(self.now).date())
+
+    def _spare_for(self, product_class) -> list[int]:
+        from pooling.selectors import weekly_spare
+
+        if product_class.pk not in self._spare:
+            self._spare[product_class.pk] = weekly_spare(product_class, first_week=self._first_week())
+        return self._spare[product_class.pk]
+
+
+class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, MadeToOrder, strategy.Structured):
     """One agreed price for the buyer whichever member's stock fulfils the line."""
 
     def __init__(self, request=None, now=None):
@@ -100,12 +136,15 @@ class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, strategy.StockReq
         # One moment per request: every line and product on a page is priced by the same agreement.
         self.now = now or timezone.now()
         self._agreed: dict = {}
+        self._spare: dict = {}  # product class pk → spare units per week (made-to-order capacity)
 
     def fetch_for_line(self, line, stockrecord=None):
         product = line.product
         stockrecord = self.select_stockrecord(product)
         quote = self.quote(product, max(line.quantity or 1, 1))
         price = AgreedUnitPrice(quote.amount, quote=quote) if quote else prices.Unavailable()
+        # The line's availability speaks of its quantity: "3 ready to ship; the other 5 are made to order…".
         return strategy.PurchaseInfo(
-            price=price, availability=self.availability_policy(product, stockrecord), stockrecord=stockrecord
+            price=price, availability=self.availability_policy(product, stockrecord, quantity=line.quantity),
+            stockrecord=stockrecord,
         )
