@@ -7,13 +7,37 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from inventory.models import Member, MaterialMovement
+from oscar.core.loading import get_model
+
+from inventory.models import Member, MaterialMovement, StockMovement
 from inventory.selectors import bill_for, current_week, material_balance, producible_products
-from inventory.services import material_move
+from inventory.services import material_move, stock_move
 
 from .models import RoutingRequest, RoutingRun, RoutingSettings, WorkOrder
 
 DEMO_NOTE = "demo: overflow for m01"
+SOLD_OUT = 2  # variants the demo sells out, so the shop shows "made to order" with a lead time
+Product = get_model("catalogue", "Product")
+
+
+def sell_out_demo_variants(count: int = SOLD_OUT) -> int:
+    """Sell out a few variants members can make (recorded adjustments: "sold at the fair"). Idempotent."""
+    done = 0
+    products = (Product.objects.filter(structure=Product.CHILD, stockrecords__isnull=False).distinct()
+                .order_by("-upc"))
+    for product in products:
+        if done >= count:
+            break
+        if not Member.objects.active().filter(skills=product.get_product_class()).exists():
+            continue
+        for record in product.stockrecords.all():
+            key = f"demo:sold-out:{record.pk}"
+            free = (record.num_in_stock or 0) - (record.num_allocated or 0)
+            if free > 0 and not StockMovement.objects.filter(idempotency_key=key).exists():
+                stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=-free,
+                           reason="Sold out at the Sekaten fair (demo)", idempotency_key=key, source="demo")
+        done += 1
+    return done
 
 
 def _demo_variant(member: Member):
@@ -32,7 +56,7 @@ def seed_pooling() -> dict[str, int]:
     The work order is written directly (not through the engine) so the demo does not depend on
     everyone's capacity; its explanation says so."""
     RoutingSettings.current()
-    report = {"work orders": 0, "materials": 0}
+    report = {"work orders": 0, "materials": 0, "sold-out variants": sell_out_demo_variants()}
     maker = Member.objects.filter(code="m01").first()
     poster = Member.objects.filter(code="m02").first()
     if maker is None or poster is None or RoutingRequest.objects.filter(note=DEMO_NOTE).exists():

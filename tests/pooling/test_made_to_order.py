@@ -289,3 +289,19 @@ def place_made_to_order(order_factory, variant, *, quantity):
     order = order_factory([(record, quantity, 0)])
     order.lines.update(promised_to_make=quantity)
     return order
+
+
+def test_the_demo_sells_out_variants_that_then_show_made_to_order(db):
+    from django.db.models import F, Sum
+
+    from pooling.demo import sell_out_demo_variants
+
+    assert sell_out_demo_variants(1) == 1
+    assert sell_out_demo_variants(1) == 1  # again: nothing more is adjusted
+    sold_out = (get_model("catalogue", "Product").objects.filter(structure="child", stockrecords__isnull=False)
+                .annotate(free=Sum(F("stockrecords__num_in_stock") - F("stockrecords__num_allocated")))
+                .filter(free=0).order_by("-upc").first())
+    assert sold_out is not None
+    assert StockMovement.objects.filter(idempotency_key__startswith="demo:sold-out:").count() >= 1
+    _ensure_agreed_prices(sold_out)
+    assert availability(sold_out).code == "made-to-order"
