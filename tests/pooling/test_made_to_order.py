@@ -163,6 +163,11 @@ def test_buyer_order_beyond_stock_uses_stock_first_and_splits_the_rest_across_ma
     assert request.status == RoutingRequest.Status.ROUTED
     assert inv.stock_discrepancies() == []
 
+    from django.core import mail
+
+    [email] = [m for m in mail.outbox if order.number in m.subject]
+    assert f"{to_make} made to order for you by our members" in email.body
+    assert f"{to_make} made to order for you by our members" in email.alternatives[0][0]
     thank_you = client.get(response["Location"]).content.decode()
     assert 'id="order-progress"' in thank_you
     assert all(w.member.name not in thank_you for w in work), "buyers never see members' names"
