@@ -216,8 +216,15 @@ def work_orders_by_state():
 
 
 def unroutable():
-    return (RoutingRequest.objects.filter(unrouted__gt=0).select_related("member", "product", "product_class", "order_line__order")
+    return (RoutingRequest.objects.filter(unrouted__gt=0).exclude(status=RoutingRequest.Status.WITHDRAWN).select_related("member", "product", "product_class", "order_line__order")
             .order_by("due_week", "pk"))
+
+
+def late_work():
+    """Work not made by the week it was promised for: the board chases it (the buyer was told a week)."""
+    return (WorkOrder.objects.filter(state__in=(WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED),
+                                     due_week__lt=current_week())
+            .select_related("member", "product", "request__order_line__order").order_by("due_week", "pk"))
 
 
 def flows():

@@ -35,7 +35,8 @@ def board(request):
     recent = WorkOrder.objects.select_related("member", "product", "request__member").order_by("-pk")[:30]
     return render(request, "pooling/board.html", {
         "weeks": weeks, "heat": heat, "by_state": selectors.work_orders_by_state(),
-        "unroutable": selectors.unroutable()[:50], "flows": selectors.flows()[:50],
+        "unroutable": selectors.unroutable()[:50], "late": selectors.late_work()[:50],
+        "flows": selectors.flows()[:50],
         "fairness": selectors.fairness(), "settings": RoutingSettings.current(), "recent": recent,
         "can_change": is_board(request.user),
     })

@@ -310,3 +310,19 @@ def test_the_demo_sells_out_variants_that_then_show_made_to_order(db):
     assert StockMovement.objects.filter(idempotency_key__startswith="demo:sold-out:").count() >= 1
     _ensure_agreed_prices(sold_out)
     assert availability(sold_out).code == "made-to-order"
+
+
+def test_work_late_for_its_promised_week_is_on_the_board(order_factory, variant, empty_stock, client_as,
+                                                          django_capture_on_commit_callbacks):
+    from oscar.apps.order.signals import order_placed
+
+    empty_stock(variant)
+    order = place_made_to_order(order_factory, variant, quantity=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_placed.send(sender=None, order=order, user=None)
+    late = WorkOrder.objects.filter(request__order_line__order=order).first()
+    WorkOrder.objects.filter(pk=late.pk).update(due_week=current_week() - datetime.timedelta(weeks=1))
+    assert late in selectors.late_work()
+    page = client_as("board").get(reverse("pooling:board")).content.decode()
+    section = page[page.index('id="late-work"'):]
+    assert order.number in section[:section.index("</table>")]
