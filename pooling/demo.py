@@ -21,23 +21,27 @@ Product = get_model("catalogue", "Product")
 
 
 def sell_out_demo_variants(count: int = SOLD_OUT) -> int:
-    """Sell out a few variants members can make (recorded adjustments: "sold at the fair"). Idempotent."""
-    done = 0
+    """Sell out a few variants members can make (recorded adjustments: "sold at the fair"). Idempotent:
+    returns how many were sold out by this run."""
+    chosen, sold_out = 0, 0
     products = (Product.objects.filter(structure=Product.CHILD, stockrecords__isnull=False).distinct()
                 .order_by("-upc"))
     for product in products:
-        if done >= count:
+        if chosen >= count:
             break
         if not Member.objects.active().filter(skills=product.get_product_class()).exists():
             continue
+        chosen += 1
+        adjusted = False
         for record in product.stockrecords.all():
             key = f"demo:sold-out:{record.pk}"
             free = (record.num_in_stock or 0) - (record.num_allocated or 0)
             if free > 0 and not StockMovement.objects.filter(idempotency_key=key).exists():
                 stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=-free,
                            reason="Sold out at the Sekaten fair (demo)", idempotency_key=key, source="demo")
-        done += 1
-    return done
+                adjusted = True
+        sold_out += adjusted
+    return sold_out  # newly sold out: a second run reports 0
 
 
 def _demo_variant(member: Member):

@@ -167,3 +167,30 @@ def test_one_key_sent_by_many_threads_applies_once(record):
         stockrecord=rec, kind="produced", quantity=1, idempotency_key="same-key"))
     assert results.count("ok") == THREADS  # every retry answers with the first result
     assert level(rec) == start + 1
+
+
+def test_made_to_order_lines_share_the_last_units_and_never_oversell(record):
+    """Buyers who accepted "made to order" race for 5 free units: each holds what is left (the conditional
+    update refuses, the hold shrinks and retries), all are placed, and exactly the 5 units are held."""
+    from django.db import transaction
+    from oscar.core.loading import get_model
+
+    from catalog.shop.order.allocation import allocate_basket_lines
+    from tests.pooling.conftest import make_order
+
+    _, rec = record
+    services.stock_move(stockrecord=rec, kind="produced", quantity=5, idempotency_key="mto-5")
+    orders = [make_order([(rec, 2, 2)]) for _ in range(THREADS)]
+    Line = get_model("order", "Line")
+    Line.objects.filter(order__in=orders).update(promised_to_make=2)
+
+    def place(i):
+        with transaction.atomic():
+            line = Line.objects.select_related("stockrecord", "product").get(order=orders[i])
+            allocate_basket_lines(lines=[line], order=orders[i])
+
+    assert run_together(THREADS, place).count("ok") == THREADS
+    rec.refresh_from_db()
+    assert (rec.num_in_stock, rec.num_allocated) == (5, 5)
+    assert sum(Line.objects.filter(order__in=orders).values_list("num_allocated", flat=True)) == 5
+    assert selectors.stock_discrepancies() == []
