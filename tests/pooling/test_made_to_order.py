@@ -326,3 +326,10 @@ def test_work_late_for_its_promised_week_is_on_the_board(order_factory, variant,
     page = client_as("board").get(reverse("pooling:board")).content.decode()
     section = page[page.index('id="late-work"'):]
     assert order.number in section[:section.index("</table>")]
+
+
+def test_a_product_with_variants_shows_its_lead_time(client, variant):
+    _ensure_agreed_prices(variant)
+    client.cookies["django_language"] = "en"
+    page = client.get(variant.parent.get_absolute_url()).content.decode()
+    assert 'id="lead-time"' in page and selectors.lead_time(variant.parent).text in page
