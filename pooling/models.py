@@ -123,7 +123,9 @@ class WorkOrder(models.Model):
     week = models.DateField(_("Week to make it"))
     due_week = models.DateField(_("Due week"))
     state = models.CharField(_("State"), max_length=12, choices=State.choices, default=State.OFFERED)
-    explanation = models.TextField(_("Why this workshop"), blank=True)
+    explanation = models.TextField(_("Why this workshop"), blank=True)  # the engine's words (English)
+    # The same reasons as facts (routing.reasons), worded in the reader's language by reason_text.
+    reasons = models.JSONField(_("Reasons"), default=dict, blank=True)
     decline_reason = models.CharField(_("Reason"), max_length=255, blank=True)
     offered_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -142,6 +144,28 @@ class WorkOrder(models.Model):
 
     def __str__(self) -> str:
         return f"WO{self.pk} {self.member_id} {self.quantity} × {self.product_id} ({self.state})"
+
+    @property
+    def reason_text(self) -> str:
+        """Why this workshop got the work, in the current language (falls back to the engine's English)."""
+        from django.utils.translation import gettext, ngettext
+
+        facts = self.reasons or {}
+        if not facts:
+            return self.explanation
+        parts = [gettext("Your workshop had %(load)s%% load that week, %(load_with)s%% with this work.") % facts]
+        if facts["makers"] == 1:
+            parts.append(gettext("You are the only member who makes it (%(km)s km away).") % facts)
+        elif facts["rank"] == 1:
+            parts.append(ngettext("You are the nearest of the %(makers)s members who make it (%(km)s km away).",
+                                  "You are the nearest of the %(makers)s members who make it (%(km)s km away).",
+                                  facts["makers"]) % facts)
+        else:
+            parts.append(gettext("By distance you are number %(rank)s of the %(makers)s members who make it "
+                                 "(%(km)s km away); the nearer ones were full or busier.") % facts)
+        if facts.get("preferred"):
+            parts.append(gettext("The buyer asked for your workshop."))
+        return " ".join(parts)
 
     @property
     def load_source(self) -> str:

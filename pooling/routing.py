@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Sum
@@ -99,3 +100,29 @@ def unrouted_reason(built: Built, request: RoutingRequest) -> str:
     if request.due_week < built.first_week:
         return gettext("The due week (%(week)s) has passed.") % {"week": request.due_week}
     return gettext("Not enough spare capacity among skilled members by the week of %(week)s.") % {"week": due}
+
+
+def reasons(built: Built, answer) -> dict[tuple[str, int], dict]:
+    """The facts behind each assignment (load that week before and with the pooled work, rank by distance
+    among the makers, the buyer's preference), stored with the work order and worded in the reader's
+    language when shown (WorkOrder.reason_text); the engine's own explanation is English, for the board."""
+    instance = built.instance
+    line = instance.lines[0]
+    pooled = defaultdict(int)
+    for a in answer.assignments:
+        pooled[(a.member, a.week)] += a.quantity
+    km = {m.id: math.hypot(m.location[0] - line.origin[0], m.location[1] - line.origin[1]) for m in instance.members}
+    by_distance = sorted(km, key=lambda code: (km[code], code))
+    out = {}
+    for member in instance.members:
+        for week in range(instance.weeks):
+            if (member.id, week) not in pooled:
+                continue
+            capacity = max(member.capacity[week], 1)
+            out[(member.id, week)] = {
+                "load": round(100 * member.load[week] / capacity),
+                "load_with": round(100 * (member.load[week] + pooled[(member.id, week)]) / capacity),
+                "rank": by_distance.index(member.id) + 1, "makers": len(by_distance),
+                "km": round(km[member.id], 1), "preferred": line.preferred_member == member.id,
+            }
+    return out

@@ -165,11 +165,12 @@ def route_request(*, request_id: int, now: datetime.datetime | None = None) -> R
             else:
                 answer = engine_route(built.instance, explain=True)
                 run.method = answer.method[:100]
+                facts = routing.reasons(built, answer)
                 for a in answer.assignments:
                     WorkOrder.objects.create(
                         request=request, round=request.round, member=built.members[a.member], product=request.product,
                         quantity=a.quantity, week=built.weeks[a.week], due_week=request.due_week,
-                        explanation=a.explanation or "", offered_at=now,
+                        explanation=a.explanation or "", reasons=facts.get((a.member, a.week), {}), offered_at=now,
                     )
                     routed += a.quantity
                 unrouted = sum(u.quantity for u in answer.unrouted)

@@ -333,3 +333,23 @@ def test_a_product_with_variants_shows_its_lead_time(client, variant):
     client.cookies["django_language"] = "en"
     page = client.get(variant.parent.get_absolute_url()).content.decode()
     assert 'id="lead-time"' in page and selectors.lead_time(variant.parent).text in page
+
+
+def test_why_you_is_told_in_the_members_language(order_factory, variant, empty_stock,
+                                                 django_capture_on_commit_callbacks):
+    from oscar.apps.order.signals import order_placed
+
+    empty_stock(variant)
+    order = place_made_to_order(order_factory, variant, quantity=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_placed.send(sender=None, order=order, user=None)
+    wo = WorkOrder.objects.filter(request__order_line__order=order).first()
+    facts = wo.reasons
+    assert {"load", "load_with", "rank", "makers", "km", "preferred"} <= set(facts)
+    assert facts["load_with"] >= facts["load"] and 1 <= facts["rank"] <= facts["makers"]
+    english = wo.reason_text
+    assert f"{facts['load']}% load that week" in english
+    with translation.override("id"):
+        indonesian = wo.reason_text
+    assert indonesian != english and f"{facts['load']}%" in indonesian
+    assert wo.explanation  # the engine's detailed words stay for the board
