@@ -2,6 +2,23 @@
 from django.contrib.auth.models import Group
 
 BOARD_GROUP = "Pengurus"
+SHOP_STAFF_GROUP = "Staf toko"
+
+# Oscar 4's dashboard checks model permissions, not just is_staff. Shop staff (and the board) read everything
+# the shop keeps and run orders and the catalogue; nobody here may delete, and prices and stock are not theirs
+# to type in (the dashboard's stockrecord form shows them read-only; agreed prices are the board's screens).
+SHOP_STAFF_VIEW_APPS = ("order", "catalogue", "partner", "offer", "voucher", "reviews", "communication", "payment",
+                        "shipping", "address", "inventory", "pooling", "loans")
+SHOP_STAFF_CHANGES = {
+    "order": ("change_order", "change_line", "add_ordernote", "change_ordernote", "add_shippingevent",
+              "add_paymentevent", "add_communicationevent"),
+    "catalogue": ("add_product", "change_product", "add_productimage", "change_productimage", "add_category",
+                  "change_category", "add_productattributevalue", "change_productattributevalue",
+                  "add_productrecommendation", "change_productrecommendation"),
+    "partner": ("add_stockrecord", "change_stockrecord", "change_partner"),
+    "reviews": ("change_productreview",),
+    "communication": ("change_communicationeventtype",),
+}
 
 
 def is_board(user) -> bool:
@@ -14,6 +31,19 @@ def is_board(user) -> bool:
 
 def board_group() -> Group:
     group, _ = Group.objects.get_or_create(name=BOARD_GROUP)
+    return group
+
+
+def shop_staff_group():
+    """The "Staf toko" group with the dashboard permissions above (set again on every call: idempotent)."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    group, _ = Group.objects.get_or_create(name=SHOP_STAFF_GROUP)
+    wanted = Q(content_type__app_label__in=SHOP_STAFF_VIEW_APPS, codename__startswith="view_")
+    for app_label, codenames in SHOP_STAFF_CHANGES.items():
+        wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+    group.permissions.set(Permission.objects.filter(wanted))
     return group
 
 

@@ -18,7 +18,7 @@ from oscar.core.loading import get_model
 from PIL import Image, ImageDraw
 
 from inventory.models import Member
-from inventory.roles import board_group
+from inventory.roles import board_group, shop_staff_group
 
 from . import data
 
@@ -105,13 +105,14 @@ def _user(report: SeedReport, email: str, first: str, last: str = "", **flags):
 
 
 def _people(report: SeedReport) -> dict:
-    board = board_group()
+    board, shop_staff = board_group(), shop_staff_group()
     people = {"board": [], "buyers": []}
     for i, name in enumerate(["Hartono", "Sulastri", "Warsito"], start=1):
         user = _user(report, f"board{i}@guyub.example", name, "(Pengurus)", is_staff=True)
-        user.groups.add(board)
+        user.groups.add(board, shop_staff)
         people["board"].append(user)
     people["staff"] = staff = _user(report, "staff@guyub.example", "Staf", "Toko", is_staff=True)
+    staff.groups.add(shop_staff)  # Oscar's dashboard: orders, catalogue, stock (read-only numbers)
     # Staff run the content pages: Wagtail's Editors group (made by its migrations) and admin access.
     editors = Group.objects.filter(name="Editors").first()
     if editors:
