@@ -111,3 +111,18 @@ def test_a_product_without_agreed_price_cannot_be_added(client_as, make_product)
     product = make_product()
     client.post(f"/basket/add/{product.pk}/", {"quantity": 1})
     assert client.get("/basket/").context["basket"].is_empty
+
+
+def test_basket_lines_describe_the_product_in_the_buyers_language():
+    from django.utils import translation
+    from oscar.core.loading import get_model
+
+    product = get_model("catalogue", "Product").objects.filter(structure="child").exclude(title_en="").first()
+    if product is None:
+        product = get_model("catalogue", "Product").objects.filter(structure="child", parent__title_en__gt="").first()
+    with translation.override("en"):
+        english = str(product)
+    with translation.override("id"):
+        indonesian = str(product)
+    assert english == product.title_en or english == product.parent.title_en
+    assert indonesian != english

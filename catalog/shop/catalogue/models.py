@@ -22,6 +22,12 @@ class Product(AbstractProduct):
 
     get_title.short_description = _("Title")
 
+    def __str__(self):
+        # Oscar's basket and checkout lines describe a product by str(product): speak the buyer's language too.
+        if self._english() and (self.title_en or (self.is_child and self.parent_id and self.parent.title_en)):
+            return self.get_title()
+        return super().__str__()
+
     @property
     def localised_description(self) -> str:
         if self._english() and self.description_en:
