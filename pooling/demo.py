@@ -53,24 +53,16 @@ def _demo_variant(member: Member):
     return None
 
 
-def _demo_reasons(maker: Member, poster: Member, product_class, week, quantity: int) -> dict:
-    """The same facts routing stores (pooling.routing.reasons), from the demo's real load and places."""
-    import math
-
+def _demo_reasons(maker: Member, week, product_class, quantity: int) -> dict:
+    """The load facts routing stores (pooling.routing.reasons), from m01's real load. No distance rank: this
+    offer is made by hand, not by the engine, so claiming nearer members were full would be untrue."""
     from inventory.selectors import capacity_calendar
-
-    from .routing import to_km
 
     [cell] = capacity_calendar(Member.objects.filter(pk=maker.pk), first_week=week, weeks=1,
                                product_class=product_class)[maker]
     capacity = max(cell.capacity, 1)
-    origin = to_km(poster.latitude, poster.longitude)
-    makers = Member.objects.active().filter(skills=product_class).exclude(pk=poster.pk)
-    km = {m.code: math.dist(to_km(m.latitude, m.longitude), origin) for m in makers}
-    by_distance = sorted(km, key=lambda code: (km[code], code))
     return {"load": round(100 * cell.load / capacity), "load_with": round(100 * (cell.load + quantity) / capacity),
-            "rank": by_distance.index(maker.code) + 1 if maker.code in km else 1, "makers": max(len(km), 1),
-            "km": round(km.get(maker.code, 0.0), 1), "preferred": False}
+            "preferred": False}
 
 
 @transaction.atomic
@@ -97,7 +89,7 @@ def seed_pooling() -> dict[str, int]:
     WorkOrder.objects.create(
         request=request, round=0, member=maker, product=product, quantity=quantity, week=week, due_week=week,
         offered_at=timezone.now(), explanation="m01 has spare capacity next week and the skill (demo).",
-        reasons=_demo_reasons(maker, poster, product.get_product_class(), week, quantity),
+        reasons=_demo_reasons(maker, week, product.get_product_class(), quantity),
     )
     report["work orders"] += 1
     for material, per_unit in bill_for(product).items():

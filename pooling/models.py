@@ -154,7 +154,9 @@ class WorkOrder(models.Model):
         if not facts:
             return self.explanation
         parts = [gettext("Your workshop had %(load)s%% load that week, %(load_with)s%% with this work.") % facts]
-        if facts["makers"] == 1:
+        if "rank" not in facts:
+            pass  # not routed by the engine (the demo's hand-made offer): no distance ranking to report
+        elif facts["makers"] == 1:
             parts.append(gettext("You are the only member who makes it (%(km)s km away).") % facts)
         elif facts["rank"] == 1:
             parts.append(ngettext("You are the nearest of the %(makers)s members who make it (%(km)s km away).",

@@ -353,3 +353,12 @@ def test_why_you_is_told_in_the_members_language(order_factory, variant, empty_s
         indonesian = wo.reason_text
     assert indonesian != english and f"{facts['load']}%" in indonesian
     assert wo.explanation  # the engine's detailed words stay for the board
+
+
+def test_the_demo_offer_claims_no_distance_ranking(db):
+    from pooling.demo import seed_pooling
+
+    seed_pooling()
+    wo = WorkOrder.objects.get(request__note__startswith="demo: overflow")
+    assert "load" in wo.reasons and "rank" not in wo.reasons
+    assert "% load that week" in wo.reason_text and "nearer" not in wo.reason_text
