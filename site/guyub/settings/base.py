@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "guyub.users",
     "guyub.content",
     "guyub.demo",
+    "guyub.jobs",
     "catalog",
     "inventory",
     "pooling",
