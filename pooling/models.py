@@ -82,6 +82,23 @@ class RoutingRequest(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.quantity} × {self.product or self.product_class}"
 
+    # Why units stayed unrouted: stored as a code, worded when shown (the board may read in either language).
+    NO_SKILL, PAST_DUE, NO_CAPACITY = "no-skill", "past-due", "no-capacity"
+    REASONS = {
+        NO_SKILL: _("No other active member has the skill."),
+        PAST_DUE: _("The due week (%(week)s) has passed."),
+        NO_CAPACITY: _("Not enough spare capacity among skilled members by the week of %(week)s."),
+    }
+
+    @property
+    def unrouted_reason_text(self) -> str:
+        from django.utils.formats import date_format
+
+        template = self.REASONS.get(self.unrouted_reason)
+        if template is None:
+            return self.unrouted_reason  # written before the codes (English) or empty
+        return str(template) % {"week": date_format(self.due_week, "j M Y")}
+
     @property
     def line_id(self) -> str:
         return f"R{self.pk}"

@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Sum
-from django.utils.translation import gettext
 
 from inventory import ledger
 from inventory.models import Member
@@ -17,6 +16,8 @@ from pooling.engine import Instance, Line, Weights
 from pooling.engine import Member as EngineMember
 
 from .models import RoutingRequest, RoutingSettings, WorkOrder
+
+NO_SKILL, PAST_DUE, NO_CAPACITY = RoutingRequest.NO_SKILL, RoutingRequest.PAST_DUE, RoutingRequest.NO_CAPACITY
 
 # Kampung Keparakan Kidul, Yogyakarta: the plane's origin (the seed's cooperative centre).
 CENTRE = (-7.8105, 110.3775)
@@ -67,7 +68,7 @@ def build(request: RoutingRequest, quantity: int, *, today: datetime.date | None
     weeks = ledger.weeks_from(first, horizon)
     members = list(candidates(request))
     if not members:
-        return Built(None, first, weeks, {}, reason=gettext("No other active member has the skill."))
+        return Built(None, first, weeks, {}, reason=NO_SKILL)
     calendar = capacity_calendar(members, first_week=first, weeks=horizon, product_class=request.product_class)
     offered = pending_offers(members, weeks)
     settings_row = RoutingSettings.current()
@@ -93,14 +94,13 @@ def build(request: RoutingRequest, quantity: int, *, today: datetime.date | None
 
 
 def unrouted_reason(built: Built, request: RoutingRequest) -> str:
-    """Say why units stayed unrouted, in words the board can act on."""
+    """Why units stayed unrouted, as a code (RoutingRequest.unrouted_reason_text words it for the reader):
+    the routing job runs in whatever language its process has, the board may read in another."""
     if built.reason:
         return built.reason
-    due = built.weeks[-1]
     if request.due_week < built.first_week:
-        return gettext("The due week (%(week)s) has passed.") % {"week": request.due_week}
-    return gettext("Not enough spare capacity among skilled members by the week of %(week)s.") % {"week": due}
-
+        return PAST_DUE
+    return NO_CAPACITY
 
 def reasons(built: Built, answer) -> dict[tuple[str, int], dict]:
     """The facts behind each assignment (load that week before and with the pooled work, rank by distance

@@ -238,7 +238,10 @@ def test_a_promise_routing_cannot_meet_is_flagged_for_the_board(order_factory, v
     request.refresh_from_db()
     assert request.due_week == current_week()
     assert request.status == RoutingRequest.Status.SHORT and request.unrouted >= 5
-    assert "Not enough spare capacity" in request.unrouted_reason
+    assert request.unrouted_reason == RoutingRequest.NO_CAPACITY
+    assert "Not enough spare capacity" in request.unrouted_reason_text
+    with translation.override("id"):
+        assert "Not enough" not in request.unrouted_reason_text  # worded in the reader's language
     assert request in selectors.unroutable()
 
 
