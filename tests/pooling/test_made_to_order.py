@@ -62,6 +62,7 @@ def test_availability_sells_free_stock_then_what_members_can_make():
 
     policy = CooperativeAvailability(free=2, spare=spare, first_week=MONDAY)
     assert policy.is_purchase_permitted(2) == (True, "") and policy.code == "instock"
+    assert policy.message == "Ready to ship (2 in stock)" and policy.short_message == "In stock"
     assert calls == [], "in-stock answers never read capacity"
     assert policy.lead(2).in_stock
     assert policy.lead(5).weeks == 1 and policy.lead(5).due_week == MONDAY

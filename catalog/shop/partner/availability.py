@@ -97,7 +97,7 @@ class CooperativeAvailability(availability.Base):
             return gettext("Unavailable")
         if quantity <= self.free:
             if self.quantity is None:
-                return gettext("In stock (%d available)") % self.free
+                return gettext("Ready to ship (%d in stock)") % self.free
             return gettext("Ready to ship")
         lead = self.lead(quantity)
         if self.free <= 0:
