@@ -41,6 +41,8 @@ class MaterialLoan(models.Model):
     settled = models.DecimalField(_("Settled in money"), default=Decimal(0), **QUANTITY)
     settlement_amount = models.DecimalField(_("Amount owed (Rp)"), default=Decimal(0), **RUPIAH)
     settlement_proposed_by = models.CharField(max_length=10, blank=True)
+    # The lender confirms the money arrived: until then the board's overview counts it as owed.
+    settlement_paid_at = models.DateTimeField(_("Money received"), null=True, blank=True)
     state = models.CharField(_("State"), max_length=12, choices=State.choices, default=State.REQUESTED,
                              db_index=True)
     needed_by = models.DateField(_("Needed by"))
@@ -127,6 +129,7 @@ class LoanNotice(models.Model):
         RETURNED = "returned", _("Material returned")
         SETTLEMENT = "settlement", _("Settlement proposed")
         SETTLED = "settled", _("Loan settled")
+        PAID = "paid", _("Settlement money received")
 
     member = models.ForeignKey("inventory.Member", on_delete=models.CASCADE, related_name="loan_notices")
     loan = models.ForeignKey(MaterialLoan, on_delete=models.CASCADE, related_name="notices")

@@ -54,6 +54,7 @@ ACTIONS: dict[str, tuple[set[str], str | None]] = {
     "return": ({OPEN, RECALLED}, BORROWER),
     "propose_settlement": ({OPEN, RECALLED}, None),
     "agree_settlement": ({OPEN, RECALLED}, None),
+    "settlement_paid": ({SETTLED}, LENDER),
 }
 
 

@@ -96,7 +96,8 @@ def notice_text(notice: LoanNotice) -> str:
         LoanNotice.Kind.RETURNED: gettext("%(borrower)s returned %(material)s; %(outstanding)s still outstanding "
                                           "(loan #%(id)s)."),
         LoanNotice.Kind.SETTLEMENT: gettext("Settling the rest of loan #%(id)s in money is proposed; please answer."),
-        LoanNotice.Kind.SETTLED: gettext("Loan #%(id)s is settled: %(borrower)s owes %(lender)s Rp%(amount)s."),
+        LoanNotice.Kind.SETTLED: gettext("Loan #%(id)s is settled: %(borrower)s owes %(lender)s Rp %(amount)s."),
+        LoanNotice.Kind.PAID: gettext("%(lender)s received your payment of Rp %(amount)s for loan #%(id)s."),
     }
     return texts[notice.kind] % params
 
@@ -161,7 +162,8 @@ def board_overview(*, today: datetime.date | None = None) -> dict:
     for loan in rows:
         key = (loan.borrower_id, loan.lender_id)
         entry = owed.setdefault(key, Owed(loan.borrower, loan.lender, [], Decimal(0)))
-        entry.money += loan.settlement_amount
+        if loan.settlement_paid_at is None:  # money the lender has not yet confirmed received
+            entry.money += loan.settlement_amount
         if loan.state in rules.OUTSTANDING and loan.outstanding > 0:
             sums = material_sums[key]
             sums[loan.material] = sums.get(loan.material, Decimal(0)) + loan.outstanding

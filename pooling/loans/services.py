@@ -291,10 +291,25 @@ def loan_agree_settlement(*, loan, member, idempotency_key: str, user=None) -> M
                 apply=apply)
 
 
+def loan_settlement_paid(*, loan, member, idempotency_key: str, user=None, now=None) -> MaterialLoan:
+    """The lender confirms the borrower paid the settled amount; the board stops counting it as owed."""
+
+    def apply(loan, role):
+        if loan.settlement_paid_at is not None:
+            raise rules.LoanRuleError(rules.gettext_noop("The money for this loan was already marked received."))
+        loan.settlement_paid_at = now or timezone.now()
+        _notify(loan.borrower_id, loan, LoanNotice.Kind.PAID)
+        return {"amount": loan.settlement_amount}
+
+    return _act("settlement_paid", loan=loan, member=member, idempotency_key=idempotency_key, user=user,
+                apply=apply)
+
+
 ACTIONS = {
     "accept": loan_accept, "decline": loan_decline, "cancel": loan_cancel, "hand_over": loan_hand_over,
     "receive": loan_receive, "recall": loan_recall, "return": loan_return,
     "propose_settlement": loan_propose_settlement, "agree_settlement": loan_agree_settlement,
+    "settlement_paid": loan_settlement_paid,
 }
 
 

@@ -121,6 +121,8 @@ def _forms_for(loan, role, bound=None, bound_action=None) -> dict:
             continue
         if action == "propose_settlement" and loan.settlement_proposed_by:
             continue
+        if action == "settlement_paid" and loan.settlement_paid_at:
+            continue
         if action == "agree_settlement" and loan.settlement_proposed_by in ("", role):
             continue
         if action == bound_action:

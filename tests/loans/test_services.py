@@ -216,3 +216,24 @@ def test_demo_seed_is_idempotent(db):
     seed_loans()
     assert (MaterialLoan.objects.count(), MaterialMovement.objects.count(), MaterialPrice.objects.count()) == before
     assert MaterialLoan.objects.filter(request_key="demo-loan-0", state="open").exists()
+
+
+def test_the_lender_confirms_the_settlement_money_and_the_board_stops_counting_it(member, hide, open_loan, key):
+    m1, m2 = member("m01"), member("m02")
+    material = hide({"m02": "50"})
+    MaterialPrice.objects.create(material=material, price=D("32500"))
+    loan = open_loan(m1, m2, material, "2")
+    services.loan_propose_settlement(loan=loan, member=m1, idempotency_key=key())
+    loan = services.loan_agree_settlement(loan=loan, member=m2, idempotency_key=key())
+    assert any(o.money == D(65000) for o in selectors.board_overview()["owed"] if o.borrower == m1)
+
+    with pytest.raises(LoanError, match="lender"):
+        services.loan_settlement_paid(loan=loan, member=m1, idempotency_key=key())  # the borrower cannot
+    token = key()
+    loan = services.loan_settlement_paid(loan=loan, member=m2, idempotency_key=token)
+    assert loan.settlement_paid_at is not None and loan.state == "settled"
+    assert services.loan_settlement_paid(loan=loan, member=m2, idempotency_key=token).pk == loan.pk  # resubmit
+    with pytest.raises(LoanError, match="already"):
+        services.loan_settlement_paid(loan=loan, member=m2, idempotency_key=key())
+    assert not any(o.money for o in selectors.board_overview()["owed"] if o.borrower == m1 and o.lender == m2)
+    assert LoanNotice.objects.filter(member=m1, loan=loan, kind="paid").exists()

@@ -126,3 +126,29 @@ def test_board_pages(client_as, loans, hide):
     from pooling.loans import selectors
 
     assert selectors.loan_settings().notice_days == 5 and selectors.material_price(material) == 32000
+
+
+def test_only_the_lender_is_offered_to_confirm_the_settlement_money(client_as, member, hide, open_loan, key):
+    from decimal import Decimal
+
+    from pooling.loans import services
+    from pooling.loans.models import MaterialPrice
+
+    m1, m2 = member("m01"), member("m02")  # artisan_a borrows from artisan_b
+    material = hide({"m02": "50"})
+    MaterialPrice.objects.create(material=material, price=Decimal("10000"))
+    loan = open_loan(m1, m2, material, "3")
+    services.loan_propose_settlement(loan=loan, member=m1, idempotency_key=key())
+    services.loan_agree_settlement(loan=loan, member=m2, idempotency_key=key())
+    url = reverse("loans:detail", kwargs={"pk": loan.pk})
+    assert 'id="action-settlement_paid"' not in client_as("artisan_a").get(url).content.decode()  # borrower
+    lender = client_as("artisan_b")  # the same test client, now signed in as the lender
+    assert 'id="action-settlement_paid"' in lender.get(url).content.decode()
+    page = lender.get(url).content.decode()
+    token = page.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0] if 'name="idempotency_key"' in page else key()
+    response = lender.post(reverse("loans:act", kwargs={"pk": loan.pk, "action": "settlement_paid"}),
+                           {"idempotency_key": token})
+    assert response.status_code == 302
+    loan.refresh_from_db()
+    assert loan.settlement_paid_at is not None
+    assert 'id="action-settlement_paid"' not in lender.get(url).content.decode()
