@@ -36,6 +36,7 @@ test-fast: install
 
 bench: install
 	$(PY) bench/pooling_bench.py
+	$(PY) bench/availability_bench.py
 
 messages: install
 	$(PY) site/manage.py makemessages -l id --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=test-artifacts
