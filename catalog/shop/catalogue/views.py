@@ -22,15 +22,21 @@ class CatalogueView(ListView):
     paginate_by = settings.OSCAR_PRODUCTS_PER_PAGE
 
     def get_queryset(self):
+        # Oscar's own prefetch of public variants (its strategy reads them without a query per product).
         return (
             Product.objects.browsable().filter(is_public=True)
-            .select_related("product_class").prefetch_related("images", "children__stockrecords", "stockrecords")
+            .prefetch_public_children(Product.objects.public().prefetch_related("stockrecords"))
+            .select_related("product_class").prefetch_related("images", "stockrecords")
             .order_by("-date_created", "pk")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["summary"] = _("All products")
+        prime = getattr(self.request.strategy, "prime", None)
+        if prime is not None:  # the page's agreed prices in one query, not one per product
+            products = list(context["products"])
+            prime(products + [child for p in products for child in getattr(p, "_prefetched_public_children", [])])
         return context
 
 

@@ -68,6 +68,10 @@ class AgreedPricing:
         if missing:
             self._agreed.update(agreements_by_product(missing, until=self.now))
 
+    def prime(self, products) -> None:
+        """Read the agreements of many products at once (a listing page), so each price is a lookup."""
+        self._agreements(list(products))
+
     def quote(self, product, quantity: int = 1):
         self._agreements([product])
         return rules.quote(self._agreed[product.pk], self.now, quantity)
