@@ -56,11 +56,32 @@ def weekly_spare(product_class, *, first_week: datetime.date | None = None,
     for row in (WorkOrder.objects.filter(member__in=makers, state=WorkOrder.State.OFFERED)
                 .values("week").annotate(s=Sum("quantity"))):
         offered[row["week"]] += row["s"]
-    return [
+    spare = [
         max(0, sum(cells[index].spare for cells in calendar.values())
             - offered[first + datetime.timedelta(weeks=index)])
         for index in range(weeks)
     ]
+    return _minus_waiting(spare, waiting_units(product_class))
+
+
+def waiting_units(product_class) -> int:
+    """Units promised to buyers or posted as overflow whose routing job has not run yet (status open): they
+    will take spare capacity, so a second buyer must not be promised the same weeks meanwhile."""
+    open_requests = RoutingRequest.objects.filter(product_class=product_class, status=RoutingRequest.Status.OPEN)
+    asked = open_requests.aggregate(s=Sum("quantity"))["s"] or 0
+    given = (WorkOrder.objects.filter(request__in=open_requests, state__in=WorkOrder.LIVE)
+             .aggregate(s=Sum("quantity"))["s"] or 0)
+    return max(0, asked - given)
+
+
+def _minus_waiting(spare: list[int], waiting: int) -> list[int]:
+    """Take ``waiting`` units from the earliest weeks (routing fills the earliest room first, too)."""
+    out = []
+    for units in spare:
+        taken = min(units, waiting)
+        waiting -= taken
+        out.append(units - taken)
+    return out
 
 
 def weeks_to_make(spare: list[int], quantity: int) -> int | None:

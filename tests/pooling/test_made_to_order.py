@@ -366,3 +366,15 @@ def test_the_demo_offer_claims_no_distance_ranking(db):
     wo = WorkOrder.objects.get(request__note__startswith="demo: overflow")
     assert "load" in wo.reasons and "rank" not in wo.reasons
     assert "% load that week" in wo.reason_text and "nearer" not in wo.reason_text
+
+
+def test_units_waiting_for_routing_are_not_promised_twice(order_factory, variant, empty_stock):
+    empty_stock(variant)
+    product_class = variant.get_product_class()
+    before = selectors.weekly_spare(product_class)
+    order = place_made_to_order(order_factory, variant, quantity=3)
+    services.plan_order(order=order)  # the request exists; its routing job has not run (on_commit not fired)
+    assert RoutingRequest.objects.get(order_line__order=order).status == RoutingRequest.Status.OPEN
+    after = selectors.weekly_spare(product_class)
+    assert sum(before) - sum(after) == min(3, sum(before))
+    assert after[0] == max(0, before[0] - 3)  # taken from the earliest weeks
