@@ -126,3 +126,21 @@ def test_basket_lines_describe_the_product_in_the_buyers_language():
         indonesian = str(product)
     assert english == product.title_en or english == product.parent.title_en
     assert indonesian != english
+
+
+def test_category_names_follow_the_readers_language(client):
+    from django.urls import reverse
+    from oscar.core.loading import get_model
+
+    category = get_model("catalogue", "Category").objects.get(slug="tas")
+    assert (category.name, category.name_en) == ("Tas", "Bags")
+    product = get_model("catalogue", "Product").objects.filter(categories=category).first()
+    client.cookies["django_language"] = "en"
+    detail = client.get(product.get_absolute_url()).content.decode()
+    assert '>Bags</a>' in detail  # the breadcrumb
+    listing = client.get(reverse("catalogue:index")).content.decode()
+    assert "Bags" in listing and "Sandals" in listing  # the side tree
+    page = client.get(category.get_absolute_url()).content.decode()
+    assert "<h1>Bags</h1>" in page
+    client.cookies["django_language"] = "id"
+    assert '>Tas</a>' in client.get(product.get_absolute_url()).content.decode()

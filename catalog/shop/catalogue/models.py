@@ -2,7 +2,7 @@
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.catalogue.abstract_models import AbstractProduct
+from oscar.apps.catalogue.abstract_models import AbstractCategory, AbstractProduct
 
 
 class Product(AbstractProduct):
@@ -35,6 +35,17 @@ class Product(AbstractProduct):
         if self._english() and self.is_child and self.parent_id and self.parent.description_en:
             return self.parent.description_en
         return self.description or (self.parent.description if self.is_child and self.parent_id else "")
+
+
+class Category(AbstractCategory):
+    name_en = models.CharField(_("Name (English)"), max_length=255, blank=True)
+
+    @property
+    def localised_name(self) -> str:
+        """The category's name in the reader's language (templates: breadcrumbs, the side tree, headings)."""
+        if (translation.get_language() or "id").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F401,F403

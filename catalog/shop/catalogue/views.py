@@ -58,5 +58,5 @@ class ProductCategoryView(CatalogueView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["category"] = self.category
-        context["summary"] = self.category.name
+        context["summary"] = self.category.localised_name
         return context
