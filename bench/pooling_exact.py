@@ -209,11 +209,11 @@ def greedy(inst: dict) -> dict:
     load = np.array([m["load"] for m in members], dtype=float).reshape(-1, weeks)
     room = np.maximum(0, cap - load)
     n = np.zeros_like(room)
-    skilled: dict[str, np.ndarray] = {}
+    by_skill: dict[str, list[int]] = {}
     for j, m in enumerate(members):
         for s in m["skills"]:
-            skilled.setdefault(s, []).append(j)  # type: ignore[attr-defined]
-    skilled = {s: np.array(v) for s, v in skilled.items()}
+            by_skill.setdefault(s, []).append(j)
+    skilled = {s: np.array(v) for s, v in by_skill.items()}
     assignments: dict[tuple[str, str, int], int] = {}
     unrouted = []
     for line in sorted(inst["lines"], key=lambda l: (l["due_week"], l["id"])):

@@ -6,6 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def relative_gap(cost: float, lower: float) -> float:
+    """How far ``cost`` may be above the optimum, given a lower bound on it (0.01 = 1%)."""
+    if cost <= lower:
+        return 0.0
+    return (cost - lower) / max(abs(lower), 1e-12)
+
+
 @dataclass(frozen=True)
 class Assignment:
     line: str
@@ -53,18 +60,16 @@ class Answer:
 
     @property
     def gap_bound(self) -> float:
-        if self.total_cost <= self.lower_bound:
-            return 0.0
-        return (self.total_cost - self.lower_bound) / max(abs(self.lower_bound), 1e-12)
+        return relative_gap(self.total_cost, self.lower_bound)
 
-    def to_dict(self, summary: bool | None = None) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The answer JSON of POOLING.md; with explanations it also carries a ``summary``."""
         out: dict[str, Any] = {
             "total_cost": self.total_cost,
             "assignments": [a.to_dict() for a in self.assignments],
             "unrouted": [u.to_dict() for u in self.unrouted],
         }
-        if summary if summary is not None else self.explained:
+        if self.explained:
             out["summary"] = {
                 "method": self.method,
                 "lower_bound": self.lower_bound,

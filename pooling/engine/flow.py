@@ -44,7 +44,6 @@ class FlowResult:
     qty: np.ndarray  # ...and how many
     week_units: np.ndarray  # (M, W) units the flow puts in each member-week
     unrouted: np.ndarray  # (L,) units left unrouted (0 for lines not in the flow)
-    arcs: int = 0
     pricing_rounds: int = 0
     chosen: list[np.ndarray] | None = None  # the arcs of the final network, per cost block
 
@@ -349,7 +348,7 @@ def _result(p: Problem, active: np.ndarray, net: _Network, flows: dict[str, np.n
     order = np.lexsort((net.a_mw[used] // p.weeks, net.a_line[used]))
     return FlowResult(line=net.a_line[used][order], member=(net.a_mw[used] // p.weeks)[order],
                       qty=flows["line"][used][order], week_units=week_units.astype(np.int64),
-                      unrouted=unrouted, arcs=int(net.a_line.size), pricing_rounds=rounds)
+                      unrouted=unrouted, pricing_rounds=rounds)
 
 
 def split_by_week(p: Problem, line: np.ndarray, member: np.ndarray, qty: np.ndarray,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass, field
+from functools import cache
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -135,12 +136,8 @@ class Weights:
     unrouted: float
 
     def __post_init__(self) -> None:
-        for name in ("distance", "fairness", "preference", "unrouted"):
+        for name in _names(Weights):
             _set(self, name, check_number(getattr(self, name), name))
-
-    def to_dict(self) -> dict[str, float]:
-        return {"distance": self.distance, "fairness": self.fairness,
-                "preference": self.preference, "unrouted": self.unrouted}
 
 
 @dataclass(frozen=True)
@@ -159,13 +156,6 @@ class Member:
         _set(self, "skills", check_skills(self.skills, "skills"))
         _set(self, "capacity", check_ints(self.capacity, "capacity"))
         _set(self, "load", check_ints(self.load, "load"))
-
-    def spare(self, week: int) -> int:
-        return max(0, self.capacity[week] - self.load[week])
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "location": list(self.location), "skills": list(self.skills),
-                "capacity": list(self.capacity), "load": list(self.load)}
 
 
 @dataclass(frozen=True)
@@ -192,11 +182,6 @@ class Line:
             raise ValidationError("splittable",
                                   f"expected true or false, got {_kind(self.splittable)}")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "product_class": self.product_class, "quantity": self.quantity,
-                "due_week": self.due_week, "origin": list(self.origin),
-                "preferred_member": self.preferred_member, "splittable": self.splittable}
-
 
 @dataclass(frozen=True)
 class Instance:
@@ -206,7 +191,6 @@ class Instance:
     weights: Weights
     members: tuple[Member, ...]
     lines: tuple[Line, ...]
-    _member_index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         weeks = check_int(self.weeks, "weeks")
@@ -216,7 +200,7 @@ class Instance:
         if not isinstance(self.weights, Weights):
             raise ValidationError("weights", f"expected Weights, got {_kind(self.weights)}")
         _set(self, "members", self._check_members(weeks))
-        _set(self, "lines", self._check_lines())
+        _set(self, "lines", self._check_lines({m.id for m in self.members}))
 
     def _check_members(self, weeks: int) -> tuple[Member, ...]:
         members = tuple(check_list(self.members, "members", "members"))
@@ -233,10 +217,9 @@ class Instance:
                 raise ValidationError(f"members[{i}].id", f"duplicate id {member.id!r} "
                                       f"(also members[{index[member.id]}])")
             index[member.id] = i
-        _set(self, "_member_index", index)
         return members
 
-    def _check_lines(self) -> tuple[Line, ...]:
+    def _check_lines(self, member_ids: set[str]) -> tuple[Line, ...]:
         lines = tuple(check_list(self.lines, "lines", "lines"))
         seen: dict[str, int] = {}
         for i, line in enumerate(lines):
@@ -247,39 +230,29 @@ class Instance:
                                       f"(also lines[{seen[line.id]}])")
             seen[line.id] = i
             pref = line.preferred_member
-            if pref is not None and pref not in self._member_index:
+            if pref is not None and pref not in member_ids:
                 raise ValidationError(f"lines[{i}].preferred_member",
                                       f"unknown member {line.preferred_member!r}")
         return lines
-
-    def member(self, member_id: str) -> Member:
-        return self.members[self._member_index[member_id]]
-
-    def last_week(self, line: Line) -> int:
-        """The last week a unit of ``line`` may be made (a due week past the horizon: the last)."""
-        return min(line.due_week, self.weeks - 1)
 
     # -- JSON-shaped dictionaries -------------------------------------------------
     @classmethod
     def from_dict(cls, data: Any) -> "Instance":
         if not isinstance(data, Mapping):
             raise ValidationError("instance", f"expected a JSON object, got {_kind(data)}")
-        weights_raw = _fields(data, "", ("weeks", "weights", "members", "lines"))["weights"]
-        weights = _build(Weights, weights_raw, "weights",
-                         ("distance", "fairness", "preference", "unrouted"))
-        members = [_build(Member, raw, f"members[{i}]",
-                          ("id", "location", "skills", "capacity", "load"))
+        _fields(data, "", _names(cls))
+        weights = _build(Weights, data["weights"], "weights")
+        members = [_build(Member, raw, f"members[{i}]")
                    for i, raw in enumerate(check_list(data["members"], "members", "members"))]
-        lines = [_build(Line, raw, f"lines[{i}]",
-                        ("id", "product_class", "quantity", "due_week", "origin",
-                         "preferred_member", "splittable"))
+        lines = [_build(Line, raw, f"lines[{i}]")
                  for i, raw in enumerate(check_list(data["lines"], "lines", "lines"))]
         return cls(weeks=data["weeks"], weights=weights, members=tuple(members), lines=tuple(lines))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"weeks": self.weeks, "weights": self.weights.to_dict(),
-                "members": [m.to_dict() for m in self.members],
-                "lines": [line.to_dict() for line in self.lines]}
+
+@cache  # asked once per member and line
+def _names(kind: type) -> tuple[str, ...]:
+    """The JSON fields of a dataclass: its constructor arguments, all required in JSON."""
+    return tuple(f.name for f in fields(kind) if f.init)
 
 
 def _fields(raw: Any, path: str, names: Iterable[str]) -> Mapping[str, Any]:
@@ -291,9 +264,10 @@ def _fields(raw: Any, path: str, names: Iterable[str]) -> Mapping[str, Any]:
     return raw
 
 
-def _build(kind: type, raw: Any, path: str, names: tuple[str, ...]) -> Any:
-    fields = _fields(raw, path, names)
+def _build(kind: type, raw: Any, path: str) -> Any:
+    names = _names(kind)
+    given = _fields(raw, path, names)
     try:
-        return kind(**{name: fields[name] for name in names})
+        return kind(**{name: given[name] for name in names})
     except ValidationError as error:
         raise error.within(path) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .answer import Answer, Assignment, Unrouted
+from .answer import Answer, Assignment, Unrouted, relative_gap
 from .flow import CANDIDATES, FlowResult, solve_flow, split_by_week
 from .model import Instance
 from .problem import Problem, build_problem, bundled
@@ -28,18 +28,17 @@ def route(instance: Instance, explain: bool = False, *, candidates: int | None =
     pruning); it never changes the answer's quality.
     """
     p = build_problem(instance)
-    relaxed, flow = _relaxation(p, candidates)
-    lower = relaxed.cost(p) - scaling_error(p)
+    relaxed, flow, lower = _relaxation(p, candidates)
     if is_whole(p, relaxed):
         routing, method = relaxed, "min-cost flow"
     else:
         routing = quick_repair(p, relaxed)
         method = "min-cost flow relaxation + quick whole-line repair"
-        if _gap(routing.cost(p), lower) > target_gap:
+        if relative_gap(routing.cost(p), lower) > target_gap:
             better = repair(p, relaxed, candidates, (1 + target_gap) * lower, flow.chosen)
             if better.cost(p) < routing.cost(p):
                 routing, method = better, "min-cost flow relaxation + whole-line repair"
-        if exact_fallback and _gap(routing.cost(p), lower) > target_gap:
+        if exact_fallback and relative_gap(routing.cost(p), lower) > target_gap:
             routing, lower, method = _try_exact(p, routing, lower, method, target_gap)
     problems = routing.problems(p)
     if problems:  # a bug, never an instance problem: refuse to hand out a wrong plan
@@ -47,33 +46,22 @@ def route(instance: Instance, explain: bool = False, *, candidates: int | None =
     return make_answer(p, routing, lower, method, explain)
 
 
-def _relaxation(p: Problem, candidates: int | None) -> tuple[Routing, FlowResult]:
-    """Optimal routing when every line may be split: an exact lower bound for the real problem.
+def _relaxation(p: Problem, candidates: int | None) -> tuple[Routing, FlowResult, float]:
+    """Optimal routing when every line may be split, and the exact lower bound it gives.
 
     If the bound on the cost lost to integer rounding is not negligible
     against the cost (tiny costs next to a huge unrouted weight), the costs are
     rescaled finer and the flow solved again.
     """
     bundles = bundled(p)
-    pb = bundles.problem
+    pb = bundles.problem  # the flow solves this one, so its scale is the one that counts
     while True:
         flow = solve_flow(pb, pb.quantity > 0, np.zeros_like(p.load), candidates)
         parts = split_by_week(pb, flow.line, flow.member, flow.qty, flow.week_units)
         relaxed = unbundle(p, bundles, Routing(*parts, unrouted=flow.unrouted))
-        cost = relaxed.cost(p)
-        if scaling_error(p) <= SCALING_TOLERANCE * abs(cost) or not _finer(p):
-            return relaxed, flow
-
-
-def _finer(p: Problem) -> bool:
-    """Multiply the cost scale by 2**8 if OR-Tools' int64 arithmetic still allows it."""
-    if p.scale * 2**8 > p.max_scale:
-        return False
-    p.scale *= 2**8
-    bundles = bundled(p)
-    bundles.problem.scale = p.scale
-    bundles.problem._blocks = None
-    return True
+        cost, error = relaxed.cost(p), scaling_error(pb)
+        if error <= SCALING_TOLERANCE * abs(cost) or not pb.refine_scale():
+            return relaxed, flow, cost - error
 
 
 def scaling_error(p: Problem) -> float:
@@ -83,12 +71,6 @@ def scaling_error(p: Problem) -> float:
     per unit; the optimum of the rounded costs may be off by that twice.
     """
     return 2.0 * float(p.quantity.sum()) / p.scale
-
-
-def _gap(cost: float, lower: float) -> float:
-    if cost <= lower:
-        return 0.0
-    return (cost - lower) / max(abs(lower), 1e-12)
 
 
 def _try_exact(p: Problem, routing: Routing, lower: float, method: str,

@@ -79,6 +79,14 @@ class Problem:
     def scaled(self, cost: np.ndarray | float) -> np.ndarray:
         return np.rint(np.asarray(cost, dtype=np.float64) * self.scale).astype(np.int64)
 
+    def refine_scale(self) -> bool:
+        """Costs 2**8 times finer, if OR-Tools' int64 arithmetic still allows it."""
+        if self.scale * 2**8 > self.max_scale:
+            return False
+        self.scale *= 2**8
+        self._blocks = None  # they hold costs at the old scale
+        return True
+
     def blocks(self) -> list[Block]:
         """Integer costs of all skilled (line, member) pairs, computed once and cached."""
         if self._blocks is None:

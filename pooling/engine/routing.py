@@ -72,7 +72,6 @@ class Routing:
         return found
 
 
-
 def unbundle(p: Problem, bundles: Bundled, routing: Routing) -> Routing:
     """Hand a bundle's units to its lines in id order; the last units stay unrouted.
 

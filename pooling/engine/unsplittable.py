@@ -66,8 +66,8 @@ def quick_repair(p: Problem, relaxed: Routing) -> Routing:
     bump = relaxed.cost(p) / routed if routed else 0.0  # rough price of moving a unit elsewhere
     extra: list[tuple[int, int, int, int]] = []
     for line in split[np.lexsort((split, -p.quantity[split]))].tolist():
-        q, cols = int(p.quantity[line]), p.class_members[p.line_class[line]]
-        choice = _best_member_week(p, line, cols, q, int(p.last_week[line]), fill, fixed, [], bump)
+        q = int(p.quantity[line])
+        choice = _best_member_week(p, line, fill, fixed, [], bump)
         if choice is None or choice[2] >= q * p.instance.weights.unrouted:
             unrouted[line] = q
             continue
@@ -78,13 +78,9 @@ def quick_repair(p: Problem, relaxed: Routing) -> Routing:
         extra.append((line, j, w, q))
         for l2, units in _evict(p, rows, movable.get((j, w), []), over):
             fill[j, w] -= units
-            for _ in range(units):
-                spot = _cheapest_unit(p, l2, fill)
-                if spot is None:
-                    unrouted[l2] += 1
-                else:
-                    fill[spot] += 1
-                    extra.append((l2, spot[0], spot[1], 1))
+            moved, left = _rehome(p, l2, units, fill)
+            extra.extend(moved)
+            unrouted[l2] += left
     arr = np.array(extra, dtype=np.int64).reshape(-1, 4).T
     merged = [np.concatenate([a, b]) for a, b in zip(rows, arr)]
     return _merge(p, Routing(*merged, unrouted))
@@ -109,21 +105,30 @@ def _evict(p: Problem, rows: list[np.ndarray], at: list[int], over: int) -> list
     return out
 
 
-def _cheapest_unit(p: Problem, line: int, fill: np.ndarray) -> tuple[int, int] | None:
-    """Member-week where one more unit of the line costs least, if cheaper than leaving it."""
+def _rehome(p: Problem, line: int, units: int,
+            fill: np.ndarray) -> tuple[list[tuple[int, int, int, int]], int]:
+    """Put bumped units of a splittable line back one at a time, each where it then costs least.
+
+    Returns the new (line, member, week, 1) rows and how many units stay unrouted
+    (those dearer anywhere than leaving them).  Updates ``fill``.
+    """
     w = p.instance.weights
     cols, last = p.class_members[p.line_class[line]], int(p.last_week[line])
     if cols.size == 0:
-        return None
-    room = p.spare[cols, :last + 1] - fill[cols, :last + 1]
+        return [], units
+    unit = p.unit_cost(np.array([line]), cols)[0][:, None]  # the same for every unit: once
+    spare, load = p.spare[cols, :last + 1], p.load[cols, :last + 1]
     cap = np.maximum(p.capacity[cols, :last + 1], 1)
-    marginal = (p.unit_cost(np.array([line]), cols)[0][:, None]
-                + w.fairness * (p.load[cols, :last + 1] + fill[cols, :last + 1] + 1) / cap)
-    marginal = np.where(room > 0, marginal, np.inf)
-    pos, week = np.unravel_index(int(np.argmin(marginal)), marginal.shape)
-    if not marginal[pos, week] < w.unrouted:
-        return None
-    return int(cols[pos]), int(week)
+    rows: list[tuple[int, int, int, int]] = []
+    for placed in range(units):
+        n = fill[cols, :last + 1]
+        marginal = np.where(spare - n > 0, unit + w.fairness * (load + n + 1) / cap, np.inf)
+        pos, week = np.unravel_index(int(np.argmin(marginal)), marginal.shape)
+        if not marginal[pos, week] < w.unrouted:
+            return rows, units - placed  # no cheaper spot for this unit, so none for the rest
+        fill[cols[pos], week] += 1
+        rows.append((line, int(cols[pos]), int(week), 1))
+    return rows, 0
 
 
 def _merge(p: Problem, r: Routing) -> Routing:
@@ -170,11 +175,10 @@ def _place(p: Problem, guide: Routing) -> Routing:
     out: list[tuple[int, int, int, int]] = []
     unrouted = np.zeros(p.n_lines, dtype=np.int64)
     for line in lines.tolist():
-        q, last = int(p.quantity[line]), int(p.last_week[line])
-        cols = p.class_members[p.line_class[line]]
+        q = int(p.quantity[line])
         choice = None
-        if cols.size and guide.unrouted[line] < q:
-            choice = _best_member_week(p, line, cols, q, last, fill, taken, own.get(line, []))
+        if guide.unrouted[line] < q:
+            choice = _best_member_week(p, line, fill, taken, own.get(line, []))
         if choice is None or choice[2] >= q * w.unrouted:
             unrouted[line] = q
             continue
@@ -185,18 +189,20 @@ def _place(p: Problem, guide: Routing) -> Routing:
     return Routing(arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], unrouted)
 
 
-def _best_member_week(p: Problem, line: int, cols: np.ndarray, q: int, last: int,
-                      fill: np.ndarray, taken: np.ndarray, own: list[tuple[int, int, int]],
+def _best_member_week(p: Problem, line: int, fill: np.ndarray, taken: np.ndarray,
+                      own: list[tuple[int, int, int]],
                       bump: float | None = None) -> tuple[int, int, float] | None:
-    """Cheapest (member, week <= last) with room for all q units beyond ``taken``.
+    """Cheapest skilled (member, week <= due) with room for the whole line beyond ``taken``.
 
     The fairness of the q units is judged on top of ``fill`` (the guiding
     routing's load, less the line's own units there).  With ``bump``, units of
     ``fill`` beyond ``taken`` may be pushed out at that price per unit.
     """
+    cols = p.class_members[p.line_class[line]]
     if cols.size == 0:
         return None
     w = p.instance.weights
+    q, last = int(p.quantity[line]), int(p.last_week[line])
     weeks = np.arange(last + 1)
     spare = p.spare[cols][:, weeks]
     room = spare - taken[cols][:, weeks]

@@ -48,6 +48,12 @@ def test_out_writes_the_file_and_nothing_to_stdout(instance_file: Path, tmp_path
     check_answer(example(), json.loads(out.read_text()))
 
 
+def test_unwritable_out_exits_1(instance_file: Path, tmp_path: Path) -> None:
+    done = run("route", str(instance_file), "--out", str(tmp_path))  # a folder, not a file
+    assert (done.returncode, done.stdout) == (1, "")
+    assert f"cannot write {tmp_path}" in done.stderr
+
+
 def test_explain_adds_explanations(instance_file: Path) -> None:
     done = run("route", str(instance_file), "--explain")
     answer = json.loads(done.stdout)

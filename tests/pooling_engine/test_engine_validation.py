@@ -46,6 +46,7 @@ CASES = [
     ("lines[0].quantity", 2.0, "lines[0].quantity: expected an integer"),
     ("lines[0].quantity", "3", "lines[0].quantity: expected an integer"),
     ("lines[0].quantity", True, "lines[0].quantity: expected an integer"),
+    ("lines[0].quantity", 10**9 + 1, "lines[0].quantity: must be at most 1000000000"),
     ("lines[0].due_week", -1, "lines[0].due_week: must not be negative"),
     ("lines[0].due_week", None, "lines[0].due_week: expected an integer"),
     ("lines[2].origin", _DELETE, "lines[2].origin: missing field"),
