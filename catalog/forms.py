@@ -8,7 +8,6 @@ from .messages import message
 from .models import PriceBoardSettings
 from .pricing import rules
 from .pricing.sheet import parse_rupiah
-from .selectors import purchasable_products
 
 Product = get_model("catalogue", "Product")
 MAX_SHEET_BYTES = 1_000_000
@@ -88,7 +87,3 @@ class PriceSheetForm(forms.Form):
         if len(cleaned["text"].encode()) > MAX_SHEET_BYTES:
             raise ValidationError({"text": message("too_big")})
         return cleaned
-
-
-def product_for_form(pk):
-    return purchasable_products().filter(pk=pk).first()

@@ -97,10 +97,6 @@ class PriceProposal(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.product} Rp {self.amount}"
 
-    @property
-    def is_tier(self) -> bool:
-        return self.min_quantity > 1
-
 
 class ProposalVote(models.Model):
     """One board member's approval or rejection of a proposal (a rejection says why)."""

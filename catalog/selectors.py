@@ -46,9 +46,9 @@ def quote_for(product, *, at: datetime, quantity: int = 1) -> Optional[rules.Quo
     return rules.quote(agreements, at, quantity)
 
 
-def price_in_force(product, *, at: datetime, min_quantity: int = 1) -> Optional[Decimal]:
-    agreements = agreements_by_product([product.pk], until=at)[product.pk]
-    agreement = rules.in_force(agreements, at, min_quantity)
+def price_in_force(product, *, at: datetime) -> Optional[Decimal]:
+    """The agreed unit price of `product` at `at` (None: not for sale)."""
+    agreement = rules.in_force(agreements_by_product([product.pk], until=at)[product.pk], at)
     return agreement.amount if agreement else None
 
 
@@ -158,6 +158,10 @@ def sheet_catalogue(skus: Iterable[str], *, at: datetime) -> dict[str, Priced]:
     return catalogue
 
 
+def product_ids_by_sku(skus: Iterable[str]) -> dict[str, int]:
+    return dict(Product.objects.filter(upc__in={s for s in skus if s}).values_list("upc", "pk"))
+
+
 def titles_for(skus: Iterable[str]) -> dict[str, str]:
     products = Product.objects.filter(upc__in={s for s in skus if s}).select_related("parent")
     return {p.upc: p.get_title() for p in products}
@@ -187,7 +191,8 @@ def proposals(*, show: str = "pending", at: datetime, query: str = "") -> QueryS
 
 def proposal_detail(pk: int) -> PriceProposal:
     return (
-        PriceProposal.objects.select_related("product", "product__parent", "proposed_by", "withdrawn_by")
+        PriceProposal.objects
+        .select_related("product", "product__parent", "proposed_by", "withdrawn_by", "agreed_price")
         .prefetch_related("votes__board_member")
         .get(pk=pk)
     )
@@ -211,14 +216,13 @@ def product_history(product, *, at: datetime) -> dict:
     agreements = [rules.Agreement(a.amount, a.effective_from, a.min_quantity, seq=a.pk) for a in ledger]
     current = rules.tiers_in_force(agreements, at)
     in_force = {a.seq for a in current.values()}
-    entries = []
-    last: dict[int, Decimal] = {}
-    for agreed in ledger:
-        entries.append(HistoryEntry(
-            agreed=agreed, old=last.get(agreed.min_quantity), in_force=agreed.pk in in_force,
-            scheduled=agreed.effective_from > at,
-        ))
-        last[agreed.min_quantity] = agreed.amount
+    # The ledger is read in the order rules.changes walks it (start, then pk), so the two zip row by row.
+    entries = [
+        HistoryEntry(
+            agreed=agreed, old=change.old, in_force=agreed.pk in in_force, scheduled=agreed.effective_from > at
+        )
+        for agreed, change in zip(ledger, rules.changes(agreements), strict=True)
+    ]
     steps = [(a.effective_from, a.amount) for a in ledger if a.min_quantity == rules.UNIT]
     others = (
         PriceProposal.objects.filter(product=product).exclude(status=PriceProposal.Status.APPROVED)

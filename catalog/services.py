@@ -14,6 +14,7 @@ from typing import Iterable, Mapping, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import selectors
@@ -85,21 +86,25 @@ def _propose(*, product, amount, proposed_by, effective_from, reason, min_quanti
     amount = Decimal(amount)
     reason = (reason or "").strip()
     prices = selectors.prices_in_force(product, at=now)
-    old = prices.get(min_quantity)
-    base = old if old is not None else prices.get(rules.UNIT)  # a new tier is measured against the unit price
-    if not reason and rules.needs_reason(base, amount, rules_.change_threshold_percent):
-        percent = rules.change_percent(base, amount).quantize(Decimal("1"))
+    percent = rules.change_needing_reason(
+        prices, min_quantity=min_quantity, amount=amount, threshold_percent=rules_.change_threshold_percent
+    )
+    if percent is not None and not reason:
         _refuse("reason", "reason_required", percent=percent, threshold=rules_.change_threshold_percent)
     proposal = PriceProposal(
-        product=product, amount=amount, min_quantity=min_quantity, previous_amount=old,
+        product=product, amount=amount, min_quantity=min_quantity, previous_amount=prices.get(min_quantity),
         effective_from=effective_from or now, reason=reason, proposed_by=proposed_by, proposed_at=now,
         quorum=rules_.quorum, source=source,
     )
-    eligible = selectors.eligible_voter_count(proposal)
-    if not rules.quorum_reachable(eligible=eligible, quorum=rules_.quorum):
-        _refuse("__all__", "quorum_unreachable", eligible=eligible, quorum=rules_.quorum)
+    _require_reachable_quorum(proposal)
     proposal.save()
     return proposal
+
+
+def _require_reachable_quorum(proposal: PriceProposal) -> None:
+    eligible = selectors.eligible_voter_count(proposal)
+    if not rules.quorum_reachable(eligible=eligible, quorum=proposal.quorum):
+        _refuse("__all__", "quorum_unreachable", eligible=eligible, quorum=proposal.quorum)
 
 
 # --- Voting ---------------------------------------------------------------------------------------------
@@ -135,12 +140,11 @@ def _vote(proposal, board_member, decision, reason, now) -> PriceProposal:
     ProposalVote.objects.create(
         proposal=locked, board_member=board_member, decision=decision, reason=reason, decided_at=now
     )
-    approvals = locked.votes.filter(decision=ProposalVote.Decision.APPROVE).count()
-    rejections = locked.votes.filter(decision=ProposalVote.Decision.REJECT).count()
-    outcome = rules.tally(
-        approvals=approvals, rejections=rejections, eligible=selectors.eligible_voter_count(locked),
-        quorum=locked.quorum,
+    votes = locked.votes.aggregate(
+        approvals=Count("pk", filter=Q(decision=ProposalVote.Decision.APPROVE)),
+        rejections=Count("pk", filter=Q(decision=ProposalVote.Decision.REJECT)),
     )
+    outcome = rules.tally(**votes, eligible=selectors.eligible_voter_count(locked), quorum=locked.quorum)
     if outcome is rules.Outcome.APPROVED:
         locked.status, locked.decided_at = PriceProposal.Status.APPROVED, now
         AgreedPrice.objects.create(
@@ -162,16 +166,18 @@ def withdraw_proposal(
     now = now or timezone.now()
     _require_board(withdrawn_by)
     locked = PriceProposal.objects.select_for_update().get(pk=proposal.pk)
-    if locked.proposed_by_id != withdrawn_by.pk:
-        _refuse("__all__", "only_proposer")
+    agreed = None
     if locked.status == PriceProposal.Status.APPROVED:
         agreed = AgreedPrice.objects.select_for_update().get(proposal=locked)
-        if agreed.effective_from <= now:
-            _refuse("__all__", "already_in_force")
+    refusal = rules.withdrawal_refusal(
+        by_proposer=locked.proposed_by_id == withdrawn_by.pk, is_pending=locked.status == PriceProposal.Status.PENDING,
+        starts_at=agreed.effective_from if agreed else None, now=now,
+    )
+    if refusal:
+        _refuse("__all__", refusal)
+    if agreed:
         agreed.cancelled_at = now
         agreed.save(update_fields=["cancelled_at"])
-    elif locked.status != PriceProposal.Status.PENDING:
-        _refuse("__all__", "not_withdrawable")
     locked.status, locked.decided_at = PriceProposal.Status.WITHDRAWN, now
     locked.withdrawn_by, locked.withdrawal_reason = withdrawn_by, (reason or "").strip()
     locked.save(update_fields=["status", "decided_at", "withdrawn_by", "withdrawal_reason"])
@@ -202,12 +208,15 @@ class SheetResult:
     proposals: list
 
 
-def check_price_sheet(*, text: str, now: Optional[datetime] = None) -> SheetCheck:
+def check_price_sheet(
+    *, text: str, now: Optional[datetime] = None, board_rules: Optional[PriceBoardSettings] = None
+) -> SheetCheck:
     """The dry run: every row checked against the prices in force, nothing written."""
     now = now or timezone.now()
+    board_rules = board_rules or PriceBoardSettings.load()
     return check_sheet(
         text, lookup=lambda skus: selectors.sheet_catalogue(skus, at=now), now=now,
-        tz=timezone.get_default_timezone(), threshold_percent=PriceBoardSettings.load().change_threshold_percent,
+        tz=timezone.get_default_timezone(), threshold_percent=board_rules.change_threshold_percent,
     )
 
 
@@ -219,20 +228,21 @@ def apply_price_sheet(*, text: str, proposed_by, now: Optional[datetime] = None)
     """
     now = now or timezone.now()
     _require_board(proposed_by)
-    check = check_price_sheet(text=text, now=now)
+    board_rules = PriceBoardSettings.load()
+    check = check_price_sheet(text=text, now=now, board_rules=board_rules)
     if not check.ok:
         return SheetResult(check=check, proposals=[])
-    from oscar.core.loading import get_model
-
-    Product = get_model("catalogue", "Product")
-    products = {p.upc: p for p in Product.objects.filter(upc__in=[r.sku for r in check.changes])}
-    board_rules = PriceBoardSettings.load()
+    # The check has just applied every rule of `_propose` to every row in this transaction (purchasable SKU,
+    # whole rupiah, timing, reason, the price in force as `old`), so the rows are built, not checked again.
+    product_ids = selectors.product_ids_by_sku(row.sku for row in check.changes)
     made = [
-        _propose(
-            product=products[row.sku], amount=row.amount, proposed_by=proposed_by, effective_from=row.effective_from,
-            reason=row.reason, min_quantity=row.min_quantity, source=PriceProposal.Source.SHEET, now=now,
-            rules_=board_rules,
+        PriceProposal(
+            product_id=product_ids[row.sku], amount=row.amount, min_quantity=row.min_quantity,
+            previous_amount=row.old, effective_from=row.effective_from or now, reason=row.reason,
+            proposed_by=proposed_by, proposed_at=now, quorum=board_rules.quorum, source=PriceProposal.Source.SHEET,
         )
         for row in check.changes
     ]
-    return SheetResult(check=check, proposals=made)
+    if made:
+        _require_reachable_quorum(made[0])  # one proposer, one quorum: the same answer for every row
+    return SheetResult(check=check, proposals=PriceProposal.objects.bulk_create(made))

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .access import can_govern_prices, can_read_prices
-from .forms import PriceRulesForm, PriceSheetForm, ProposalForm, product_for_form
+from .forms import PriceRulesForm, PriceSheetForm, ProposalForm
 from .messages import problem_text
 from .models import PriceBoardSettings, PriceProposal
+from .pricing import rules
 
 PER_PAGE = 25
 
@@ -102,27 +103,28 @@ def proposal_detail(request, pk):
         proposal = selectors.proposal_detail(pk)
     except PriceProposal.DoesNotExist:
         raise Http404 from None
-    voted = any(v.board_member_id == request.user.pk for v in proposal.votes.all())
+    # The buttons show exactly when the services would accept the act (the same rules decide both).
+    is_board = can_govern_prices(request.user)
+    is_pending = proposal.status == PriceProposal.Status.PENDING
+    approved = proposal.status == PriceProposal.Status.APPROVED
+    can_vote = is_board and rules.vote_refusal(
+        voter_id=request.user.pk, proposer_id=proposal.proposed_by_id, is_pending=is_pending,
+        already_voted=any(v.board_member_id == request.user.pk for v in proposal.votes.all()),
+    ) is None
+    can_withdraw = is_board and rules.withdrawal_refusal(
+        by_proposer=proposal.proposed_by_id == request.user.pk, is_pending=is_pending,
+        starts_at=proposal.agreed_price.effective_from if approved else None, now=timezone.now(),
+    ) is None
     return render(request, "catalog/proposal_detail.html", _context(
-        request, proposal=proposal,
-        can_vote=(can_govern_prices(request.user) and proposal.status == PriceProposal.Status.PENDING
-                  and proposal.proposed_by_id != request.user.pk and not voted),
-        can_withdraw=(proposal.proposed_by_id == request.user.pk and can_govern_prices(request.user)
-                      and _withdrawable(proposal)),
+        request, proposal=proposal, can_vote=can_vote, can_withdraw=can_withdraw,
     ))
-
-
-def _withdrawable(proposal) -> bool:
-    if proposal.status == PriceProposal.Status.PENDING:
-        return True
-    agreed = getattr(proposal, "agreed_price", None) if proposal.status == PriceProposal.Status.APPROVED else None
-    return bool(agreed and agreed.cancelled_at is None and agreed.effective_from > timezone.now())
 
 
 @board
 def propose(request):
     initial = {}
-    product = product_for_form(request.GET.get("product")) if request.GET.get("product", "").isdigit() else None
+    pk = request.GET.get("product", "")
+    product = selectors.purchasable_products().filter(pk=pk).first() if pk.isdigit() else None
     if product is not None:
         initial["sku"] = product.upc
     form = ProposalForm(request.POST or None, initial=initial)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 UNIT = 1  # min_quantity of the agreed unit price; larger values are trader tiers
 MAX_RUPIAH = Decimal("1000000000")  # Rp 1 milyar per unit: anything above is a typo
@@ -47,13 +47,7 @@ def _key(agreement: Agreement) -> tuple:
 
 def in_force(agreements: Iterable[Agreement], at: datetime, min_quantity: int = UNIT) -> Optional[Agreement]:
     """The agreement for `min_quantity` in force at `at`: the latest one that started at or before `at`."""
-    best = None
-    for agreement in agreements:
-        if agreement.min_quantity != min_quantity or agreement.effective_from > at:
-            continue
-        if best is None or _key(agreement) > _key(best):
-            best = agreement
-    return best
+    return tiers_in_force(agreements, at).get(min_quantity)
 
 
 def tiers_in_force(agreements: Iterable[Agreement], at: datetime) -> dict[int, Agreement]:
@@ -146,6 +140,25 @@ def vote_refusal(*, voter_id, proposer_id, already_voted: bool, is_pending: bool
     return None
 
 
+def withdrawal_refusal(
+    *, by_proposer: bool, is_pending: bool, starts_at: Optional[datetime], now: datetime
+) -> Optional[str]:
+    """Why a proposal may not be withdrawn (an error code), or None when it may.
+
+    `starts_at` is when its agreed price starts, for an approved proposal (None otherwise): an approved price
+    can be withdrawn only until it starts.
+    """
+    if not by_proposer:
+        return "only_proposer"
+    if is_pending:
+        return None
+    if starts_at is None:
+        return "not_withdrawable"
+    if starts_at <= now:
+        return "already_in_force"
+    return None
+
+
 def quorum_reachable(*, eligible: int, quorum: int) -> bool:
     return eligible >= quorum
 
@@ -189,3 +202,17 @@ def needs_reason(old: Optional[Decimal], new: Decimal, threshold_percent: Decima
     """A change larger than the board's threshold (either way) must be explained."""
     percent = change_percent(old, new)
     return percent is not None and abs(percent) > Decimal(threshold_percent)
+
+
+def change_needing_reason(
+    prices: Mapping[int, Decimal], *, min_quantity: int, amount: Decimal, threshold_percent: Decimal | int
+) -> Optional[Decimal]:
+    """The change in whole percent when it is larger than the threshold (so it must be explained), else None.
+
+    `prices` are the tiers in force (min_quantity → amount). A new tier is measured against the unit price:
+    the discount it gives is the change.
+    """
+    base = prices.get(min_quantity, prices.get(UNIT))
+    if not needs_reason(base, amount, threshold_percent):
+        return None
+    return change_percent(base, amount).quantize(Decimal("1"))

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping, Optional
 
-from .rules import UNIT, amount_problem, change_percent, min_quantity_problem, needs_reason
+from .rules import UNIT, amount_problem, change_needing_reason, change_percent, min_quantity_problem
 
 COLUMNS = ("sku", "price", "min_quantity", "effective_from", "reason")
 REQUIRED = ("sku", "price")
@@ -237,14 +237,11 @@ def _check_row(number, values, catalogue, now, tz, threshold_percent) -> SheetRo
         problem("reason", "too_long", max=REASON_MAX)
 
     if priced is not None and priced.purchasable:
-        # A new tier is measured against the unit price: the discount it gives is the change.
         row.old = priced.prices.get(row.min_quantity)
-        base = row.old if row.old is not None else priced.prices.get(UNIT)
-        if row.amount is not None and not row.reason and needs_reason(base, row.amount, threshold_percent):
-            problem("reason", "reason_required", percent=_round(change_percent(base, row.amount)),
-                    threshold=int(threshold_percent))
+        if row.amount is not None and not row.reason:
+            percent = change_needing_reason(
+                priced.prices, min_quantity=row.min_quantity, amount=row.amount, threshold_percent=threshold_percent
+            )
+            if percent is not None:
+                problem("reason", "reason_required", percent=str(percent), threshold=int(threshold_percent))
     return row
-
-
-def _round(percent: Optional[Decimal]) -> str:
-    return "" if percent is None else str(percent.quantize(Decimal("1")))

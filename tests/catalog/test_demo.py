@@ -12,9 +12,11 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_agreement_matches_the_seeded_stockrecords_and_is_idempotent():
     now = timezone.now()
-    for product in selectors.purchasable_products().filter(upc__startswith="GY-").annotate(
+    seeded = list(selectors.purchasable_products().filter(upc__startswith="GY-").annotate(
         stored=Min("stockrecords__price")
-    ):
+    ))
+    assert seeded  # the demo seed made products: the loop below checks something
+    for product in seeded:
         assert selectors.price_in_force(product, at=now) == product.stored, product.upc
     assert PriceProposal.objects.filter(source="demo", status="pending").count() == 1
     assert AgreedPrice.objects.valid().filter(proposal__source="demo", effective_from__gt=now).count() == 1

@@ -3,10 +3,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from catalog import services
 from catalog.models import AgreedPrice, PriceProposal
+
+from .conftest import codes
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +78,7 @@ def test_apply_creates_proposals_that_still_need_the_quorum(client_as, two_produ
     assert [(p.product_id, p.amount, p.min_quantity, p.proposed_by) for p in made] == [
         (a.pk, Decimal("165000"), 1, board_user), (b.pk, Decimal("90000"), 12, board_user)]
     assert not AgreedPrice.objects.filter(proposal__in=made).exists()  # nothing in force before the board votes
+    assert [p.previous_amount for p in made] == [Decimal("150000"), None]  # b had no tier from 12 yet
 
 
 def test_upload_a_file_and_bad_files(client_as, two_products):
@@ -102,3 +106,12 @@ def test_apply_service_is_all_or_nothing(two_products, board_user):
     assert not PriceProposal.objects.filter(product=a, status="pending").exists()
     result = services.apply_price_sheet(text=f"sku,price\n{a.upc},151000\n{b.upc},101000\n", proposed_by=board_user)
     assert len(result.proposals) == 2
+
+
+def test_apply_refuses_a_sheet_the_board_cannot_approve(two_products, board_user):
+    a, _b = two_products
+    services.update_price_rules(quorum=3, change_threshold_percent=30, changed_by=board_user)
+    with pytest.raises(ValidationError) as refused:
+        services.apply_price_sheet(text=f"sku,price\n{a.upc},151000\n", proposed_by=board_user)
+    assert codes(refused.value) == {"__all__": ["quorum_unreachable"]}
+    assert not PriceProposal.objects.filter(product=a, status="pending").exists()

@@ -91,6 +91,26 @@ def test_vote_refusals():
     assert rules.vote_refusal(voter_id=2, proposer_id=1, already_voted=False, is_pending=True) is None
 
 
+@pytest.mark.parametrize("by_proposer,is_pending,starts_at,code", [
+    (False, True, None, "only_proposer"),
+    (True, True, None, None),  # waiting for the board
+    (True, False, T0 + US, None),  # approved, not started yet
+    (True, False, T0, "already_in_force"),
+    (True, False, None, "not_withdrawable"),  # rejected or already withdrawn
+])
+def test_withdrawal_refusals(by_proposer, is_pending, starts_at, code):
+    assert rules.withdrawal_refusal(by_proposer=by_proposer, is_pending=is_pending, starts_at=starts_at, now=T0) == code
+
+
+def test_change_needing_reason_measures_a_new_tier_against_the_unit_price():
+    prices = {1: Decimal("100000"), 12: Decimal("90000")}
+    assert rules.change_needing_reason(prices, min_quantity=1, amount=Decimal("130000"), threshold_percent=30) is None
+    assert rules.change_needing_reason(prices, min_quantity=1, amount=Decimal("166666"), threshold_percent=30) == 67
+    assert rules.change_needing_reason(prices, min_quantity=12, amount=Decimal("60000"), threshold_percent=30) == -33
+    assert rules.change_needing_reason(prices, min_quantity=24, amount=Decimal("60000"), threshold_percent=30) == -40
+    assert rules.change_needing_reason({}, min_quantity=1, amount=Decimal("1"), threshold_percent=30) is None
+
+
 @pytest.mark.parametrize("amount,code", [
     (Decimal("150000"), None), (1, None), (Decimal("150000.00"), None), (Decimal("150000.5"), "not_whole_rupiah"),
     (0, "not_positive"), (-5, "not_positive"), ("abc", "not_whole_rupiah"), (Decimal("NaN"), "not_whole_rupiah"),

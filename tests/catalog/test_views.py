@@ -96,6 +96,23 @@ def test_withdraw_through_the_screen(client_as, make_product, board_user):
     assert (proposal.status, proposal.withdrawal_reason) == ("withdrawn", "wrong SKU")
 
 
+def test_withdraw_button_only_until_an_approved_price_starts(
+    client_as, make_product, agree, board_user, board_user_2, board_user_3
+):
+    product = make_product()
+    started = agree(product, 100_000)
+    scheduled = services.propose_price(
+        product=product, amount=Decimal("101000"), proposed_by=board_user,
+        effective_from=timezone.now() + timedelta(days=7),
+    )
+    for member in (board_user_2, board_user_3):
+        services.approve_proposal(proposal=scheduled, board_member=member)
+    client = _en(client_as("board"))
+    assert 'id="withdraw"' in client.get(f"/prices/proposals/{scheduled.pk}/").content.decode()
+    assert 'id="withdraw"' not in client.get(f"/prices/proposals/{started.pk}/").content.decode()
+    assert 'id="withdraw"' not in _en(client_as("board2")).get(f"/prices/proposals/{scheduled.pk}/").content.decode()
+
+
 def test_history_shows_old_to_new_who_and_a_chart(client_as, make_product, agree):
     product = make_product()
     agree(product, 100_000, at=timezone.now() - timedelta(days=60))
