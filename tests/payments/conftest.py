@@ -16,16 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 WEBHOOK_SECRET = "whsec_guyub_tests"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Assertions read English: the shop's default is Indonesian, so code run outside a request (services,
-    gateway) speaks English here; test clients ask for English too (helpers.py sets the language cookie)."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
 def fake_stripe():
     """A fresh fake Stripe account; every gateway call in the test (any thread) goes to it."""
@@ -82,7 +72,9 @@ def order_staff(client_as, staff_user):
 
 @pytest.fixture(autouse=True)
 def _english_messages(settings):
-    """These tests match the English wording of messages; the Indonesian ones are tested explicitly."""
+    """Assertions read English: the shop's default is Indonesian, so code run outside a request (services,
+    gateway) speaks English here; test clients ask for English too (helpers.py sets the language cookie).
+    The Indonesian messages are tested explicitly."""
     from django.utils import translation
 
     settings.LANGUAGE_CODE = "en"

@@ -52,10 +52,11 @@ def test_exactly_the_last_units_can_be_held_then_nothing_more():
 
 
 def test_a_refused_line_undoes_the_holds_of_the_lines_before_it():
-    product_a, record_a = variant_with_stock(5, index=0)
-    product_b, record_b = variant_with_stock(1, index=1)
+    # Lines are held in stockrecord order: "a" (held first) must be the lower record, or nothing is undone.
+    (product_a, record_a), (product_b, record_b) = sorted(
+        (variant_with_stock(5, index=0), variant_with_stock(5, index=1)), key=lambda pair: pair[1].pk)
     basket = basket_with((product_a, 2), (product_b, 1))
-    type(record_b).objects.filter(pk=record_b.pk).update(num_allocated=1)  # b sold out meanwhile
+    type(record_b).objects.filter(pk=record_b.pk).update(num_allocated=5)  # b sold out meanwhile
 
     with pytest.raises(InsufficientStock), transaction.atomic():
         allocate_basket_lines(lines=basket.all_lines())

@@ -33,14 +33,11 @@ def _paths_on_the_server(database_url: str, upcs: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def stocked_variants(live_shop, django_db_blocker, request):
-    """Two sellable variants with free stock in the seeded database, as pages of the test server."""
+def stocked_variants(live_shop, django_db_blocker):
+    """Two sellable variants with free stock, as pages of the test server (live_shop seeds the database, agreed
+    prices included, before it copies it for the server)."""
     with django_db_blocker.unblock():
         strategy = get_class("partner.strategy", "Selector")().strategy()
-        if not any(strategy.fetch_for_product(p).price.exists for p in Product.objects.filter(structure="child")[:5]):
-            from catalog.demo import seed_agreed_prices  # the demo agreement, if the seed has not made it yet
-
-            seed_agreed_prices()
         found = []
         for product in Product.objects.filter(structure="child").order_by("upc"):
             info = strategy.fetch_for_product(product)
@@ -49,7 +46,6 @@ def stocked_variants(live_shop, django_db_blocker, request):
             if len(found) == 2:
                 break
     assert len(found) == 2, "the seed should have variants in stock"
-    live_shop = request.getfixturevalue("live_shop")  # the server's copy is made after the lines above
     return _paths_on_the_server(live_shop.database_url, found)
 
 

@@ -36,7 +36,7 @@ class CatalogueView(ListView):
         prime = getattr(self.request.strategy, "prime", None)
         if prime is not None:  # the page's agreed prices in one query, not one per product
             products = list(context["products"])
-            prime(products + [child for p in products for child in getattr(p, "_prefetched_public_children", [])])
+            prime(products + [child for p in products for child in p.get_public_children()])
         return context
 
 

@@ -5,15 +5,14 @@ both succeed (INTEGRATION.md). ``allocate_basket_lines`` replaces it with a guar
 matches no row when the free stock is short, so on PostgreSQL (row lock + re-check of the WHERE clause after
 a concurrent update) and on SQLite (one writer at a time) stock can never be over-allocated.
 
-The inventory ledger (inventory/) can plug in here: these three functions are the whole surface.
+Every stock number changes through the inventory ledger (``inventory.services.stock_move``); these three
+functions are the whole surface order code uses.
 """
 from __future__ import annotations
 
 import uuid
 
 from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
@@ -117,50 +116,39 @@ def _accept_short_hold(line, record, held: int) -> None:
         line.num_allocated = held
 
 
-def release_order_lines(*, order, lines=None, quantities=None) -> None:
+def release_order_lines(*, order) -> None:
     """Give back the stock an order still holds (cancelled, transfer expired). Safe to call twice."""
-    lines = list(lines if lines is not None else order.lines.select_related("stockrecord", "product"))
-    quantities = quantities or [line.num_allocated or 0 for line in lines]
-    for line, quantity in zip(lines, quantities):
-        if quantity and line.stockrecord_id and not line.allocation_cancelled:
-            _release_line(line, quantity)
+    for line in _holding_lines(order):
+        if not line.allocation_cancelled:
+            _end_hold(line, kind=StockMovement.Kind.DEALLOCATED, step="release")
 
 
-def consume_order_lines(*, order, lines=None, quantities=None) -> None:
+def consume_order_lines(*, order) -> None:
     """The goods left the workshop: the held units leave the stock (in_stock and allocated both drop)."""
-    lines = list(lines if lines is not None else order.lines.select_related("stockrecord", "product"))
-    quantities = quantities or [line.num_allocated or 0 for line in lines]
-    for line, quantity in zip(lines, quantities):
-        if quantity and line.stockrecord_id and line.is_allocation_consumption_possible(quantity):
-            _consume_line(line, quantity)
+    for line in _holding_lines(order):
+        if line.is_allocation_consumption_possible(line.num_allocated):
+            _end_hold(line, kind=StockMovement.Kind.SHIPPED, step="ship")
 
 
-def _release_line(line, quantity: int) -> None:
-    """Oscar's Line.cancel_allocation, with the stockrecord side going through the inventory ledger."""
+def _holding_lines(order):
+    return [line for line in order.lines.select_related("stockrecord") if line.num_allocated and line.stockrecord_id]
+
+
+def _end_hold(line, *, kind, step: str) -> None:
+    """Oscar's Line.cancel_allocation / consume_allocation for the whole hold, the stockrecord side through the
+    inventory ledger. The line is locked and read again, so a concurrent release or shipment moves nothing twice."""
     with transaction.atomic():
         locked = type(line).objects.select_for_update().get(pk=line.pk)
-        quantity = min(quantity, locked.num_allocated or 0)
+        quantity = locked.num_allocated or 0
         if not quantity:
             return
-        locked.num_allocated -= quantity
-        locked.allocation_cancelled = locked.num_allocated == 0
-        locked.save(update_fields=["num_allocated", "allocation_cancelled"])
-        stock_move(stockrecord=locked.stockrecord, kind=StockMovement.Kind.DEALLOCATED, quantity=quantity,
-                   idempotency_key=f"order-line:{line.pk}:release:{locked.num_allocated}",
+        locked.num_allocated = 0
+        fields = ["num_allocated"]
+        if kind == StockMovement.Kind.DEALLOCATED:
+            locked.allocation_cancelled = True
+            fields.append("allocation_cancelled")
+        locked.save(update_fields=fields)
+        # The key ends in the units the line still holds afterwards (none), as the ledger's keys always have.
+        stock_move(stockrecord=line.stockrecord, kind=kind, quantity=quantity,
+                   idempotency_key=f"order-line:{line.pk}:{step}:0",
                    source=f"order:{line.order.number}", order_line=locked)
-    line.refresh_from_db(fields=["num_allocated", "allocation_cancelled"])
-
-
-def _consume_line(line, quantity: int) -> None:
-    """Oscar's Line.consume_allocation (the goods shipped), through the inventory ledger."""
-    with transaction.atomic():
-        locked = type(line).objects.select_for_update().get(pk=line.pk)
-        quantity = min(quantity, locked.num_allocated or 0)
-        if not quantity:
-            return
-        locked.num_allocated -= quantity
-        locked.save(update_fields=["num_allocated"])
-        stock_move(stockrecord=locked.stockrecord, kind=StockMovement.Kind.SHIPPED, quantity=quantity,
-                   idempotency_key=f"order-line:{line.pk}:ship:{locked.num_allocated}",
-                   source=f"order:{line.order.number}", order_line=locked)
-    line.refresh_from_db(fields=["num_allocated"])

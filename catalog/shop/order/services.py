@@ -20,6 +20,7 @@ from catalog.shop.payment.models import BankTransfer, CardPayment
 
 from . import emails, statuses
 from .allocation import consume_order_lines, release_order_lines
+from .apps import PAYMENT_EVENT_TYPES
 
 Order = get_model("order", "Order")
 OrderNote = get_model("order", "OrderNote")
@@ -30,7 +31,7 @@ SourceType = get_model("payment", "SourceType")
 logger = logging.getLogger("guyub.orders")
 
 CARD_SOURCE, TRANSFER_SOURCE = "Card (Stripe)", "Bank transfer"
-PAID_EVENT, REFUNDED_EVENT = ("paid", "Paid"), ("refunded", "Refunded")
+PAID_EVENT, REFUNDED_EVENT = PAYMENT_EVENT_TYPES
 
 
 def event_type(code_and_name) -> "PaymentEventType":
@@ -94,14 +95,14 @@ def _after_commit_email(order, code: str) -> None:
 
 
 # --- cancelling and shipping ---------------------------------------------------------------------
-def cancel_order(*, order, reason: str, user=None, notify: bool = True, transfer_status=BankTransfer.CANCELLED) -> bool:
+def cancel_order(*, order, reason: str, user=None, notify: bool = True) -> bool:
     """Cancel an order that has not shipped and give its stock back. Money is the caller's job (Stripe first)."""
     with transaction.atomic():
         if not transition(order, to=statuses.CANCELLED, allowed_from=statuses.HOLDING_STOCK):
             return False
         release_order_lines(order=order)
         BankTransfer.objects.filter(order=order, status=BankTransfer.AWAITING).update(
-            status=transfer_status, released_at=timezone.now()
+            status=BankTransfer.CANCELLED, released_at=timezone.now()
         )
         note(order, reason, user)
         if notify:

@@ -77,10 +77,8 @@ def release_expired_transfers(*, now=None) -> list[str]:
                 services.cancel_order(
                     order=order, reason=f"No bank transfer received by {timezone.localtime(now):%Y-%m-%d %H:%M}: "
                                         "order cancelled, stock released.",
-                    transfer_status=BankTransfer.EXPIRED,
                 )
                 released.append(order.number)
     if released:
         logger.info("Released %d unpaid transfer orders: %s", len(released), ", ".join(released))
     return released
-

@@ -9,7 +9,6 @@ from .allocation import allocate_basket_lines
 from .statuses import CANCELLED
 
 Order = get_model("order", "Order")
-OrderDispatcher = oscar_utils.OrderDispatcher
 
 
 def promise_for(basket_line) -> dict:
@@ -43,19 +42,18 @@ class OrderNumberGenerator(oscar_utils.OrderNumberGenerator):
 
 
 class OrderCreator(oscar_utils.OrderCreator):
+    def __init__(self):
+        self._order_lines = {}  # basket line pk → the order line made from it
+
     def create_line_models(self, order, basket_line, extra_line_fields=None):
         # Keep the promise the buyer just saw for this line (ready now, or made by a week).
         extra_line_fields = {**promise_for(basket_line), **(extra_line_fields or {})}
         order_line = super().create_line_models(order, basket_line, extra_line_fields)
-        self._order_lines = {**getattr(self, "_order_lines", {}), basket_line.pk: order_line}
+        self._order_lines[basket_line.pk] = order_line
         return order_line
 
     def update_stock_records(self, line):
-        # Oscar 4.2 calls this inside its order transaction, once per *basket* line, in stockrecord order.
-        # Hold for the order line made from it: it carries the promise, and the ledger names the order line.
-        order_line = getattr(self, "_order_lines", {}).get(line.pk, line)
-        allocate_basket_lines(lines=[order_line], order=getattr(self, "_order", None))
-
-    def create_order_model(self, *args, **kwargs):
-        self._order = super().create_order_model(*args, **kwargs)
-        return self._order
+        # Oscar 4.2 calls this inside its order transaction, once per *basket* line, in stockrecord order, after
+        # making every order line. Hold for the order line: it carries the promise, and the ledger names it.
+        order_line = self._order_lines[line.pk]
+        allocate_basket_lines(lines=[order_line], order=order_line.order)

@@ -61,7 +61,7 @@ class CooperativeAvailability(availability.Base):
         return self.lead(self.quantity or 1).due_week
 
     def is_purchase_permitted(self, quantity):
-        if quantity <= self.free:
+        if quantity <= self.free:  # answered from stock alone: the capacity is not read
             return True, ""
         if quantity <= self.max_quantity:
             return True, ""

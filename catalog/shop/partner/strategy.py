@@ -9,6 +9,7 @@ price a product is not for sale. Basket lines get the trader tier price once the
 the checkout and the order all charge the same price.
 """
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.utils import timezone
@@ -61,19 +62,17 @@ class UseMostStockedRecord:
 class AgreedPricing:
     """Pricing mixin: the board's agreement in force at `self.now` (read once per product per request)."""
 
-    def _agreements(self, products) -> None:
+    def prime(self, products) -> None:
+        """Read the agreements of the products not read yet, in one query (a listing page primes all of its
+        products first, so each price is a lookup)."""
         from catalog.selectors import agreements_by_product
 
         missing = [p.pk for p in products if p.pk not in self._agreed]
         if missing:
             self._agreed.update(agreements_by_product(missing, until=self.now))
 
-    def prime(self, products) -> None:
-        """Read the agreements of many products at once (a listing page), so each price is a lookup."""
-        self._agreements(list(products))
-
     def quote(self, product, quantity: int = 1):
-        self._agreements([product])
+        self.prime([product])
         return rules.quote(self._agreed[product.pk], self.now, quantity)
 
     def pricing_policy(self, product, stockrecord):
@@ -84,7 +83,7 @@ class AgreedPricing:
 
     def parent_pricing_policy(self, product, children_stock):
         # "From" the cheapest variant a member holds, like Oscar's Structured strategy shows a parent.
-        self._agreements([child for child, _record in children_stock])
+        self.prime([child for child, _record in children_stock])
         amounts = [
             quote.unit_amount for child, record in children_stock
             if record is not None and (quote := self.quote(child)) is not None
@@ -110,7 +109,7 @@ class MadeToOrder:
             return availability.Available()
         free = sum(max(0, (r.num_in_stock or 0) - (r.num_allocated or 0)) for r in product.stockrecords.all())
         return CooperativeAvailability(free=free, spare=lambda: self._spare_for(product_class),
-                                       first_week=self._first_week(), quantity=quantity)
+                                       first_week=self._first_week, quantity=quantity)
 
     def parent_availability_policy(self, product, children_stock):
         # A parent is on sale when one of its variants is (in stock or made to order).
@@ -119,7 +118,9 @@ class MadeToOrder:
                 return availability.Available()
         return availability.Unavailable()
 
+    @cached_property
     def _first_week(self):
+        # Lead times count from the week of `self.now` (fixed per request, read for every product).
         from inventory import ledger
 
         return ledger.week_start(timezone.localtime(self.now).date())
@@ -128,7 +129,7 @@ class MadeToOrder:
         from pooling.selectors import weekly_spare
 
         if product_class.pk not in self._spare:
-            self._spare[product_class.pk] = weekly_spare(product_class, first_week=self._first_week())
+            self._spare[product_class.pk] = weekly_spare(product_class, first_week=self._first_week)
         return self._spare[product_class.pk]
 
 

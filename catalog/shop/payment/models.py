@@ -53,13 +53,6 @@ class CardPayment(models.Model):
     def __str__(self):
         return f"{self.intent_id} ({self.status})"
 
-    def advance(self, status: str) -> bool:
-        """Move to ``status`` unless we are already at or past it; True if it moved."""
-        if self.RANK[status] <= self.RANK[self.status]:
-            return False
-        self.status = status
-        return True
-
     @property
     def refundable(self):
         return self.amount_captured - self.amount_refunded

@@ -28,10 +28,14 @@ def order_payment_panel(order):
 def order_payment_staff_panel(context, order):
     """The dashboard's payment box: confirm a transfer, capture a waiting card payment, refund."""
     from catalog.shop.order import statuses
+    from catalog.shop.payment.models import CardPayment
 
     transfer = getattr(order, "bank_transfer", None)
     card = order.card_payments.first()
-    refundable = card.refundable if card and card.status == "captured" else (transfer.refundable if transfer else 0)
+    if card is not None and card.status == CardPayment.CAPTURED:
+        refundable = card.refundable
+    else:
+        refundable = transfer.refundable if transfer else 0
     return {
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
