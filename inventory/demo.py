@@ -119,8 +119,8 @@ def _bills(report, materials) -> None:
 
 
 def _opening_stock(report) -> None:
-    """The seed wrote num_in_stock directly; record it as each stockrecord's opening movement (in bulk:
-    the seed runs alone, and stock_record_opening does the same one record at a time with a row lock)."""
+    """The seed wrote num_in_stock directly; record it as each stockrecord's opening movement (in bulk,
+    without services.stock_move: the numbers are already on the stockrecords, and the seed runs alone)."""
     rows = StockRecord.objects.filter(movements__isnull=True).values_list("pk", "num_in_stock", "num_allocated")
     created = StockMovement.objects.bulk_create([
         StockMovement(stockrecord_id=pk, kind=StockMovement.Kind.OPENING, in_stock_delta=in_stock or 0,

@@ -11,13 +11,13 @@ from oscar.core.loading import get_model
 
 from . import ledger, selectors
 from .models import Member, MaterialMovement
-from .services.common import refusal
+from .services.common import MAX_KEY, refusal
 
 ProductClass = get_model("catalogue", "ProductClass")
 
 
 class KeyedForm(forms.Form):
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=MAX_KEY)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
@@ -82,7 +82,7 @@ class MaterialRecordForm(KeyedForm):
 
 def week_choices(count: int = 12):
     return [
-        (week.isoformat(), f"{week.isocalendar()[0]}-W{week.isocalendar()[1]:02d} ({week:%d.%m.})")
+        (week.isoformat(), f"{ledger.iso_week(week)} ({week:%d.%m.})")
         for week in ledger.weeks_from(selectors.current_week(), count)
     ]
 

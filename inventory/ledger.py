@@ -76,10 +76,6 @@ class Unit:
     code: str
     places: int  # 0 for counted units: whole numbers only
 
-    @property
-    def counted(self) -> bool:
-        return self.places == 0
-
 
 UNITS = {
     "sqft": Unit("sqft", 2),
@@ -155,6 +151,14 @@ def stock_deltas(kind: str, quantity) -> tuple[int, int]:
     return sign_in * units, sign_alloc * units
 
 
+def stock_shortage(level: StockLevel, d_in_stock: int, d_allocated: int) -> StockShortage:
+    """The refusal of a change that takes more than ``level`` has free."""
+    return StockShortage(
+        gettext_noop("Not enough stock: %(needed)s needed, %(available)s free."),
+        needed=max(-d_in_stock, d_allocated - d_in_stock), available=level.free,
+    )
+
+
 def apply_stock(level: StockLevel, d_in_stock: int, d_allocated: int) -> StockLevel:
     new = StockLevel(level.in_stock + d_in_stock, level.allocated + d_allocated)
     if new.allocated < 0:
@@ -163,11 +167,7 @@ def apply_stock(level: StockLevel, d_in_stock: int, d_allocated: int) -> StockLe
             available=level.allocated, needed=-d_allocated,
         )
     if new.in_stock < 0 or new.free < 0:
-        needed = max(-d_in_stock, d_allocated - d_in_stock)
-        raise StockShortage(
-            gettext_noop("Not enough stock: %(needed)s needed, %(available)s free."),
-            needed=needed, available=level.free,
-        )
+        raise stock_shortage(level, d_in_stock, d_allocated)
     return new
 
 
@@ -261,6 +261,12 @@ def week_start(day: datetime.date) -> datetime.date:
 
 def is_week_start(day: datetime.date) -> bool:
     return day.weekday() == 0
+
+
+def iso_week(day: datetime.date) -> str:
+    """The ISO week of ``day`` as people write it, e.g. 2026-W48."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def weeks_from(first: datetime.date, count: int) -> list[datetime.date]:

@@ -5,15 +5,10 @@ artisan would see other members' lines and the buyer's details. Artisans get the
 workspace instead; the dashboard is for staff (the board are staff too).
 """
 from django.core.exceptions import PermissionDenied
+from django.utils.deprecation import MiddlewareMixin
 
 
-class StaffOnlyDashboard:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
+class StaffOnlyDashboard(MiddlewareMixin):
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         user = getattr(request, "user", None)

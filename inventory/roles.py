@@ -1,5 +1,6 @@
 """Who is who: the board (pengurus), staff, artisans (users acting for a member workshop), buyers."""
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 BOARD_GROUP = "Pengurus"
 SHOP_STAFF_GROUP = "Staf toko"
@@ -36,9 +37,6 @@ def board_group() -> Group:
 
 def shop_staff_group():
     """The "Staf toko" group with the dashboard permissions above (set again on every call: idempotent)."""
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
     group, _ = Group.objects.get_or_create(name=SHOP_STAFF_GROUP)
     wanted = Q(content_type__app_label__in=SHOP_STAFF_VIEW_APPS, codename__startswith="view_")
     for app_label, codenames in SHOP_STAFF_CHANGES.items():

@@ -5,7 +5,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value, Window
+from django.db.models import (Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, Window,
+                              prefetch_related_objects)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -30,9 +31,11 @@ def member_stock(member: Member):
     )
 
 
-def member_stockrecord(member: Member, pk: int):
-    """One of the member's stockrecords, or DoesNotExist for any other member's (ids guessed in URLs)."""
-    return member_stock(member).get(pk=pk)
+def stock_totals(member: Member) -> dict[str, int]:
+    """The overview's numbers in one query: ``units`` in stock and the ``variants`` the member holds."""
+    return StockRecord.objects.filter(partner_id=member.partner_id).aggregate(
+        units=Coalesce(Sum("num_in_stock"), 0), variants=Count("pk"),
+    )
 
 
 def producible_products(member: Member):
@@ -90,17 +93,18 @@ def bill_for(product) -> dict[Material, Decimal]:
     """What one unit of ``product`` consumes: its class's bill, overridden per material by the parent
     product's and then the variant's own lines."""
     product_class = product.get_product_class()
-    chain = [("class", product_class.pk if product_class else None), ("product", product.parent_id), ("product", product.pk)]
-    lines = BillLine.objects.filter(
-        Q(product_class_id=chain[0][1]) | Q(product_id__in=[pk for _, pk in chain[1:] if pk])
-    ).select_related("material")
-    levels: list[dict] = [{}, {}, {}]
+    of_class = Q(product_class=product_class) if product_class else Q()
+    products = [pk for pk in (product.parent_id, product.pk) if pk]
+    lines = BillLine.objects.filter(of_class | Q(product_id__in=products)).select_related("material")
+    general: dict[int, Decimal] = {}
+    parent: dict[int, Decimal] = {}
+    own: dict[int, Decimal] = {}
     materials: dict[int, Material] = {}
     for line in lines:
-        level = 0 if line.product_class_id else (2 if line.product_id == product.pk else 1)
-        levels[level][line.material_id] = line.quantity
+        level = general if line.product_class_id else own if line.product_id == product.pk else parent
+        level[line.material_id] = line.quantity
         materials[line.material_id] = line.material
-    return {materials[pk]: qty for pk, qty in ledger.resolve_bill(*levels).items()}
+    return {materials[pk]: qty for pk, qty in ledger.resolve_bill(general, parent, own).items()}
 
 
 # --- The ledgers' invariant ----------------------------------------------------------------------
@@ -156,8 +160,7 @@ class WeekLoad:
 
     @property
     def iso(self) -> str:
-        year, week, _ = self.week.isocalendar()
-        return f"{year}-W{week:02d}"
+        return ledger.iso_week(self.week)
 
 
 def current_week() -> datetime.date:
@@ -183,7 +186,9 @@ def capacity_calendar(
     This is what the routing issue feeds to pooling.engine (capacity[w], load[w]).
     """
     calendar = ledger.weeks_from(first_week or current_week(), weeks)
-    members = list(members.prefetch_related("class_capacities") if hasattr(members, "prefetch_related") else members)
+    members = list(members)
+    if product_class is not None:  # capacity_for reads the overrides: one query for all, list or queryset
+        prefetch_related_objects(members, "class_capacities")
     committed = loads(members, calendar)
     out = {}
     for member in members:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .access import member_view, workspace_for
+from .access import member_view
 from .forms import (ContactForm, MaterialRecordForm, MemberBoardForm, OwnOrderForm, ProductionForm,
                     StockAdjustForm)
 from .models import Material, Member, OwnOrder, StockMovement
@@ -42,10 +40,8 @@ def workspace_home(request):
 @member_view()
 def member_home(request, ws):
     week = selectors.capacity_calendar([ws.member], weeks=1)[ws.member][0]
-    stock = list(selectors.member_stock(ws.member))
     return _render(request, "inventory/member_home.html", ws, "home", week=week,
-                   units=sum(r.num_in_stock or 0 for r in stock), variants=len(stock),
-                   lines=selectors.order_lines_for_member(ws.member)[:5])
+                   lines=selectors.order_lines_for_member(ws.member)[:5], **selectors.stock_totals(ws.member))
 
 
 @member_view()
@@ -55,10 +51,7 @@ def stock(request, ws):
 
 @member_view(write=True)
 def stock_adjust(request, ws, pk):
-    try:
-        record = selectors.member_stockrecord(ws.member, pk)
-    except selectors.StockRecord.DoesNotExist:
-        raise Http404
+    record = get_object_or_404(selectors.member_stock(ws.member), pk=pk)  # another member's id: 404
     form = StockAdjustForm(request.POST or None)
     if form.is_valid():
         try:
@@ -166,7 +159,7 @@ def own_order_close(request, ws, pk):
 
 @member_view()
 def work(request, ws):
-    # The routing issue fills this with the work orders routed to the member.
+    # The work orders themselves are pooling's page (pooling.views.work); this tab points there.
     return _render(request, "inventory/work.html", ws, "work")
 
 
@@ -176,16 +169,11 @@ def order_lines(request, ws):
     return _render(request, "inventory/order_lines.html", ws, "orders", page=page)
 
 
-@login_required
-def profile(request, code):
+@member_view()  # the board, or a user acting for the workshop (anyone else never gets here)
+def profile(request, ws):
     """The board edits the whole profile; a user acting for the workshop edits its contact details."""
-    ws = workspace_for(request.user, code)
-    if ws.board:
-        form = MemberBoardForm(request.POST or None, instance=ws.member)
-    elif ws.can_write:
-        form = ContactForm(request.POST or None, instance=ws.member)
-    else:
-        raise PermissionDenied
+    form_class = MemberBoardForm if ws.board else ContactForm
+    form = form_class(request.POST or None, instance=ws.member)
     if request.method == "POST" and form.is_valid():
         if ws.board:
             services.member_update(member=ws.member, name=form.cleaned_data["name"], skills=form.cleaned_data["skills"],

@@ -5,7 +5,6 @@ The API other issues call (routing, material loans, checkout):
 
 * stock_move(stockrecord=, kind=, quantity=, idempotency_key=, ...)       one stock change of one variant
 * stock_transfer(stockrecord=, to_member=, quantity=, idempotency_key=)   finished goods between members
-* stock_record_opening(stockrecord=, idempotency_key=)                    adopt a stockrecord filled elsewhere
 * material_move(member=, material=, kind=, quantity=, idempotency_key=)   purchase / consumed / adjusted / opening
 * material_transfer(from_member=, to_member=, material=, quantity=, purpose=, idempotency_key=)
                                                                            loan / return / settlement / transfer
@@ -18,10 +17,10 @@ from .common import InventoryError
 from .materials import material_move, material_transfer
 from .members import member_create, member_update, member_update_contact
 from .production import production_record
-from .stock import stock_move, stock_record_opening, stock_transfer, stockrecord_for
+from .stock import stock_move, stock_transfer, stockrecord_for
 
 __all__ = [
     "InventoryError", "load_add", "load_release", "material_move", "material_transfer", "member_create",
     "member_update", "member_update_contact", "own_order_close", "own_order_create", "production_record",
-    "stock_move", "stock_record_opening", "stock_transfer", "stockrecord_for",
+    "stock_move", "stock_transfer", "stockrecord_for",
 ]

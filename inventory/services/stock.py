@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import transaction
 from django.db.models import F, IntegerField, Q
 from django.db.models.functions import Coalesce, Now
 from django.utils.translation import gettext
@@ -39,10 +38,7 @@ def _apply(stockrecord_id: int, d_in: int, d_alloc: int) -> None:
         level = stock_level(stockrecord_id)
         ledger.apply_stock(level, d_in, d_alloc)  # raises, naming the numbers as they are now
         # A concurrent change made room between the UPDATE and the read: still refused; a retry applies it.
-        raise ledger.StockShortage(
-            ledger.gettext_noop("Not enough stock: %(needed)s needed, %(available)s free."),
-            needed=max(-d_in, d_alloc - d_in), available=level.free,
-        )
+        raise ledger.stock_shortage(level, d_in, d_alloc)
 
 
 def apply_movement(movement: StockMovement) -> StockMovement:
@@ -132,17 +128,3 @@ def stock_transfer(
 
     out_leg = run_once(StockMovement, idempotency_key, same=same, apply=apply)
     return out_leg, StockMovement.objects.get(transfer=out_leg.transfer, kind=StockMovement.Kind.TRANSFER_IN)
-
-
-@transaction.atomic
-def stock_record_opening(*, stockrecord, idempotency_key: str, user=None, source: str = "") -> StockMovement | None:
-    """Bring a stockrecord that was filled outside the ledger (the demo seed, a fixture) into it: one
-    opening movement equal to its current numbers, written only while it has no movement at all."""
-    record = StockRecord.objects.select_for_update().get(pk=stockrecord.pk)
-    if record.movements.exists():
-        return None
-    level = ledger.StockLevel(record.num_in_stock or 0, record.num_allocated or 0)
-    return StockMovement.objects.create(
-        stockrecord=record, kind=StockMovement.Kind.OPENING, in_stock_delta=level.in_stock,
-        allocated_delta=level.allocated, idempotency_key=idempotency_key, created_by=user, source=source,
-    )

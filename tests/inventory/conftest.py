@@ -10,11 +10,6 @@ from oscar.core.loading import get_model
 _keys = itertools.count()
 
 
-def pytest_configure(config):
-    # browser_fixtures reads this marker for a 390x844 viewport; pyproject.toml does not declare it yet.
-    config.addinivalue_line("markers", "phone: run the browser test on a phone-sized viewport (390x844)")
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection

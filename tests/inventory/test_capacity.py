@@ -2,10 +2,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
 from inventory import selectors, services
-from inventory.models import MemberClassCapacity, OwnOrder
+from inventory.models import Member, MemberClassCapacity, OwnOrder
 from inventory.services import InventoryError
 
 ProductClass = get_model("catalogue", "ProductClass")
@@ -76,3 +78,17 @@ def test_calendar_spare_utilisation_and_class_capacity(member_a, member_b):
     assert overloaded.spare == 0 and overloaded.utilisation > 100
     assert overloaded.iso == f"{w.isocalendar()[0]}-W{w.isocalendar()[1]:02d}"
     assert member_a.capacity_for(pc) == 3
+
+
+def test_class_calendar_of_many_members_takes_as_many_queries_as_of_one(member_a):
+    """Routing passes a list of members: their class capacities are read in one query, not one each."""
+    pc = member_a.skills.first()
+
+    def queries(members):
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.capacity_calendar(members, weeks=2, product_class=pc)
+        return len(ctx)
+
+    every = list(Member.objects.all())
+    assert len(every) > 2
+    assert queries(every) == queries([Member.objects.get(pk=member_a.pk)])

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from oscar.core.loading import get_model
 
 from inventory import ledger, selectors, services
-from inventory.models import Material, Member
+from inventory.models import Material
 from inventory.services import InventoryError
 
 StockRecord = get_model("partner", "StockRecord")
@@ -118,11 +118,7 @@ def assert_same(world, book):
 def test_services_match_the_reference_ledger(world, sequence):
     with transaction.atomic():  # each example starts from the same database state
         book = start_reference(world)
-        for n, (op, key) in enumerate(sequence):
+        for op, key in sequence:
             step(world, book, op, f"prop-{key}")  # few keys: retries and conflicting reuse happen often
             assert_same(world, book)
         transaction.set_rollback(True)
-
-
-def test_member_fixture_sanity(member_a, member_b):
-    assert Member.objects.filter(pk__in=[member_a.pk, member_b.pk]).count() == 2

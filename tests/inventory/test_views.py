@@ -105,3 +105,9 @@ def test_pages_are_in_indonesian_by_default(client_as, settings):
     settings.LANGUAGE_CODE = "id"  # the package conftest reads refusals in English; this test checks the default
     html = client_as("artisan_a").get("/workspace/m01/").content.decode()
     assert '<html lang="id"' in html
+
+
+def test_member_home_counts_units_and_variants_in_stock(client_as, member_a):
+    records = list(selectors.member_stock(member_a))
+    context = client_as("artisan_a").get("/workspace/m01/").context
+    assert (context["units"], context["variants"]) == (sum(r.num_in_stock or 0 for r in records), len(records))
