@@ -10,7 +10,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from inventory.models import Member, MaterialMovement, StockMovement
-from inventory.selectors import bill_for, current_week, material_balance, producible_products
+from inventory.selectors import bill_for, capacity_calendar, current_week, material_balance, producible_products
 from inventory.services import material_move, stock_move
 
 from .models import RoutingRequest, RoutingRun, RoutingSettings, WorkOrder
@@ -35,7 +35,7 @@ def sell_out_demo_variants(count: int = SOLD_OUT) -> int:
         adjusted = False
         for record in product.stockrecords.all():
             key = f"demo:sold-out:{record.pk}"
-            free = (record.num_in_stock or 0) - (record.num_allocated or 0)
+            free = record.net_stock_level
             if free > 0 and not StockMovement.objects.filter(idempotency_key=key).exists():
                 stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=-free,
                            reason="Sold out at the Sekaten fair (demo)", idempotency_key=key, source="demo")
@@ -56,8 +56,6 @@ def _demo_variant(member: Member):
 def _demo_reasons(maker: Member, week, product_class, quantity: int) -> dict:
     """The load facts routing stores (pooling.routing.reasons), from m01's real load. No distance rank: this
     offer is made by hand, not by the engine, so claiming nearer members were full would be untrue."""
-    from inventory.selectors import capacity_calendar
-
     [cell] = capacity_calendar(Member.objects.filter(pk=maker.pk), first_week=week, weeks=1,
                                product_class=product_class)[maker]
     capacity = max(cell.capacity, 1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -92,8 +94,6 @@ class RoutingRequest(models.Model):
 
     @property
     def unrouted_reason_text(self) -> str:
-        from django.utils.formats import date_format
-
         template = self.REASONS.get(self.unrouted_reason)
         if template is None:
             return self.unrouted_reason  # written before the codes (English) or empty
@@ -165,26 +165,26 @@ class WorkOrder(models.Model):
     @property
     def reason_text(self) -> str:
         """Why this workshop got the work, in the current language (falls back to the engine's English)."""
-        from django.utils.translation import gettext, ngettext
-
         facts = self.reasons or {}
         if not facts:
             return self.explanation
         parts = [gettext("Your workshop had %(load)s%% load that week, %(load_with)s%% with this work.") % facts]
-        if "rank" not in facts:
-            pass  # not routed by the engine (the demo's hand-made offer): no distance ranking to report
-        elif facts["makers"] == 1:
-            parts.append(gettext("You are the only member who makes it (%(km)s km away).") % facts)
-        elif facts["rank"] == 1:
-            parts.append(ngettext("You are the nearest of the %(makers)s members who make it (%(km)s km away).",
-                                  "You are the nearest of the %(makers)s members who make it (%(km)s km away).",
-                                  facts["makers"]) % facts)
-        else:
-            parts.append(gettext("By distance you are number %(rank)s of the %(makers)s members who make it "
-                                 "(%(km)s km away); the nearer ones were full or busier.") % facts)
+        if "rank" in facts:  # absent when not routed by the engine (the demo's hand-made offer)
+            parts.append(self._rank_text(facts))
         if facts.get("preferred"):
             parts.append(gettext("The buyer asked for your workshop."))
         return " ".join(parts)
+
+    @staticmethod
+    def _rank_text(facts: dict) -> str:
+        if facts["makers"] == 1:
+            return gettext("You are the only member who makes it (%(km)s km away).") % facts
+        if facts["rank"] == 1:
+            return ngettext("You are the nearest of the %(makers)s members who make it (%(km)s km away).",
+                            "You are the nearest of the %(makers)s members who make it (%(km)s km away).",
+                            facts["makers"]) % facts
+        return gettext("By distance you are number %(rank)s of the %(makers)s members who make it "
+                       "(%(km)s km away); the nearer ones were full or busier.") % facts
 
     @property
     def load_source(self) -> str:

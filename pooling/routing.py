@@ -6,8 +6,6 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Sum
-
 from inventory import ledger
 from inventory.models import Member
 from inventory.selectors import capacity_calendar, current_week
@@ -16,6 +14,7 @@ from pooling.engine import Instance, Line, Weights
 from pooling.engine import Member as EngineMember
 
 from .models import RoutingRequest, RoutingSettings, WorkOrder
+from .selectors import pending_offers
 
 NO_SKILL, PAST_DUE, NO_CAPACITY = RoutingRequest.NO_SKILL, RoutingRequest.PAST_DUE, RoutingRequest.NO_CAPACITY
 
@@ -34,13 +33,6 @@ def to_km(latitude, longitude) -> tuple[float, float]:
 
 def week_index(first: datetime.date, week: datetime.date) -> int:
     return max(0, (ledger.week_start(week) - first).days // 7)
-
-
-def pending_offers(members, weeks: list[datetime.date]) -> dict[tuple[int, datetime.date], int]:
-    """Offered but unanswered work: not yet in the load ledger, yet it must not be offered twice."""
-    rows = (WorkOrder.objects.filter(member__in=members, week__in=weeks, state=WorkOrder.State.OFFERED)
-            .values("member_id", "week").annotate(units=Sum("quantity")))
-    return {(r["member_id"], r["week"]): r["units"] for r in rows}
 
 
 @dataclass
@@ -101,6 +93,7 @@ def unrouted_reason(built: Built, request: RoutingRequest) -> str:
     if request.due_week < built.first_week:
         return PAST_DUE
     return NO_CAPACITY
+
 
 def reasons(built: Built, answer) -> dict[tuple[str, int], dict]:
     """The facts behind each assignment (load that week before and with the pooled work, rank by distance

@@ -7,13 +7,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext, ngettext
 from oscar.core.loading import get_model
 
-from inventory.models import Member, WeeklyLoad
-from inventory.selectors import bill_for, capacity_calendar, current_week, material_balance
+from inventory import ledger
+from inventory.models import MaterialBalance, Member, WeeklyLoad
+from inventory.selectors import bill_for, capacity_calendar, current_week
 
+from .loans.needs import accepted_work_needs
 from .models import RoutingRequest, RoutingSettings, WorkOrder
 
 StockRecord = get_model("partner", "StockRecord")
@@ -41,26 +44,31 @@ class LeadTime:
 def free_stock(product) -> int:
     """Free units in the whole cooperative (a parent product: all its variants)."""
     records = StockRecord.objects.filter(Q(product=product) | Q(product__parent=product))
-    return sum(max(0, (r.num_in_stock or 0) - (r.num_allocated or 0))
-               for r in records.only("num_in_stock", "num_allocated"))
+    return sum(max(0, r.net_stock_level) for r in records.only("num_in_stock", "num_allocated"))
+
+
+def pending_offers(members, weeks: list[datetime.date]) -> dict[tuple[int, datetime.date], int]:
+    """Offered but unanswered work per (member id, week): not yet in the load ledger, yet it must not be
+    offered (or promised to a buyer) twice."""
+    rows = (WorkOrder.objects.filter(member__in=members, week__in=weeks, state=WorkOrder.State.OFFERED)
+            .values("member_id", "week").annotate(units=Sum("quantity")))
+    return {(r["member_id"], r["week"]): r["units"] for r in rows}
 
 
 def weekly_spare(product_class, *, first_week: datetime.date | None = None,
                  weeks: int = RoutingSettings.HORIZON_WEEKS) -> list[int]:
     """Units the active members with the skill can still take, per week from ``first_week``: their class
-    capacity minus committed load, minus work offered to them and not yet answered (it must not count twice)."""
+    capacity minus committed load, minus work offered to them and not yet answered (it must not count twice).
+    The shop asks this once per product class per request: keep it to a fixed handful of queries."""
     first = first_week or current_week()
-    makers = Member.objects.active().filter(skills=product_class)
-    calendar = capacity_calendar(makers, first_week=first, weeks=weeks, product_class=product_class)
+    calendar_weeks = ledger.weeks_from(first, weeks)
+    calendar = capacity_calendar(Member.objects.active().filter(skills=product_class), first_week=first,
+                                 weeks=weeks, product_class=product_class)
     offered = defaultdict(int)
-    for row in (WorkOrder.objects.filter(member__in=makers, state=WorkOrder.State.OFFERED)
-                .values("week").annotate(s=Sum("quantity"))):
-        offered[row["week"]] += row["s"]
-    spare = [
-        max(0, sum(cells[index].spare for cells in calendar.values())
-            - offered[first + datetime.timedelta(weeks=index)])
-        for index in range(weeks)
-    ]
+    for (_member, week), units in pending_offers(list(calendar), calendar_weeks).items():
+        offered[week] += units
+    spare = [max(0, sum(cells[index].spare for cells in calendar.values()) - offered[week])
+             for index, week in enumerate(calendar_weeks)]
     return _minus_waiting(spare, waiting_units(product_class))
 
 
@@ -68,10 +76,11 @@ def waiting_units(product_class) -> int:
     """Units promised to buyers or posted as overflow whose routing job has not run yet (status open): they
     will take spare capacity, so a second buyer must not be promised the same weeks meanwhile."""
     open_requests = RoutingRequest.objects.filter(product_class=product_class, status=RoutingRequest.Status.OPEN)
-    asked = open_requests.aggregate(s=Sum("quantity"))["s"] or 0
-    given = (WorkOrder.objects.filter(request__in=open_requests, state__in=WorkOrder.LIVE)
-             .aggregate(s=Sum("quantity"))["s"] or 0)
-    return max(0, asked - given)
+    given = (WorkOrder.objects.filter(request=OuterRef("pk"), state__in=WorkOrder.LIVE).values("request")
+             .annotate(s=Sum("quantity")).values("s"))
+    totals = (open_requests.annotate(live=Coalesce(Subquery(given), 0))
+              .aggregate(asked=Sum("quantity"), given=Sum("live")))
+    return max(0, (totals["asked"] or 0) - (totals["given"] or 0))
 
 
 def _minus_waiting(spare: list[int], waiting: int) -> list[int]:
@@ -123,14 +132,11 @@ def lead_time(product, *, quantity: int = 1, stock: bool = True) -> LeadTime:
 
 
 def member_work_orders(member: Member):
+    """The member's work orders with what their cards show (where the work came from)."""
     return (WorkOrder.objects.filter(member=member)
-            .select_related("product", "product__parent", "request", "request__product_class")
+            .select_related("product", "product__parent", "request__product_class", "request__member",
+                            "request__order_line__order")
             .order_by("state", "week", "pk"))
-
-
-def work_order_for_member(member: Member, pk: int) -> WorkOrder:
-    """One of the member's work orders, or DoesNotExist for any other's (ids guessed in URLs)."""
-    return member_work_orders(member).get(pk=pk)
 
 
 @dataclass
@@ -145,45 +151,39 @@ class Shortage:
         return self.needed - self.have
 
 
-def _committed_need(member: Member, material) -> Decimal:
-    """Material the member's own accepted (not yet made) work will consume."""
-    need = Decimal(0)
-    for wo in WorkOrder.objects.filter(member=member, state=WorkOrder.State.ACCEPTED).select_related("product"):
-        if wo.product is not None:
-            need += bill_for(wo.product).get(material, Decimal(0)) * wo.quantity
-    return need
-
-
 def material_shortages(work_order: WorkOrder, *, lenders: int = 3) -> list[Shortage]:
     """What the member lacks to make this work (bill × quantity vs balance), with members who could lend it:
     their balance exceeds what their own accepted work needs by at least the shortfall."""
     if work_order.product is None or work_order.state not in (WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED):
         return []
+    bill = bill_for(work_order.product)
+    balances = dict(MaterialBalance.objects.filter(member_id=work_order.member_id, material__in=bill)
+                    .values_list("material_id", "quantity"))
     out = []
-    for material, per_unit in bill_for(work_order.product).items():
-        needed = per_unit * work_order.quantity
-        have = material_balance(work_order.member, material)
-        if have >= needed or needed <= 0:
-            continue
-        shortage = Shortage(material, needed, have)
-        holders = (Member.objects.active().exclude(pk=work_order.member_id)
-                   .filter(material_balances__material=material, material_balances__quantity__gte=needed - have)
-                   .select_related("partner").order_by("-material_balances__quantity"))
-        for member in holders[:10]:
-            spare = material_balance(member, material) - _committed_need(member, material)
-            if spare >= shortage.short:
-                shortage.lenders.append((member, spare))
-            if len(shortage.lenders) >= lenders:
-                break
-        out.append(shortage)
+    for material, per_unit in bill.items():
+        shortage = Shortage(material, per_unit * work_order.quantity, balances.get(material.pk, Decimal(0)))
+        if shortage.short > 0:
+            shortage.lenders = _lenders(material, shortage.short, exclude=work_order.member_id, limit=lenders)
+            out.append(shortage)
     return out
 
 
+def _lenders(material, short: Decimal, *, exclude: int, limit: int) -> list[tuple[Member, Decimal]]:
+    """(member, spare) of the active members holding the most of ``material`` (the ten biggest holders) whose
+    balance beyond their own accepted work's needs covers ``short``."""
+    holders = list(MaterialBalance.objects
+                   .filter(material=material, quantity__gte=short, member__status=Member.Status.ACTIVE)
+                   .exclude(member_id=exclude).select_related("member__partner")
+                   .order_by("-quantity", "member_id")[:10])
+    needs = accepted_work_needs([row.member_id for row in holders], material, None)
+    spare = [(row.member, row.quantity - needs.get(row.member_id, Decimal(0))) for row in holders]
+    return [(member, units) for member, units in spare if units >= short][:limit]
+
+
 def member_overflow(member: Member):
-    """The member's posted overflow with who took what (the poster may see its makers)."""
+    """The member's posted overflow; who took what is on each posting's own page."""
     return (RoutingRequest.objects.filter(kind=RoutingRequest.Kind.OVERFLOW, member=member)
-            .select_related("product", "product_class").prefetch_related("work_orders__member__partner")
-            .order_by("-created_at", "-pk"))
+            .select_related("product", "product__parent", "product_class").order_by("-created_at", "-pk"))
 
 
 # --- The buyer's order page (never members' names) ---------------------------------------------
@@ -201,32 +201,35 @@ class LineProgress:
 
 
 def order_progress(order) -> list[LineProgress]:
-    out = []
-    for line in order.lines.select_related("pooling_request").order_by("pk"):
-        request = getattr(line, "pooling_request", None)
-        if request is None:  # not planned yet: placement held what it could
-            held = min(line.quantity, line.num_allocated or 0)
-            out.append(LineProgress(line.title, line.quantity, held, 0, 0, line.quantity - held, None))
-            continue
-        states = dict(request.work_orders.filter(state__in=WorkOrder.LIVE).values_list("state")
-                      .annotate(s=Sum("quantity")).values_list("state", "s"))
-        ready = states.get(WorkOrder.State.HANDED_OVER, 0) + states.get(WorkOrder.State.MADE, 0)
-        making = states.get(WorkOrder.State.ACCEPTED, 0) + states.get(WorkOrder.State.OFFERED, 0)
-        waiting = max(0, request.quantity - ready - making)
-        out.append(LineProgress(line.title, line.quantity, request.from_stock, making, ready, waiting,
-                                request.due_week if request.quantity else None))
-    return out
+    lines = list(order.lines.select_related("pooling_request").order_by("pk"))
+    units = defaultdict(int)  # (request id, state) → units, for every line at once
+    for row in (WorkOrder.objects.filter(request__order_line__order=order, state__in=WorkOrder.LIVE)
+                .values("request_id", "state").annotate(s=Sum("quantity"))):
+        units[(row["request_id"], row["state"])] = row["s"]
+    return [_line_progress(line, units) for line in lines]
+
+
+def _line_progress(line, units) -> LineProgress:
+    request = getattr(line, "pooling_request", None)
+    if request is None:  # not planned yet: placement held what it could
+        held = min(line.quantity, line.num_allocated or 0)
+        return LineProgress(line.title, line.quantity, held, 0, 0, line.quantity - held, None)
+    ready = units[(request.pk, WorkOrder.State.HANDED_OVER)] + units[(request.pk, WorkOrder.State.MADE)]
+    making = units[(request.pk, WorkOrder.State.ACCEPTED)] + units[(request.pk, WorkOrder.State.OFFERED)]
+    waiting = max(0, request.quantity - ready - making)
+    return LineProgress(line.title, line.quantity, request.from_stock, making, ready, waiting,
+                        request.due_week if request.quantity else None)
 
 
 # --- The board ----------------------------------------------------------------------------------
 
 
 def heat_map(*, weeks: int = 6):
-    """Per member per week: capacity, load (accepted work and own orders) and utilisation %."""
-    members = Member.objects.active().select_related("partner")
-    calendar = capacity_calendar(members, weeks=weeks)
+    """The weeks, and per member (by code) its weeks' capacity, load (accepted work and own orders) and
+    utilisation %."""
     first = current_week()
-    return [first + datetime.timedelta(weeks=k) for k in range(weeks)], sorted(calendar.items(), key=lambda kv: kv[0].code)
+    calendar = capacity_calendar(Member.objects.active().order_by("code"), first_week=first, weeks=weeks)
+    return ledger.weeks_from(first, weeks), list(calendar.items())
 
 
 def work_orders_by_state():
@@ -237,7 +240,8 @@ def work_orders_by_state():
 
 
 def unroutable():
-    return (RoutingRequest.objects.filter(unrouted__gt=0).exclude(status=RoutingRequest.Status.WITHDRAWN).select_related("member", "product", "product_class", "order_line__order")
+    return (RoutingRequest.objects.filter(unrouted__gt=0).exclude(status=RoutingRequest.Status.WITHDRAWN)
+            .select_related("member", "product__parent", "product_class", "order_line__order")
             .order_by("due_week", "pk"))
 
 
@@ -245,7 +249,7 @@ def late_work():
     """Work not made by the week it was promised for: the board chases it (the buyer was told a week)."""
     return (WorkOrder.objects.filter(state__in=(WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED),
                                      due_week__lt=current_week())
-            .select_related("member", "product", "request__order_line__order").order_by("due_week", "pk"))
+            .select_related("member", "product__parent", "request__order_line__order").order_by("due_week", "pk"))
 
 
 def flows():
@@ -266,27 +270,24 @@ class Fairness:
 
 
 def fairness(weeks: int = 4) -> Fairness:
-    members = list(Member.objects.active())
-    calendar = capacity_calendar(members, weeks=weeks)
-    util = {}
-    for member, cells in calendar.items():
-        cap = sum(c.capacity for c in cells)
-        util[member.pk] = round(100 * sum(c.load for c in cells) / cap) if cap else 100
-    if not util:
-        return Fairness(0, 0, 0.0, None)
-    values = list(util.values())
-    # "Least loaded" is judged by the members' own load (own orders), before any routed work was added.
+    """Utilisation over the next weeks (lowest, highest, spread), and the share of routed units that went to
+    the less-loaded half of members."""
     first = current_week()
-    own = dict(WeeklyLoad.objects.filter(member__in=members, week__gte=first,
-                                         week__lt=first + datetime.timedelta(weeks=weeks))
+    calendar = capacity_calendar(list(Member.objects.active()), first_week=first, weeks=weeks)
+    if not calendar:
+        return Fairness(0, 0, 0.0, None)
+    capacity = {m.pk: sum(c.capacity for c in cells) for m, cells in calendar.items()}
+    values = [round(100 * sum(c.load for c in cells) / capacity[m.pk]) if capacity[m.pk] else 100
+              for m, cells in calendar.items()]
+    # "Least loaded" is judged by the members' own load (own orders), before any routed work was added.
+    own = dict(WeeklyLoad.objects.filter(member__in=list(calendar), week__in=ledger.weeks_from(first, weeks))
                .exclude(source__startswith="work-order:").values("member_id")
                .annotate(s=Sum("units")).values_list("member_id", "s"))
-    caps = {m.pk: sum(c.capacity for c in cells) or 1 for m, cells in calendar.items()}
-    base = {pk: (own.get(pk) or 0) / caps[pk] for pk in util}
-    routed = dict(WorkOrder.objects.filter(state__in=WorkOrder.LIVE).values("member_id")
-                  .annotate(s=Sum("quantity")).values_list("member_id", "s"))
+    base = {pk: (own.get(pk) or 0) / (cap or 1) for pk, cap in capacity.items()}
     ranked = sorted(base, key=lambda pk: base[pk])
     lower = set(ranked[: max(1, len(ranked) // 2)])
+    routed = dict(WorkOrder.objects.filter(state__in=WorkOrder.LIVE).values("member_id")
+                  .annotate(s=Sum("quantity")).values_list("member_id", "s"))
     total = sum(routed.values())
     share = round(100 * sum(v for pk, v in routed.items() if pk in lower) / total) if total else None
     return Fairness(min(values), max(values), round(statistics.pstdev(values), 1), share)

@@ -22,8 +22,7 @@ from inventory.selectors import members_overview
 from . import selectors, services
 from .forms import DeclineForm, OverflowForm
 from .models import RoutingRequest, WorkOrder
-from .services import PoolingError
-from inventory.services import InventoryError
+from .services import InventoryError, PoolingError
 
 
 def _render(request, template, ws, **context):
@@ -56,8 +55,8 @@ def work(request, ws):
 
 def _work_order(request, pk: int) -> tuple[WorkOrder, bool]:
     """(work order, may answer it): the member's own users answer, the board reads, others get 404."""
-    wo = WorkOrder.objects.select_related("member__partner", "product", "request__member", "request__product_class",
-                                          "request__order_line__order").filter(pk=pk).first()
+    wo = WorkOrder.objects.select_related("member__partner", "product__parent", "request__member",
+                                          "request__product_class", "request__order_line__order").filter(pk=pk).first()
     if wo is None:
         raise Http404
     if workshops_of(request.user).filter(pk=wo.member_id).exists():
@@ -67,12 +66,16 @@ def _work_order(request, pk: int) -> tuple[WorkOrder, bool]:
     raise Http404
 
 
+def _render_work_order(request, wo: WorkOrder, can_write: bool, decline_form: DeclineForm, status: int = 200):
+    wo.shortages = selectors.material_shortages(wo)
+    return render(request, "pooling/work_order.html",
+                  {"wo": wo, "can_write": can_write, "decline_form": decline_form, "member": wo.member}, status=status)
+
+
 @login_required
 def work_order(request, pk):
     wo, can_write = _work_order(request, pk)
-    wo.shortages = selectors.material_shortages(wo)
-    return render(request, "pooling/work_order.html", {"wo": wo, "can_write": can_write,
-                                                       "decline_form": DeclineForm(), "member": wo.member})
+    return _render_work_order(request, wo, can_write, DeclineForm())
 
 
 ACTIONS = {
@@ -100,9 +103,7 @@ def work_order_action(request, pk, action):
         if action == "decline":
             form = DeclineForm(request.POST)
             if not form.is_valid():
-                wo.shortages = selectors.material_shortages(wo)
-                return render(request, "pooling/work_order.html",
-                              {"wo": wo, "can_write": True, "decline_form": form, "member": wo.member}, status=400)
+                return _render_work_order(request, wo, True, form, status=400)
             services.work_order_decline(work_order=wo, reason=form.cleaned_data["reason"], user=request.user)
         else:
             ACTIONS[action](work_order=wo, user=request.user)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from inventory.access import board_view
 from inventory.roles import is_board
 
 from . import selectors, services
@@ -32,7 +33,7 @@ def board_or_staff(view):
 def board(request):
     weeks, rows = selectors.heat_map()
     heat = [(member, [(cell, selectors.heat_colour(cell.utilisation)) for cell in cells]) for member, cells in rows]
-    recent = WorkOrder.objects.select_related("member", "product", "request__member").order_by("-pk")[:30]
+    recent = WorkOrder.objects.select_related("member", "product__parent").order_by("-pk")[:30]
     return render(request, "pooling/board.html", {
         "weeks": weeks, "heat": heat, "by_state": selectors.work_orders_by_state(),
         "unroutable": selectors.unroutable()[:50], "late": selectors.late_work()[:50],
@@ -42,12 +43,9 @@ def board(request):
     })
 
 
-@board_or_staff
+@board_view  # staff read the board; only the board sets the weights
 def board_settings(request):
-    if not is_board(request.user):
-        raise PermissionDenied  # staff read the board; only the board sets the weights
-    current = RoutingSettings.current()
-    form = RoutingSettingsForm(request.POST or None, instance=RoutingSettings.objects.get(pk=current.pk))
+    form = RoutingSettingsForm(request.POST or None, instance=RoutingSettings.current())
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

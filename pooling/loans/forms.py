@@ -27,11 +27,15 @@ class KeyedForm(forms.Form):
         self.add_error(field if field in self.fields else None, error.messages)
 
 
-def _quantity_in(material, value, field="quantity"):
+def _message(error: rules.LoanRuleError):
+    return _(error.template) % error.params if error.params else _(error.template)
+
+
+def _quantity_in(material, value):
     try:
-        return rules.to_quantity(value, material.places, field=field)
+        return rules.to_quantity(value, material.places)
     except rules.LoanRuleError as error:
-        raise forms.ValidationError(_(error.template) % error.params if error.params else _(error.template))
+        raise forms.ValidationError(_message(error))
 
 
 class DateInput(forms.DateInput):
@@ -68,12 +72,12 @@ class LoanRequestForm(KeyedForm):
                 data["quantity"] = _quantity_in(material, quantity)
             except forms.ValidationError as error:
                 self.add_error("quantity", error)
-        needed_by = data.get("needed_by")
-        if needed_by and needed_by < timezone.localdate():
-            self.add_error("needed_by", _("The needed-by date is in the past."))
-        return_by = data.get("return_by")
-        if needed_by and return_by and return_by < needed_by:
-            self.add_error("return_by", _("The return date must be on or after the needed-by date."))
+        if data.get("needed_by"):  # checked here too: "Find lenders" answers before any service runs
+            try:
+                rules.check_dates(today=timezone.localdate(), needed_by=data["needed_by"],
+                                  return_by=data.get("return_by"))
+            except rules.LoanRuleError as error:
+                self.add_error(error.field, _message(error))
         return data
 
 
@@ -110,6 +114,3 @@ class LoanSettingsForm(forms.ModelForm):
                 label=_("%(material)s, Rp per %(unit)s") % {"material": m.display_name, "unit": m.get_unit_display()},
                 required=False, min_value=0, decimal_places=0, max_digits=14, initial=prices.get(m.pk),
             )
-
-    def price_fields(self):
-        return [self[f"price_{m.code}"] for m in self.materials]

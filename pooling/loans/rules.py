@@ -9,19 +9,19 @@ Conservation: a loan's outstanding quantity is handed over − returned − sett
 Material only moves in two balanced legs (lender −q, borrower +q, and back), so the cooperative's total of a
 material never changes through loans. ``LoanBook`` below is the in-memory reference the tests drive.
 
-Refusal messages are English templates (``gettext_noop``); the Django layer translates them.
+Quantities follow the material ledger's rule (inventory.ledger, plain Python too). Refusal messages are
+English templates (``gettext_noop``); the Django layer translates them.
 """
 from __future__ import annotations
 
 import datetime
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Hashable, Iterable
 
-
-def gettext_noop(message: str) -> str:
-    return message
+from inventory import ledger
+from inventory.ledger import gettext_noop
 
 
 class LoanRuleError(ValueError):
@@ -58,6 +58,15 @@ ACTIONS: dict[str, tuple[set[str], str | None]] = {
 }
 
 
+def offered_actions(state: str, role: str, *, handed_over: bool, received: bool, proposed_by: str | None,
+                    paid: bool) -> list[str]:
+    """The actions to offer ``role`` now: allowed in ``state`` for that party and not already done."""
+    done = {"hand_over": handed_over, "receive": received, "propose_settlement": bool(proposed_by),
+            "agree_settlement": proposed_by in (None, "", role), "settlement_paid": paid}
+    return [action for action, (states, party) in ACTIONS.items()
+            if state in states and party in (None, role) and not done.get(action)]
+
+
 def check_action(action: str, state: str, role: str | None) -> None:
     states, party = ACTIONS[action]
     if role not in (LENDER, BORROWER):
@@ -73,24 +82,12 @@ def check_action(action: str, state: str, role: str | None) -> None:
 # --- Quantities and money ------------------------------------------------------------------------
 
 
-def to_quantity(value, places: int, *, field: str = "quantity") -> Decimal:
-    """A positive exact quantity with at most ``places`` decimals (whole numbers for counted materials)."""
+def to_quantity(value, places: int) -> Decimal:
+    """A positive exact quantity by the material ledger's rule, refused as a loan rule on the quantity field."""
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise LoanRuleError(gettext_noop("%(value)s is not a number."), field=field, value=value)
-    if not number.is_finite():
-        raise LoanRuleError(gettext_noop("%(value)s is not a number."), field=field, value=value)
-    step = Decimal(1).scaleb(-places)
-    if number != number.quantize(step):
-        if places == 0:
-            raise LoanRuleError(gettext_noop("%(value)s: this material is counted in whole numbers."),
-                                field=field, value=value)
-        raise LoanRuleError(gettext_noop("%(value)s: at most %(places)s decimal places."), field=field,
-                            value=value, places=places)
-    if number <= 0:
-        raise LoanRuleError(gettext_noop("The quantity must be more than zero."), field=field)
-    return number.quantize(step)
+        return ledger.to_quantity(value, places)
+    except ledger.InvalidQuantity as error:
+        raise LoanRuleError(error.template, field="quantity", **error.params) from None
 
 
 def outstanding(handed_over: Decimal, returned: Decimal, settled: Decimal) -> Decimal:
@@ -103,10 +100,21 @@ def check_accept(requested: Decimal, offered: Decimal) -> None:
                             requested=requested)
 
 
+def check_holds(have: Decimal, offered: Decimal) -> None:
+    if have < offered:
+        raise LoanRuleError(gettext_noop("You hold only %(have)s."), field="quantity", have=have)
+
+
 def check_return(owed: Decimal, quantity: Decimal) -> None:
     if quantity > owed:
         raise LoanRuleError(gettext_noop("Only %(owed)s is still outstanding; you cannot return %(quantity)s."),
                             field="quantity", owed=owed, quantity=quantity)
+
+
+def check_agree(proposed_by: str | None, role: str) -> None:
+    """Settling in money needs both parties: the one who did not propose it agrees."""
+    if proposed_by in (None, "", role):
+        raise LoanRuleError(gettext_noop("The other party has to propose the settlement first."))
 
 
 def settlement_amount(quantity: Decimal, price_per_unit: Decimal | None) -> Decimal:
@@ -119,15 +127,24 @@ def settlement_amount(quantity: Decimal, price_per_unit: Decimal | None) -> Deci
 # --- The board's limits and dates -----------------------------------------------------------------
 
 
+def return_date(needed_by: datetime.date, return_by: datetime.date | None, term_days: int) -> datetime.date:
+    """The borrower's return date, or the board's usual term after the needed-by date."""
+    return return_by or needed_by + datetime.timedelta(days=term_days)
+
+
+def check_dates(*, today: datetime.date, needed_by: datetime.date, return_by: datetime.date | None) -> None:
+    if needed_by < today:
+        raise LoanRuleError(gettext_noop("The needed-by date is in the past."), field="needed_by")
+    if return_by is not None and return_by < needed_by:
+        raise LoanRuleError(gettext_noop("The return date must be on or after the needed-by date."),
+                            field="return_by")
+
+
 def check_new_loan(*, active_loans: int, max_active: int, overdue_loans: int, today: datetime.date,
                    needed_by: datetime.date, return_by: datetime.date, same_member: bool) -> None:
     if same_member:
         raise LoanRuleError(gettext_noop("A workshop cannot borrow from itself."), field="lender")
-    if needed_by < today:
-        raise LoanRuleError(gettext_noop("The needed-by date is in the past."), field="needed_by")
-    if return_by < needed_by:
-        raise LoanRuleError(gettext_noop("The return date must be on or after the needed-by date."),
-                            field="return_by")
+    check_dates(today=today, needed_by=needed_by, return_by=return_by)
     if overdue_loans:
         raise LoanRuleError(gettext_noop("No new loans while you have an overdue loan: return it first."))
     if active_loans >= max_active:
@@ -267,9 +284,7 @@ class LoanBook:
         loan = self._act(loan_id, "accept", member)
         offered = loan.requested if quantity is None else to_quantity(quantity, self.places.get(loan.material, 2))
         check_accept(loan.requested, offered)
-        have = self.balances.get((loan.lender, loan.material), Decimal(0))
-        if have < offered:
-            raise LoanRuleError(gettext_noop("You hold only %(have)s."), field="quantity", have=have)
+        check_holds(self.balances.get((loan.lender, loan.material), Decimal(0)), offered)
         loan.quantity, loan.state = offered, ACCEPTED
 
     def decline(self, loan_id, member) -> None:
@@ -308,8 +323,7 @@ class LoanBook:
             settlement_amount(loan.outstanding, self.prices.get(loan.material))  # refuse early without a price
             loan.settlement_proposed_by = role
             return
-        if loan.settlement_proposed_by in (None, role):
-            raise LoanRuleError(gettext_noop("The other party has to propose the settlement first."))
+        check_agree(loan.settlement_proposed_by, role)
         loan.amount += settlement_amount(loan.outstanding, self.prices.get(loan.material))
         loan.settled += loan.outstanding
         loan.state = SETTLED

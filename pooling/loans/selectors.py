@@ -53,8 +53,8 @@ def loans_of(members):
     return _related(MaterialLoan.objects.filter(Q(borrower__in=members) | Q(lender__in=members)))
 
 
-def visible_loan(user, pk: int, *, board: bool, members) -> MaterialLoan | None:
-    """The loan if ``user`` may see it: a party's user, or the board; None otherwise (the view 404s)."""
+def visible_loan(pk: int, *, board: bool, members) -> MaterialLoan | None:
+    """The loan if the board, or a user acting for one of ``members``, may see it; None otherwise (404)."""
     rows = _related(MaterialLoan.objects.all()) if board else loans_of(members)
     return rows.filter(pk=pk).first()
 
@@ -117,15 +117,12 @@ def suggest_lenders(*, borrower: Member, material, quantity: Decimal, until: dat
                     limit: int = 8) -> list[LenderSuggestion]:
     """Active members whose balance exceeds what their own accepted work needs until ``until``,
     those who can spare most of the request first, then the nearest."""
-    rows = (MaterialBalance.objects.filter(material=material, quantity__gt=0, member__status=Member.Status.ACTIVE)
-            .exclude(member=borrower).select_related("member__partner"))
-    members = {}
-    candidates = []
-    for row in rows:
-        members[row.member_id] = row.member
-        needs = accepted_work_needs(row.member, material, until)
-        candidates.append(rules.Candidate(row.member_id, Decimal(row.quantity), needs,
-                                          (float(row.member.latitude), float(row.member.longitude))))
+    rows = list(MaterialBalance.objects.filter(material=material, quantity__gt=0, member__status=Member.Status.ACTIVE)
+                .exclude(member=borrower).select_related("member__partner"))
+    members = {row.member_id: row.member for row in rows}
+    needs = accepted_work_needs(list(members), material, until)
+    candidates = [rules.Candidate(row.member_id, Decimal(row.quantity), needs.get(row.member_id, Decimal(0)),
+                                  (float(row.member.latitude), float(row.member.longitude))) for row in rows]
     ranked = rules.rank_lenders(candidates, quantity=quantity,
                                 origin=(float(borrower.latitude), float(borrower.longitude)))
     return [LenderSuggestion(members[s.key], s.spare, s.distance_km, s.covers) for s in ranked[:limit]]
@@ -158,13 +155,13 @@ def board_overview(*, today: datetime.date | None = None) -> dict:
     ageing = {name: [o for o in overdue if o.bucket == name] for name, _, _ in rules.AGEING_BUCKETS}
     owed: dict[tuple[int, int], Owed] = {}
     material_sums: dict[tuple[int, int], dict] = defaultdict(dict)
-    rows = _related(MaterialLoan.objects.filter(Q(state__in=rules.OUTSTANDING) | Q(settlement_amount__gt=0)))
-    for loan in rows:
+    # Settled money counts until the lender confirms it arrived; paid loans owe nothing and are left out.
+    unpaid = Q(settlement_amount__gt=0, settlement_paid_at__isnull=True)
+    for loan in _related(MaterialLoan.objects.filter(Q(state__in=rules.OUTSTANDING) | unpaid)):
         key = (loan.borrower_id, loan.lender_id)
         entry = owed.setdefault(key, Owed(loan.borrower, loan.lender, [], Decimal(0)))
-        if loan.settlement_paid_at is None:  # money the lender has not yet confirmed received
-            entry.money += loan.settlement_amount
-        if loan.state in rules.OUTSTANDING and loan.outstanding > 0:
+        entry.money += loan.settlement_amount
+        if loan.state in rules.OUTSTANDING:
             sums = material_sums[key]
             sums[loan.material] = sums.get(loan.material, Decimal(0)) + loan.outstanding
     for key, sums in material_sums.items():

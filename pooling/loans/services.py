@@ -87,7 +87,7 @@ def loan_request(
     conf = selectors.loan_settings()
     try:
         amount = rules.to_quantity(quantity, material.places)
-        return_by = return_by or needed_by + datetime.timedelta(days=conf.default_term_days)
+        return_by = rules.return_date(needed_by, return_by, conf.default_term_days)
         if lender.status != Member.Status.ACTIVE:
             raise LoanError(gettext("%(member)s is not an active member.") % {"member": lender.code}, field="lender")
         with transaction.atomic():
@@ -169,9 +169,7 @@ def loan_accept(*, loan, member, quantity=None, idempotency_key: str, user=None)
     def apply(loan, role):
         offered = loan.requested_quantity if quantity in (None, "") else rules.to_quantity(quantity, loan.material.places)
         rules.check_accept(loan.requested_quantity, offered)
-        have = material_balance(loan.lender, loan.material)
-        if have < offered:
-            raise LoanError(gettext("You hold only %(have)s.") % {"have": loan.material.format(have)}, field="quantity")
+        rules.check_holds(material_balance(loan.lender, loan.material), offered)
         loan.quantity, loan.state = offered, MaterialLoan.State.ACCEPTED
         _notify(loan.borrower_id, loan, LoanNotice.Kind.ACCEPTED)
         return {"quantity": offered}
@@ -276,8 +274,7 @@ def loan_agree_settlement(*, loan, member, idempotency_key: str, user=None) -> M
     """The other party agrees: the borrower owes the lender outstanding × price (whole rupiah); closed."""
 
     def apply(loan, role):
-        if loan.settlement_proposed_by in ("", role):
-            raise rules.LoanRuleError(rules.gettext_noop("The other party has to propose the settlement first."))
+        rules.check_agree(loan.settlement_proposed_by, role)
         rest = loan.outstanding
         amount = rules.settlement_amount(rest, selectors.material_price(loan.material))
         loan.settled += rest
@@ -321,7 +318,7 @@ def recall_needed_loans(*, now: datetime.datetime | None = None) -> list[Materia
     now = now or timezone.now()
     recalled = []
     for loan in MaterialLoan.objects.filter(state=MaterialLoan.State.OPEN).select_related("lender", "material"):
-        needs = accepted_work_needs(loan.lender, loan.material, loan.due_on)
+        needs = accepted_work_needs([loan.lender], loan.material, loan.due_on).get(loan.lender_id, Decimal(0))
         if rules.needs_recall(material_balance(loan.lender, loan.material), needs):
             recalled.append(loan_recall(loan=loan, member=loan.lender, idempotency_key=f"auto-recall:{loan.pk}",
                                         now=now, automatic=True))

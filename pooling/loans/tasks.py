@@ -1,5 +1,5 @@
-"""Background work: recall loans the lender's own accepted work needs back (run daily by the worker,
-or `manage.py recall_needed_loans` from cron)."""
+"""Background work: recall loans the lender's own accepted work needs back (enqueued hourly by the clock,
+site/guyub/jobs/schedule.py; or `manage.py recall_needed_loans` by hand)."""
 from django_tasks import task
 
 

@@ -1,4 +1,4 @@
-"""Material-loan pages (phone-first). Thin: `_people` decides who the user is, forms check input, services
+"""Material-loan pages (phone-first). Thin: `_loans_view` decides who the user is, forms check input, services
 write, selectors read.
 
 Who sees what: a user acting for a workshop sees the loans that workshop is party to (any other loan is a
@@ -7,7 +7,6 @@ loan read-only and edits the loan settings; buyers and staff without a workshop 
 """
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from functools import wraps
 
@@ -53,7 +52,7 @@ def _loans_view(*, members: bool = False, board: bool = False):
 
 
 def _loan_or_404(people: People, pk: int):
-    loan = selectors.visible_loan(None, pk, board=people.board, members=people.members)
+    loan = selectors.visible_loan(pk, board=people.board, members=people.members)
     if loan is None:
         raise Http404
     return loan
@@ -66,14 +65,11 @@ def _acting_member(people: People, loan):
     return None
 
 
-@login_required
-def book(request):
+@_loans_view()
+def book(request, people):
     """The workshop's lent and borrowed book, with its notices; the board goes to its overview."""
-    people = People(list(workshops_of(request.user).select_related("partner")), is_board(request.user))
     if not people.members:
-        if people.board:
-            return redirect("loans:board")
-        raise PermissionDenied
+        return redirect("loans:board")
     return render(request, "loans/book.html", {"book": selectors.member_book(people.members), "people": people,
                                                 "tab": "book"})
 
@@ -89,7 +85,7 @@ def request_loan(request, people):
     suggestions = None
     if data is not None and form.is_valid():
         d = form.cleaned_data
-        until = d["return_by"] or d["needed_by"] + datetime.timedelta(days=selectors.loan_settings().default_term_days)
+        until = rules.return_date(d["needed_by"], d["return_by"], selectors.loan_settings().default_term_days)
         if "suggest" in data or not d["lender"]:
             suggestions = selectors.suggest_lenders(borrower=d["borrower"], material=d["material"],
                                                     quantity=d["quantity"], until=until)
@@ -114,17 +110,10 @@ def request_loan(request, people):
 def _forms_for(loan, role, bound=None, bound_action=None) -> dict:
     """The action forms the party may use now (the rules decide), the submitted one bound."""
     out = {}
-    for action, (states, party) in rules.ACTIONS.items():
-        if loan.state not in states or (party is not None and party != role):
-            continue
-        if action == "hand_over" and loan.lender_confirmed_at or action == "receive" and loan.borrower_confirmed_at:
-            continue
-        if action == "propose_settlement" and loan.settlement_proposed_by:
-            continue
-        if action == "settlement_paid" and loan.settlement_paid_at:
-            continue
-        if action == "agree_settlement" and loan.settlement_proposed_by in ("", role):
-            continue
+    offered = rules.offered_actions(
+        loan.state, role, handed_over=bool(loan.lender_confirmed_at), received=bool(loan.borrower_confirmed_at),
+        proposed_by=loan.settlement_proposed_by, paid=bool(loan.settlement_paid_at))
+    for action in offered:
         if action == bound_action:
             out[action] = bound
         elif action in ("accept", "return"):
@@ -165,21 +154,15 @@ def act(request, people, pk, action):
     if form.is_valid():
         kwargs = {"quantity": form.cleaned_data["quantity"]} if quantity_action else {}
         try:
-            services.ACTIONS[action](loan=loan, member=member, idempotency_key=form.cleaned_data["idempotency_key"],
-                                     user=request.user, **kwargs)
+            done = services.ACTIONS[action](loan=loan, member=member, user=request.user,
+                                            idempotency_key=form.cleaned_data["idempotency_key"], **kwargs)
         except LoanError as error:
             form.add_refusal(error)
         else:
-            messages.success(request, _("Done: %(state)s.") % {"state": _state_after(loan.pk)})
+            messages.success(request, _("Done: %(state)s.") % {"state": done.get_state_display()})
             return redirect("loans:detail", pk=loan.pk)
     loan.refresh_from_db()
     return _detail(request, people, loan, bound=form, bound_action=action, status=400)
-
-
-def _state_after(pk):
-    from .models import MaterialLoan
-
-    return MaterialLoan.objects.get(pk=pk).get_state_display()
 
 
 @_loans_view(board=True)

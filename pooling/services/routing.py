@@ -39,21 +39,17 @@ def enqueue_routing(request_ids) -> None:
 # --- Shop orders -----------------------------------------------------------------------------
 
 
-def _free(record) -> int:
-    return max(0, (record.num_in_stock or 0) - (record.num_allocated or 0))
-
-
 def _allocate_from_stock(line, member: Member, need: int) -> int:
     """Take free units of the line's variant, first the fulfilling member's own, then other members'
     (a recorded transfer in both ledgers), and allocate them to the line. Returns the units taken."""
     own = line.stockrecord
-    taken = min(need, _free(own))
+    taken = min(need, max(0, own.net_stock_level))
     others = (StockRecord.objects.filter(product=line.product).exclude(partner_id=member.partner_id)
               .filter(partner__member__status=Member.Status.ACTIVE).order_by("-num_in_stock", "pk"))
     for record in others:
         if taken >= need:
             break
-        units = min(need - taken, _free(record))
+        units = min(need - taken, max(0, record.net_stock_level))
         if units <= 0:
             continue
         try:
@@ -145,8 +141,8 @@ def route_request(*, request_id: int, now: datetime.datetime | None = None) -> R
     """Route what a request still needs, once per round: a retried job finds its RoutingRun and stops."""
     now = now or timezone.now()
     with transaction.atomic():
-        request = (RoutingRequest.objects.select_for_update(of=("self",)).select_related("member", "product_class", "preferred_member")
-                   .filter(pk=request_id).first())
+        request = (RoutingRequest.objects.select_for_update(of=("self",))
+                   .select_related("member", "product_class", "preferred_member").filter(pk=request_id).first())
         if request is None or request.status in (RoutingRequest.Status.DONE, RoutingRequest.Status.STOCK,
                                                 RoutingRequest.Status.WITHDRAWN):
             return None
@@ -155,35 +151,38 @@ def route_request(*, request_id: int, now: datetime.datetime | None = None) -> R
             return existing
         live = (WorkOrder.objects.filter(request=request, state__in=WorkOrder.LIVE)
                 .aggregate(s=Sum("quantity"))["s"] or 0)
-        need = request.quantity - live
         run = RoutingRun.objects.create(request=request, round=request.round)
-        routed, unrouted, reason = 0, max(0, need), ""
-        if need > 0:
-            built = routing.build(request, need, today=timezone.localtime(now).date())
-            if built.instance is None:
-                reason = built.reason
-            else:
-                answer = engine_route(built.instance, explain=True)
-                run.method = answer.method[:100]
-                facts = routing.reasons(built, answer)
-                for a in answer.assignments:
-                    WorkOrder.objects.create(
-                        request=request, round=request.round, member=built.members[a.member], product=request.product,
-                        quantity=a.quantity, week=built.weeks[a.week], due_week=request.due_week,
-                        explanation=a.explanation or "", reasons=facts.get((a.member, a.week), {}), offered_at=now,
-                    )
-                    routed += a.quantity
-                unrouted = sum(u.quantity for u in answer.unrouted)
-                if unrouted:
-                    reason = routing.unrouted_reason(built, request)
-        run.routed, run.unrouted = routed, unrouted
+        reason = _offer(request, run, request.quantity - live, now=now)
         run.save()
-        request.unrouted, request.unrouted_reason = unrouted, reason
-        request.status = RoutingRequest.Status.SHORT if unrouted else RoutingRequest.Status.ROUTED
+        request.unrouted, request.unrouted_reason = run.unrouted, reason
+        request.status = RoutingRequest.Status.SHORT if run.unrouted else RoutingRequest.Status.ROUTED
         request.save(update_fields=["unrouted", "unrouted_reason", "status", "updated_at"])
-        if unrouted:
-            log.warning("routing request %s: %s units unrouted (%s)", request.pk, unrouted, reason)
+        if run.unrouted:
+            log.warning("routing request %s: %s units unrouted (%s)", request.pk, run.unrouted, reason)
         return run
+
+
+def _offer(request: RoutingRequest, run: RoutingRun, need: int, *, now: datetime.datetime) -> str:
+    """Ask the engine who makes ``need`` units and offer each its part as a work order; fills the run's
+    counts and returns why units stayed unrouted (a RoutingRequest reason code, or "")."""
+    run.routed, run.unrouted = 0, max(0, need)
+    if need <= 0:
+        return ""
+    built = routing.build(request, need, today=timezone.localtime(now).date())
+    if built.instance is None:
+        return built.reason
+    answer = engine_route(built.instance, explain=True)
+    run.method = answer.method[:100]
+    facts = routing.reasons(built, answer)
+    for a in answer.assignments:
+        WorkOrder.objects.create(
+            request=request, round=request.round, member=built.members[a.member], product=request.product,
+            quantity=a.quantity, week=built.weeks[a.week], due_week=request.due_week,
+            explanation=a.explanation or "", reasons=facts.get((a.member, a.week), {}), offered_at=now,
+        )
+        run.routed += a.quantity
+    run.unrouted = sum(u.quantity for u in answer.unrouted)
+    return routing.unrouted_reason(built, request) if run.unrouted else ""
 
 
 def reroute(*, request: RoutingRequest) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -58,13 +58,14 @@ def work_order_decline(*, work_order: WorkOrder, reason: str, user=None, now=Non
 def expire_work_orders(*, now: datetime.datetime | None = None) -> int:
     """Offers unanswered for the board's response time count as declined and are routed again."""
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(hours=RoutingSettings.current().response_hours)
-    stale = list(WorkOrder.objects.select_for_update(of=("self",)).filter(state=WorkOrder.State.OFFERED, offered_at__lte=cutoff)
+    hours = RoutingSettings.current().response_hours
+    stale = list(WorkOrder.objects.select_for_update(of=("self",))
+                 .filter(state=WorkOrder.State.OFFERED, offered_at__lte=now - datetime.timedelta(hours=hours))
                  .select_related("request").order_by("pk"))
     requests = {}
     for wo in stale:
         wo.state, wo.answered_at = WorkOrder.State.EXPIRED, now
-        wo.decline_reason = gettext("No answer within %(hours)s hours.") % {"hours": RoutingSettings.current().response_hours}
+        wo.decline_reason = gettext("No answer within %(hours)s hours.") % {"hours": hours}
         wo.save(update_fields=["state", "answered_at", "decline_reason"])
         requests[wo.request_id] = wo.request
     for request in requests.values():  # one new round per request, however many of its offers expired
@@ -105,7 +106,7 @@ def work_order_hand_over(*, work_order: WorkOrder, user=None, now=None) -> WorkO
         OrderLine.objects.filter(pk=line.pk).update(num_allocated=Coalesce(F("num_allocated"), 0) + wo.quantity)
     wo.state, wo.handed_over_at = WorkOrder.State.HANDED_OVER, now or timezone.now()
     wo.save(update_fields=["state", "handed_over_at"])
-    handed = sum(request.work_orders.filter(state=WorkOrder.State.HANDED_OVER).values_list("quantity", flat=True))
+    handed = request.work_orders.filter(state=WorkOrder.State.HANDED_OVER).aggregate(s=Sum("quantity"))["s"]
     if handed >= request.quantity:
         request.status = RoutingRequest.Status.DONE
         request.save(update_fields=["status", "updated_at"])

@@ -71,3 +71,28 @@ def test_lenders_ranked_by_what_they_spare_then_distance():
     assert [s.key for s in ranked] == ["near-rich", "far-rich", "near-part"]
     assert ranked[0].covers and not ranked[2].covers
     assert ranked[0].distance_km < 1 < ranked[1].distance_km
+
+
+def test_offered_actions_leave_out_what_the_party_already_did():
+    def offered(state, role, **done):
+        flags = {"handed_over": False, "received": False, "proposed_by": "", "paid": False, **done}
+        return rules.offered_actions(state, role, **flags)
+
+    assert offered(rules.REQUESTED, rules.LENDER) == ["accept", "decline"]
+    assert offered(rules.REQUESTED, rules.BORROWER) == ["cancel"]
+    assert offered(rules.ACCEPTED, rules.LENDER, handed_over=True) == []
+    assert offered(rules.ACCEPTED, rules.BORROWER) == ["cancel", "receive"]
+    assert offered(rules.OPEN, rules.BORROWER) == ["return", "propose_settlement"]
+    assert offered(rules.OPEN, rules.BORROWER, proposed_by=rules.BORROWER) == ["return"]
+    assert offered(rules.OPEN, rules.LENDER, proposed_by=rules.BORROWER) == ["recall", "agree_settlement"]
+    assert offered(rules.SETTLED, rules.LENDER) == ["settlement_paid"]
+    assert offered(rules.SETTLED, rules.LENDER, paid=True) == []
+
+
+def test_dates_and_the_default_term():
+    with pytest.raises(rules.LoanRuleError) as caught:
+        rules.check_dates(today=TODAY, needed_by=TODAY, return_by=TODAY - datetime.timedelta(days=1))
+    assert caught.value.field == "return_by"
+    rules.check_dates(today=TODAY, needed_by=TODAY, return_by=None)
+    assert rules.return_date(TODAY, None, 30) == TODAY + datetime.timedelta(days=30)
+    assert rules.return_date(TODAY, TODAY, 30) == TODAY

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from inventory.models import MaterialMovement
+from inventory.models import MaterialMovement, Member
 from inventory.selectors import material_balance, material_discrepancies
 from pooling.loans import selectors, services
 from pooling.loans.models import LoanNotice, MaterialLoan, MaterialPrice
@@ -164,7 +164,9 @@ def test_suggested_lenders_leave_out_what_accepted_work_needs(member, hide, monk
     m1 = member("m01")
     material = hide({"m02": "30", "m03": "30", "m04": "5"})
     needs = {"m02": D(25), "m03": D(0), "m04": D(0)}
-    monkeypatch.setattr(selectors, "accepted_work_needs", lambda m, mat, until: needs.get(m.code, D(0)))
+    codes = dict(Member.objects.values_list("pk", "code"))
+    monkeypatch.setattr(selectors, "accepted_work_needs",
+                        lambda members, mat, until: {pk: needs.get(codes[pk], D(0)) for pk in members})
     out = selectors.suggest_lenders(borrower=m1, material=material, quantity=D(10), until=timezone.localdate())
     assert [s.member.code for s in out][:3] == ["m03", "m02", "m04"] or [s.member.code for s in out][:3] == ["m03", "m04", "m02"]
     assert out[0].member.code == "m03" and out[0].spare == 30 and out[0].covers
@@ -178,9 +180,9 @@ def test_auto_recall_when_accepted_work_needs_the_material(member, hide, open_lo
     m1, m2 = member("m01"), member("m02")
     material = hide({"m02": "30"})
     loan = open_loan(m1, m2, material, "20")  # m02 keeps 10
-    monkeypatch.setattr(loan_services, "accepted_work_needs", lambda m, mat, until: D(8))
+    monkeypatch.setattr(loan_services, "accepted_work_needs", lambda members, mat, until: {m.pk: D(8) for m in members})
     assert loan_services.recall_needed_loans() == []
-    monkeypatch.setattr(loan_services, "accepted_work_needs", lambda m, mat, until: D(15) if m == m2 else D(0))
+    monkeypatch.setattr(loan_services, "accepted_work_needs", lambda members, mat, until: {m2.pk: D(15)})
     with django_capture_on_commit_callbacks(execute=True):
         call_command("recall_needed_loans", stdout=open("/dev/null", "w"))
     loan.refresh_from_db()
@@ -188,12 +190,33 @@ def test_auto_recall_when_accepted_work_needs_the_material(member, hide, open_lo
     assert loan_services.recall_needed_loans() == []  # already recalled: nothing twice
 
 
-def test_needs_are_zero_without_work_orders(member, hide):
-    from pooling.loans.needs import accepted_work_needs, work_order_model
+def test_needs_are_accepted_work_orders_times_the_bill_until_the_date(member, hide):
+    from oscar.core.loading import get_model
 
+    from inventory.models import BillLine
+    from pooling.loans.needs import accepted_work_needs
+    from pooling.models import RoutingRequest, WorkOrder
+
+    m2, m3, m4 = member("m02"), member("m03"), member("m04")
     material = hide({"m02": "30"})
-    if work_order_model() is None:
-        assert accepted_work_needs(member("m02"), material, timezone.localdate()) == 0
+    product = get_model("catalogue", "Product").objects.exclude(structure="parent").first()
+    BillLine.objects.create(product=product, material=material, quantity=D("1.5"))
+    today = timezone.localdate()
+    request = RoutingRequest.objects.create(kind="overflow", member=m4, product=product, quantity=20, due_week=today,
+                                            product_class=product.get_product_class())
+
+    def work(member, quantity, week, state="accepted"):
+        WorkOrder.objects.create(request=request, round=1, member=member, product=product, quantity=quantity,
+                                 week=week, due_week=week, state=state, offered_at=timezone.now())
+
+    later = today + datetime.timedelta(days=14)
+    work(m2, 4, today)
+    work(m2, 2, later)  # after the date asked about
+    work(m3, 2, today)
+    work(m4, 9, today, state="offered")  # not accepted: needs nothing yet
+    assert accepted_work_needs([m2, m3, m4], material, today) == {m2.pk: D(6), m3.pk: D(3)}
+    assert accepted_work_needs([m2.pk], material, None) == {m2.pk: D(9)}
+    assert accepted_work_needs([], material, None) == {}
 
 
 def test_task_runs_the_recall(member, hide, open_loan, monkeypatch):
@@ -203,7 +226,7 @@ def test_task_runs_the_recall(member, hide, open_loan, monkeypatch):
     m1, m2 = member("m01"), member("m02")
     material = hide({"m02": "30"})
     open_loan(m1, m2, material, "20")
-    monkeypatch.setattr(loan_services, "accepted_work_needs", lambda m, mat, until: D(50))
+    monkeypatch.setattr(loan_services, "accepted_work_needs", lambda members, mat, until: {m.pk: D(50) for m in members})
     result = recall_needed_loans.enqueue()
     assert result.return_value == 1
 
@@ -236,4 +259,5 @@ def test_the_lender_confirms_the_settlement_money_and_the_board_stops_counting_i
     with pytest.raises(LoanError, match="already"):
         services.loan_settlement_paid(loan=loan, member=m2, idempotency_key=key())
     assert not any(o.money for o in selectors.board_overview()["owed"] if o.borrower == m1 and o.lender == m2)
+    assert not [o for o in selectors.board_overview()["owed"] if o.borrower == m1]  # nothing left to list
     assert LoanNotice.objects.filter(member=m1, loan=loan, kind="paid").exists()

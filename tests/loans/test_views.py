@@ -64,7 +64,7 @@ def test_book_shows_both_sides_and_recall_notice(client_as, loans, member, key):
     services.loan_recall(loan=loans["ours"], member=member("m02"), idempotency_key=key())
     page = client_as("artisan_a").get(reverse("loans:book")).content.decode()
     assert f'data-loan="{loans["ours"].pk}"' in page and f'data-loan="{loans["theirs"].pk}"' not in page
-    assert 'id="notices"' in page and "recalls loan" in page or "menarik" in page
+    assert 'id="notices"' in page and f"recalls loan #{loans['ours'].pk}" in page
     lender_page = client_as("artisan_b").get(reverse("loans:book")).content.decode()
     assert 'id="lent"' in lender_page and f'data-loan="{loans["ours"].pk}"' in lender_page
 
@@ -129,8 +129,6 @@ def test_board_pages(client_as, loans, hide):
 
 
 def test_only_the_lender_is_offered_to_confirm_the_settlement_money(client_as, member, hide, open_loan, key):
-    from decimal import Decimal
-
     from pooling.loans import services
     from pooling.loans.models import MaterialPrice
 
@@ -143,9 +141,9 @@ def test_only_the_lender_is_offered_to_confirm_the_settlement_money(client_as, m
     url = reverse("loans:detail", kwargs={"pk": loan.pk})
     assert 'id="action-settlement_paid"' not in client_as("artisan_a").get(url).content.decode()  # borrower
     lender = client_as("artisan_b")  # the same test client, now signed in as the lender
-    assert 'id="action-settlement_paid"' in lender.get(url).content.decode()
     page = lender.get(url).content.decode()
-    token = page.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0] if 'name="idempotency_key"' in page else key()
+    assert 'id="action-settlement_paid"' in page
+    token = page.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]  # the form's own token
     response = lender.post(reverse("loans:act", kwargs={"pk": loan.pk, "action": "settlement_paid"}),
                            {"idempotency_key": token})
     assert response.status_code == 302

@@ -108,11 +108,15 @@ def test_board_weights_form_refuses_bad_numbers(client_as, field, value):
 
 
 def test_board_changes_weights(client_as):
-    response = client_as("board").post(reverse("pooling:board-settings"),
-                                       {"fairness": "50", "distance": "2.5", "preference": "0", "response_hours": "24"})
+    client = client_as("board")
+    response = client.post(reverse("pooling:board-settings"),
+                           {"fairness": "50", "distance": "2.5", "preference": "0", "response_hours": "24"})
     assert response.status_code == 302
     row = RoutingSettings.current()
     assert (row.fairness, row.distance, row.preference, row.response_hours) == (50, 2.5, 0, 24)
+    client.cookies["django_language"] = "en"
+    board = client.get(reverse("pooling:board")).content.decode()
+    assert "fairness 50.0, distance 2.5 per km, preference 0.0" in board and "after 24 hours" in board
 
 
 def test_staff_cannot_change_weights(client_as):
@@ -162,3 +166,32 @@ def test_order_progress_tag_hides_members(order_factory, variant, empty_stock):
         assert member.name not in html and f">{member.code}<" not in html
     lead = Template("{% load pooling_tags %}{% pooling_lead_time product %}").render(Context({"product": variant}))
     assert 'id="lead-time"' in lead
+
+
+def test_overflow_posted_through_the_view_shows_who_took_it(client_as, variant, django_capture_on_commit_callbacks):
+    import datetime
+
+    from inventory.selectors import current_week
+
+    client = client_as("artisan_a")
+    week = current_week() + datetime.timedelta(weeks=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("pooling:overflow-list", args=["m01"]),
+                               {"product": variant.pk, "quantity": "4", "due_week": week.isoformat(), "note": "Toko"})
+    posted = RoutingRequest.objects.get(kind="overflow", member__code="m01", note="Toko")
+    assert response.status_code == 302 and response["Location"] == reverse("pooling:overflow", args=[posted.pk])
+    work = list(WorkOrder.objects.filter(request=posted).select_related("member"))
+    assert work and all(w.member.code != "m01" for w in work)
+    page = client.get(response["Location"]).content.decode()
+    for wo in work:
+        assert f"{wo.member.code} {wo.member.name}" in page
+
+
+def test_a_buyer_from_an_artisans_page_prefers_that_maker(client, variant):
+    from pooling.models import MakerPreference
+    from tests.payments.helpers import _ensure_agreed_prices
+
+    _ensure_agreed_prices(variant)
+    client.get(variant.get_absolute_url() + "?maker=m03")
+    client.post(reverse("basket:add", kwargs={"pk": variant.pk}), {"quantity": 1})
+    assert MakerPreference.objects.get(product=variant).member.code == "m03"
