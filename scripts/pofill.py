@@ -36,7 +36,6 @@ for b in blocks:
         b = re.sub(r"^#\| .*\n", "", b, flags=re.M)
         has = re.search(r'^msgstr ((?:".*"\n?)+)', b, re.M)
         b = b[:has.start()] + "msgstr " + json.dumps(tr[msgid], ensure_ascii=False) + ("\n" if has.group(1).endswith("\n") else "")  + b[has.end():]
-        b = b.replace("#, fuzzy\n", "")
     elif not cur:
         missing.append(msgid)
     out.append(b)

@@ -180,13 +180,10 @@ def _new_member(rng: random.Random, i: int, code: str, slugs: list, classes: dic
     return member
 
 
-def _category(slug: str, name: str, name_en: str = ""):
+def _category(slug: str, name: str, name_en: str):
     category = Category.objects.filter(slug=slug).first()
     if category is None:
         category = Category.add_root(name=name, slug=slug, name_en=name_en)
-    elif name_en and not category.name_en:  # seeded before categories had English names
-        category.name_en = name_en
-        category.save(update_fields=["name_en"])
     return category
 
 
@@ -202,9 +199,9 @@ def _catalogue_plan(count: int):
 def _products(report: SeedReport, count: int, classes: dict, members: list, images: bool) -> None:
     class_info = {slug: (name, en, price, colour) for slug, name, en, price, colour in data.PRODUCT_CLASSES}
     makers = {slug: [m for m in members if classes[slug].pk in {s.pk for s in m.skills.all()}] for slug in classes}
-    for slug, (name, name_en, _price, _colour) in class_info.items():
-        if Category.objects.filter(slug=slug).exists():
-            _category(slug, name, name_en)  # English names for categories seeded before they had them
+    for category in Category.objects.filter(slug__in=class_info, name_en=""):  # seeded before English names
+        category.name_en = class_info[category.slug][1]
+        category.save(update_fields=["name_en"])
     for n, (slug, title, title_en, step, serial) in enumerate(_catalogue_plan(count)):
         name, name_en, base_price, colour = class_info[slug]
         upc = f"GY-{slug[:3].upper()}-{n + 1:04d}"
