@@ -105,17 +105,16 @@ def reasons(built: Built, answer) -> dict[tuple[str, int], dict]:
     for a in answer.assignments:
         pooled[(a.member, a.week)] += a.quantity
     km = {m.id: math.hypot(m.location[0] - line.origin[0], m.location[1] - line.origin[1]) for m in instance.members}
-    by_distance = sorted(km, key=lambda code: (km[code], code))
+    rank = {code: n for n, code in enumerate(sorted(km, key=lambda code: (km[code], code)), start=1)}
+    members = {m.id: m for m in instance.members}
     out = {}
-    for member in instance.members:
-        for week in range(instance.weeks):
-            if (member.id, week) not in pooled:
-                continue
-            capacity = max(member.capacity[week], 1)
-            out[(member.id, week)] = {
-                "load": round(100 * member.load[week] / capacity),
-                "load_with": round(100 * (member.load[week] + pooled[(member.id, week)]) / capacity),
-                "rank": by_distance.index(member.id) + 1, "makers": len(by_distance),
-                "km": round(km[member.id], 1), "preferred": line.preferred_member == member.id,
-            }
+    for (code, week), units in pooled.items():
+        member = members[code]
+        capacity = max(member.capacity[week], 1)
+        out[(code, week)] = {
+            "load": round(100 * member.load[week] / capacity),
+            "load_with": round(100 * (member.load[week] + units) / capacity),
+            "rank": rank[code], "makers": len(rank), "km": round(km[code], 1),
+            "preferred": line.preferred_member == code,
+        }
     return out

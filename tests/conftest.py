@@ -19,6 +19,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seed_demo(**SMALL_COOP)
 
 
+@pytest.fixture
+def english_messages(settings):
+    """Assertions read English: the shop's default is Indonesian, so code run outside a request (services,
+    gateway) speaks English; test clients ask for English with the language cookie. Folders whose tests
+    match English wording use it autouse; the Indonesian messages are tested explicitly."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 def _user(email: str):
     return get_user_model().objects.get(email=email)
 
@@ -107,6 +119,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
+        if "browser" in item.keywords:
+            # The browser's server runs on a copy of the test database: pytest-django sets that database up
+            # only for tests marked as using it, so a run of browser tests alone would otherwise have none.
+            item.add_marker(pytest.mark.django_db)
 
 
 pytest_plugins = ["tests.browser_fixtures"]

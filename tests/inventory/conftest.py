@@ -1,5 +1,5 @@
-"""Inventory fixtures: the session's seeded cooperative gets its inventory (materials, bills, opening
-balances) once; seed_inventory is idempotent, so this is a no-op once the demo seed calls it itself."""
+"""Inventory fixtures. The session's demo seed (tests/conftest.py) already gives the cooperative its
+inventory: materials, bills, opening balances."""
 from __future__ import annotations
 
 import itertools
@@ -8,18 +8,6 @@ import pytest
 from oscar.core.loading import get_model
 
 _keys = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    from django.db import connection
-
-    from inventory.demo import seed_inventory
-
-    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
-        return  # no test database in this run (only non-database tests were selected): seed nothing
-    with django_db_blocker.unblock():
-        seed_inventory()
 
 
 @pytest.fixture
@@ -75,10 +63,5 @@ def make_order(lines):
 
 
 @pytest.fixture(autouse=True)
-def _english_messages(settings):
-    """These tests match the English wording of refusals; the Indonesian catalogue is tested elsewhere."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english_messages):
+    """These tests match the English wording of refusals."""

@@ -1,4 +1,4 @@
-"""Loan fixtures: the session's seeded cooperative gets its inventory (materials, opening balances) once."""
+"""Loan fixtures (the session's demo seed already gives members their materials and opening balances)."""
 from __future__ import annotations
 
 import itertools
@@ -7,14 +7,6 @@ from decimal import Decimal
 import pytest
 
 _keys = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    from inventory.demo import seed_inventory
-
-    with django_db_blocker.unblock():
-        seed_inventory()
 
 
 @pytest.fixture
@@ -73,16 +65,6 @@ def open_loan(key):
     return make
 
 
-def pytest_configure(config):
-    # browser_fixtures reads the `phone` marker; pyproject.toml does not register it yet (--strict-markers).
-    config.addinivalue_line("markers", "phone: run the browser test in a phone-sized viewport")
-
-
 @pytest.fixture(autouse=True)
-def _english_messages(settings):
-    """These tests match the English wording of refusals; the Indonesian catalogue is tested elsewhere."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english_messages):
+    """These tests match the English wording of refusals."""

@@ -71,12 +71,5 @@ def order_staff(client_as, staff_user):
 
 
 @pytest.fixture(autouse=True)
-def _english_messages(settings):
-    """Assertions read English: the shop's default is Indonesian, so code run outside a request (services,
-    gateway) speaks English here; test clients ask for English too (helpers.py sets the language cookie).
-    The Indonesian messages are tested explicitly."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english_messages):
+    """These tests match the English wording of messages."""

@@ -1,4 +1,4 @@
-"""Pooling fixtures: the session's cooperative gets its inventory (materials, bills) once; orders built directly."""
+"""Pooling fixtures: orders built directly (the session's demo seed already gives members their inventory)."""
 from __future__ import annotations
 
 import itertools
@@ -8,18 +8,6 @@ import pytest
 from oscar.core.loading import get_model
 
 _numbers = itertools.count(1)
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "phone: run the browser test in a phone-sized viewport")
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    from inventory.demo import seed_inventory
-
-    with django_db_blocker.unblock():
-        seed_inventory()
 
 
 def make_order(lines, *, user=None):

@@ -28,9 +28,8 @@ MONDAY = datetime.date(2026, 11, 23)
 
 
 @pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+def _english(english_messages):
+    """Assertions read the English messages."""
 
 
 def give(product, **units):

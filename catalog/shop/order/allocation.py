@@ -72,7 +72,7 @@ def allocate_basket_lines(*, lines, order=None) -> None:
 
 
 def _free(record) -> int:
-    return max((record.num_in_stock or 0) - (record.num_allocated or 0), 0)
+    return max(record.net_stock_level, 0)
 
 
 def _hold(line, record, order) -> int:

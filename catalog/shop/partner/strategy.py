@@ -56,7 +56,7 @@ class UseMostStockedRecord:
         records = list(product.stockrecords.all())  # uses prefetched records when the view prefetched them
         if not records:
             return None
-        return max(records, key=lambda r: ((r.num_in_stock or 0) - (r.num_allocated or 0), -r.pk))
+        return max(records, key=lambda r: (r.net_stock_level, -r.pk))
 
 
 class AgreedPricing:
@@ -107,7 +107,7 @@ class MadeToOrder:
         product_class = product.get_product_class()
         if not product_class.track_stock:
             return availability.Available()
-        free = sum(max(0, (r.num_in_stock or 0) - (r.num_allocated or 0)) for r in product.stockrecords.all())
+        free = sum(max(0, r.net_stock_level) for r in product.stockrecords.all())  # prefetched on listings
         return CooperativeAvailability(free=free, spare=lambda: self._spare_for(product_class),
                                        first_week=self._first_week, quantity=quantity)
 
