@@ -40,20 +40,17 @@ def setup(workshops: int, products: int) -> None:
 
 
 def strategies():
+    from oscar.apps.partner import availability
     from oscar.apps.partner import strategy as oscar_strategy
 
-    from catalog.shop.partner.strategy import AgreedPricing, CooperativeStrategy, UseMostStockedRecord
+    from catalog.shop.partner.strategy import CooperativeStrategy
 
-    class StockOnly(UseMostStockedRecord, AgreedPricing, oscar_strategy.StockRequired, oscar_strategy.Structured):
+    class StockOnly(CooperativeStrategy):
         """Baseline: the same prices, Oscar's availability (one record's stock, no capacity)."""
 
-        def __init__(self, request=None):
-            from django.utils import timezone
-
-            super().__init__(request)
-            self.now, self._agreed = timezone.now(), {}
-
-        def availability_policy(self, product, stockrecord, quantity=None):  # Oscar's takes no quantity
+        def availability_policy(self, product, stockrecord, quantity=None):
+            if self.quote(product) is None:  # like ours: no agreed price, not for sale
+                return availability.Unavailable()
             return oscar_strategy.StockRequired.availability_policy(self, product, stockrecord)
 
     return {"cooperative": CooperativeStrategy, "stock-only (baseline)": StockOnly}

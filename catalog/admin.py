@@ -2,18 +2,9 @@
 so every change keeps its proposal, votes and quorum."""
 from django.contrib import admin
 
+from guyub.admin_base import ReadOnlyAdmin
+
 from .models import AgreedPrice, PriceBoardSettings, PriceProposal, ProposalVote
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VoteInline(admin.TabularInline):

@@ -2,6 +2,8 @@
 (movements are facts: a correction is a new movement, recorded through the workspace or the services)."""
 from django.contrib import admin
 
+from guyub.admin_base import ReadOnlyAdmin
+
 from .models import (BillLine, Material, MaterialBalance, MaterialMovement, Member, MemberClassCapacity, OwnOrder,
                      Production, StockMovement, WeeklyLoad)
 
@@ -33,17 +35,6 @@ class BillLineAdmin(admin.ModelAdmin):
     list_display = ["__str__", "product_class", "product", "material", "quantity"]
     list_filter = ["product_class", "material"]
     raw_id_fields = ["product"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StockMovement)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from guyub.admin_base import ReadOnlyAdmin
+
 from .models import RoutingRequest, RoutingRun, RoutingSettings, WorkOrder
 
 
@@ -9,20 +11,18 @@ class RoutingSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRequest)
-class RoutingRequestAdmin(admin.ModelAdmin):
+class RoutingRequestAdmin(ReadOnlyAdmin):
     list_display = ["pk", "kind", "member", "product", "quantity", "due_week", "status", "round", "unrouted"]
     list_filter = ["kind", "status"]
-    readonly_fields = [f.name for f in RoutingRequest._meta.fields]
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(admin.ModelAdmin):
+class WorkOrderAdmin(ReadOnlyAdmin):
     list_display = ["pk", "member", "product", "quantity", "week", "state", "request"]
     list_filter = ["state"]
     # Changed only through the services (load and stock ledgers move with the state).
-    readonly_fields = [f.name for f in WorkOrder._meta.fields]
 
 
 @admin.register(RoutingRun)
-class RoutingRunAdmin(admin.ModelAdmin):
+class RoutingRunAdmin(ReadOnlyAdmin):  # its (request, round) row stops a retried job
     list_display = ["request", "round", "routed", "unrouted", "method", "created_at"]

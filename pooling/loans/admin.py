@@ -1,18 +1,9 @@
 """Read-mostly admin: loans change only through the services (so the ledgers stay balanced)."""
 from django.contrib import admin
 
+from guyub.admin_base import ReadOnlyAdmin
+
 from .models import LoanEvent, LoanNotice, LoanSettings, MaterialLoan, MaterialPrice
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(admin.TabularInline):
@@ -27,14 +18,14 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(MaterialLoan)
-class MaterialLoanAdmin(ReadOnly):
+class MaterialLoanAdmin(ReadOnlyAdmin):
     list_display = ["pk", "lender", "borrower", "material", "quantity", "returned", "settled", "state", "due_on"]
     list_filter = ["state", "material"]
     inlines = [EventInline]
 
 
 @admin.register(LoanNotice)
-class LoanNoticeAdmin(ReadOnly):
+class LoanNoticeAdmin(ReadOnlyAdmin):
     list_display = ["member", "loan", "kind", "created_at"]
 
 
