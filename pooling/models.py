@@ -69,6 +69,10 @@ class RoutingRequest(models.Model):
                                          related_name="+", verbose_name=_("Preferred maker"))
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     round = models.PositiveIntegerField(default=0)
+    # The durable trace of the after-commit routing job: when it was last queued and how often. The clock's
+    # sweep queues an open request again when no run answered its round (a lost job, a dead worker).
+    routing_queued_at = models.DateTimeField(null=True, blank=True)
+    routing_attempts = models.PositiveSmallIntegerField(default=0)
     unrouted = models.PositiveIntegerField(_("Units unroutable"), default=0)
     unrouted_reason = models.TextField(_("Why unroutable"), blank=True)
     note = models.CharField(_("Note"), max_length=255, blank=True)

@@ -1,19 +1,10 @@
-"""Signals: a placed order is planned after it commits, a cancelled one withdrawn; a basket addition remembers
-the buyer's maker."""
-from django.db import transaction
+"""Signals: a cancelled order is withdrawn; a basket addition remembers the buyer's maker. (A placed order is
+reserved inside its own placement: catalog.shop.order.allocation calls pooling.services.reserve_order_line.)"""
 from django.dispatch import receiver
 from oscar.apps.basket.signals import basket_addition
-from oscar.apps.order.signals import order_placed, order_status_changed
+from oscar.apps.order.signals import order_status_changed
 
 SESSION_MAKER = "pooling_maker"
-
-
-@receiver(order_placed, dispatch_uid="pooling.order_placed")
-def plan_placed_order(sender, order, **kwargs):
-    from .tasks import plan_order
-
-    # After commit: a worker process must see the order, and a rolled-back placement plans nothing.
-    transaction.on_commit(lambda: plan_order.enqueue(order.pk))
 
 
 @receiver(order_status_changed, dispatch_uid="pooling.order_cancelled")

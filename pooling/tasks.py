@@ -29,3 +29,11 @@ def expire_work_orders() -> int:
     from . import services
 
     return services.expire_work_orders()
+
+
+@task()
+def sweep_routing() -> int:
+    from .services.sweep import sweep_routing as sweep
+
+    swept = sweep()
+    return swept.requeued + swept.planned

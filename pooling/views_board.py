@@ -8,12 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.access import board_view
 from inventory.roles import is_board
 
 from . import selectors, services
+from .promise_check import uncovered_lines
+from .services.sweep import lost_requests
 from .forms import RoutingSettingsForm
 from .models import RoutingSettings, WorkOrder
 
@@ -37,7 +40,8 @@ def board(request):
     return render(request, "pooling/board.html", {
         "weeks": weeks, "heat": heat, "by_state": selectors.work_orders_by_state(),
         "unroutable": selectors.unroutable()[:50], "late": selectors.late_work()[:50],
-        "flows": selectors.flows()[:50],
+        "flows": selectors.flows()[:50], "uncovered": uncovered_lines()[:50],
+        "stuck": lost_requests(now=timezone.now()).count(),
         "fairness": selectors.fairness(), "settings": RoutingSettings.current(), "recent": recent,
         "can_change": is_board(request.user),
     })

@@ -1,7 +1,9 @@
 """Writes of the pooling app (issue #6). Keyword-only arguments, one transaction each; a refusal raises
 PoolingError (an InventoryError: a translated message for the member) and writes nothing.
 
+* reserve_order_line(line=)                 at placement: other members' stock, then capacity, reserved at once
 * plan_order(order=)                        stock first, the rest becomes a routing request per line
+* lock_promises()                           the lock placements and routing rounds take first
 * overflow_post(member=, product=, quantity=, due_week=)
 * route_request(request_id=)                one routing round, idempotent per (request, round)
 * work_order_accept / work_order_decline / work_order_made / work_order_hand_over(work_order=, user=)
@@ -11,12 +13,14 @@ PoolingError (an InventoryError: a translated message for the member) and writes
 """
 from inventory.services import InventoryError
 
-from .routing import PoolingError, enqueue_routing, overflow_post, plan_order, reroute, route_request
+from .promises import PromiseBroken, lock_promises
+from .routing import (PoolingError, enqueue_routing, overflow_post, plan_order, reroute, reserve_order_line,
+                      route_request)
 from .work import (expire_work_orders, routing_settings_update, work_order_accept, work_order_decline,
                    work_order_hand_over, work_order_made, withdraw_order)
 
 __all__ = [
-    "InventoryError", "PoolingError", "enqueue_routing", "expire_work_orders", "overflow_post", "plan_order", "reroute",
+    "InventoryError", "PoolingError", "PromiseBroken", "lock_promises", "reserve_order_line", "enqueue_routing", "expire_work_orders", "overflow_post", "plan_order", "reroute",
     "route_request", "routing_settings_update", "work_order_accept", "work_order_decline", "work_order_hand_over",
     "work_order_made", "withdraw_order",
 ]

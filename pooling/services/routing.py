@@ -8,20 +8,18 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
-from oscar.core.loading import get_model
 
 from inventory import ledger
-from inventory.models import Member, StockMovement
+from inventory.models import Member
 from inventory.selectors import current_week
-from inventory.services import InventoryError, stock_move, stock_transfer
+from inventory.services import InventoryError
 
-from .. import routing, selectors
+from .. import routing
 from ..engine import route as engine_route
-from ..models import MakerPreference, RoutingRequest, RoutingRun, WorkOrder
+from ..models import RoutingRequest, RoutingRun, WorkOrder
+from . import promises
 
 log = logging.getLogger(__name__)
-StockRecord = get_model("partner", "StockRecord")
-OrderLine = get_model("order", "Line")
 
 
 class PoolingError(InventoryError):
@@ -29,9 +27,13 @@ class PoolingError(InventoryError):
 
 
 def enqueue_routing(request_ids) -> None:
-    """Route after the transaction commits, so the job (maybe another process) sees the rows."""
+    """Route after the transaction commits, so the job (maybe another process) sees the rows. The request
+    remembers it was queued (in the same transaction), so the sweep can tell a lost job from a queued one."""
     from ..tasks import route_request
 
+    request_ids = list(request_ids)
+    RoutingRequest.objects.filter(pk__in=request_ids).update(
+        routing_queued_at=timezone.now(), routing_attempts=F("routing_attempts") + 1)
     for pk in request_ids:
         transaction.on_commit(lambda pk=pk: route_request.enqueue(pk))
 
@@ -39,49 +41,36 @@ def enqueue_routing(request_ids) -> None:
 # --- Shop orders -----------------------------------------------------------------------------
 
 
-def _allocate_from_stock(line, member: Member, need: int) -> int:
-    """Take free units of the line's variant, first the fulfilling member's own, then other members'
-    (a recorded transfer in both ledgers), and allocate them to the line. Returns the units taken."""
-    own = line.stockrecord
-    taken = min(need, max(0, own.net_stock_level))
-    others = (StockRecord.objects.filter(product=line.product).exclude(partner_id=member.partner_id)
-              .filter(partner__member__status=Member.Status.ACTIVE).order_by("-num_in_stock", "pk"))
-    for record in others:
-        if taken >= need:
-            break
-        units = min(need - taken, max(0, record.net_stock_level))
-        if units <= 0:
-            continue
-        try:
-            stock_transfer(stockrecord=record, to_member=member, quantity=units, source=f"order-line:{line.pk}",
-                           idempotency_key=f"pool:line:{line.pk}:from:{record.pk}")
-        except InventoryError:  # taken by someone else meanwhile: try the next member
-            continue
-        taken += units
-    if taken:
-        stock_move(stockrecord=own, kind=StockMovement.Kind.ALLOCATED, quantity=taken, order_line=line,
-                   source=f"order-line:{line.pk}", idempotency_key=f"pool:line:{line.pk}:allocate")
-        OrderLine.objects.filter(pk=line.pk).update(num_allocated=F("num_allocated") + taken)
-    return taken
-
-
-def _preferred_maker(line):
-    basket_id = line.order.basket_id
-    if not basket_id:
+def reserve_order_line(*, line) -> RoutingRequest | None:
+    """At placement, inside the order's transaction, after the shop held the fulfilling member's own stock:
+    take the rest from other members' stock, check what is left to make still fits the promised week, and
+    reserve it as an open routing request (routed after commit). Raises PromiseBroken; writes nothing then."""
+    promises.lock_promises()
+    if line.stockrecord_id is None or RoutingRequest.objects.filter(order_line=line).exists():
         return None
-    products = [line.product_id] + ([line.product.parent_id] if line.product.parent_id else [])
-    pref = MakerPreference.objects.filter(basket_id=basket_id, product_id__in=products).select_related("member").first()
-    return pref.member if pref else None
+    member = Member.objects.filter(partner_id=line.partner_id).select_related("partner").first()
+    if member is None:
+        return None
+    held = line.num_allocated or 0
+    if held < line.quantity:
+        held += promises.take_from_members(line=line, member=member, need=line.quantity - held)
+        promises.keep_promise(line=line, held=held)
+    request = promises.reserve_line(line=line, member=member)
+    if request.quantity:
+        enqueue_routing([request.pk])
+    return request
 
 
 @transaction.atomic
 def plan_order(*, order) -> list[RoutingRequest]:
-    """Turn each line of a placed order into a routing request: stock anywhere in the cooperative first,
-    the rest to be made by the promised week. Safe to run twice (a line keeps its one request)."""
+    """Give each line of a placed order its routing request if placement did not (orders placed before
+    reservations, or a line the sweep found without one): stock anywhere first, the rest to be made by the
+    promised week. Safe to run twice (a line keeps its one request)."""
     from catalog.shop.order.statuses import CANCELLED
 
     if order.status == CANCELLED:  # a worker picked the job up after the order was already cancelled
         return []
+    promises.lock_promises()
     created = []
     lines = order.lines.select_related("stockrecord", "product", "product__parent", "order").order_by("pk")
     for line in lines:
@@ -92,20 +81,9 @@ def plan_order(*, order) -> list[RoutingRequest]:
             continue
         # None: a line from before Oscar tracked it; placement held it all then (never allocate twice).
         held = line.num_allocated if line.num_allocated is not None else line.quantity
-        need = line.quantity - held
-        from_stock = _allocate_from_stock(line, member, need) if need > 0 else 0
-        to_make = need - from_stock
-        product_class = line.product.get_product_class()
-        # The week the buyer was shown at checkout is the promise; older lines get today's estimate.
-        due_week = line.promised_week or selectors.lead_time(line.product, quantity=max(1, to_make),
-                                                              stock=False).due_week
-        request = RoutingRequest.objects.create(
-            kind=RoutingRequest.Kind.ORDER, order_line=line, member=member, product=line.product,
-            product_class=product_class, ordered=line.quantity, from_stock=line.quantity - to_make,
-            quantity=to_make, due_week=due_week, preferred_member=_preferred_maker(line),
-            status=RoutingRequest.Status.OPEN if to_make else RoutingRequest.Status.STOCK,
-        )
-        created.append(request)
+        if held < line.quantity:
+            promises.take_from_members(line=line, member=member, need=line.quantity - held)
+        created.append(promises.reserve_line(line=line, member=member))
     enqueue_routing([r.pk for r in created if r.quantity])
     return created
 
@@ -137,22 +115,61 @@ def overflow_post(*, member: Member, product, quantity: int, due_week: datetime.
 # --- One routing round ------------------------------------------------------------------------
 
 
+class _Changed(Exception):
+    """Capacity or load moved between solving and writing: solve again."""
+
+
 def route_request(*, request_id: int, now: datetime.datetime | None = None) -> RoutingRun | None:
-    """Route what a request still needs, once per round: a retried job finds its RoutingRun and stops."""
+    """Route what a request still needs, once per round: a retried job finds its RoutingRun and stops.
+
+    The engine runs outside any row lock: solve on a snapshot, then take the promise lock, rebuild the instance
+    and write only if it is the one solved (else try again; the last try solves under the lock)."""
     now = now or timezone.now()
+    for _attempt in range(OPTIMISTIC_TRIES):
+        guess = _solve_snapshot(request_id, now)
+        try:
+            return _write_round(request_id, now, guess=guess, solve_if_changed=False)
+        except _Changed:
+            continue
+    return _write_round(request_id, now, guess=None, solve_if_changed=True)
+
+
+OPTIMISTIC_TRIES = 3
+_FINISHED = (RoutingRequest.Status.DONE, RoutingRequest.Status.STOCK, RoutingRequest.Status.WITHDRAWN)
+
+
+def _need(request: RoutingRequest) -> int:
+    live = WorkOrder.objects.filter(request=request, state__in=WorkOrder.LIVE).aggregate(s=Sum("quantity"))["s"]
+    return request.quantity - (live or 0)
+
+
+def _solve_snapshot(request_id: int, now: datetime.datetime):
+    """(instance, answer) solved without locks, or None when there is nothing to solve."""
+    request = (RoutingRequest.objects.select_related("member", "product_class", "preferred_member")
+               .filter(pk=request_id).first())
+    if request is None or request.status in _FINISHED:
+        return None
+    need = _need(request)
+    if need <= 0:
+        return None
+    built = routing.build(request, need, today=timezone.localtime(now).date())
+    if built.instance is None:
+        return None
+    return built.instance, engine_route(built.instance, explain=True)
+
+
+def _write_round(request_id: int, now: datetime.datetime, *, guess, solve_if_changed: bool) -> RoutingRun | None:
     with transaction.atomic():
+        promises.lock_promises()  # lock order: promise lock, request, work orders
         request = (RoutingRequest.objects.select_for_update(of=("self",))
                    .select_related("member", "product_class", "preferred_member").filter(pk=request_id).first())
-        if request is None or request.status in (RoutingRequest.Status.DONE, RoutingRequest.Status.STOCK,
-                                                RoutingRequest.Status.WITHDRAWN):
+        if request is None or request.status in _FINISHED:
             return None
         existing = RoutingRun.objects.filter(request=request, round=request.round).first()
         if existing is not None:
             return existing
-        live = (WorkOrder.objects.filter(request=request, state__in=WorkOrder.LIVE)
-                .aggregate(s=Sum("quantity"))["s"] or 0)
         run = RoutingRun.objects.create(request=request, round=request.round)
-        reason = _offer(request, run, request.quantity - live, now=now)
+        reason = _offer(request, run, _need(request), now=now, guess=guess, solve_if_changed=solve_if_changed)
         run.save()
         request.unrouted, request.unrouted_reason = run.unrouted, reason
         request.status = RoutingRequest.Status.SHORT if run.unrouted else RoutingRequest.Status.ROUTED
@@ -162,16 +179,22 @@ def route_request(*, request_id: int, now: datetime.datetime | None = None) -> R
         return run
 
 
-def _offer(request: RoutingRequest, run: RoutingRun, need: int, *, now: datetime.datetime) -> str:
-    """Ask the engine who makes ``need`` units and offer each its part as a work order; fills the run's
-    counts and returns why units stayed unrouted (a RoutingRequest reason code, or "")."""
+def _offer(request: RoutingRequest, run: RoutingRun, need: int, *, now: datetime.datetime, guess=None,
+           solve_if_changed: bool = True) -> str:
+    """Offer each maker its part of ``need`` units as a work order (the engine's answer for the instance as it is
+    now); fills the run's counts and returns why units stayed unrouted (a reason code, or "")."""
     run.routed, run.unrouted = 0, max(0, need)
     if need <= 0:
         return ""
     built = routing.build(request, need, today=timezone.localtime(now).date())
     if built.instance is None:
         return built.reason
-    answer = engine_route(built.instance, explain=True)
+    if guess is not None and guess[0] == built.instance:
+        answer = guess[1]
+    elif solve_if_changed:
+        answer = engine_route(built.instance, explain=True)
+    else:
+        raise _Changed
     run.method = answer.method[:100]
     facts = routing.reasons(built, answer)
     for a in answer.assignments:

@@ -20,6 +20,10 @@ OrderLine = get_model("order", "Line")
 
 
 def _lock(work_order: WorkOrder, *states) -> WorkOrder:
+    """Lock the work order's request, then the work order: the one lock order of routing requests and work
+    orders (routing rounds and withdrawals take them in this order too), so no two actions deadlock."""
+    request_id = WorkOrder.objects.values_list("request_id", flat=True).get(pk=work_order.pk)
+    list(RoutingRequest.objects.select_for_update().filter(pk=request_id).values_list("pk", flat=True))
     wo = WorkOrder.objects.select_for_update(of=("self",)).select_related("member", "request", "product").get(pk=work_order.pk)
     if wo.state not in states:
         raise PoolingError(gettext("This work order is %(state)s; that step is not possible now.")
@@ -59,9 +63,12 @@ def expire_work_orders(*, now: datetime.datetime | None = None) -> int:
     """Offers unanswered for the board's response time count as declined and are routed again."""
     now = now or timezone.now()
     hours = RoutingSettings.current().response_hours
-    stale = list(WorkOrder.objects.select_for_update(of=("self",))
-                 .filter(state=WorkOrder.State.OFFERED, offered_at__lte=now - datetime.timedelta(hours=hours))
-                 .select_related("request").order_by("pk"))
+    due = WorkOrder.objects.filter(state=WorkOrder.State.OFFERED, offered_at__lte=now - datetime.timedelta(hours=hours))
+    # Requests first, then their work orders (the lock order); the state is checked again under the lock.
+    list(RoutingRequest.objects.select_for_update().filter(pk__in=due.values("request_id")).order_by("pk")
+         .values_list("pk", flat=True))
+    stale = list(WorkOrder.objects.select_for_update(of=("self",)).filter(pk__in=list(due.values_list("pk", flat=True)))
+                 .filter(state=WorkOrder.State.OFFERED).select_related("request").order_by("pk"))
     requests = {}
     for wo in stale:
         wo.state, wo.answered_at = WorkOrder.State.EXPIRED, now
@@ -90,8 +97,8 @@ def work_order_made(*, work_order: WorkOrder, user=None, now=None) -> WorkOrder:
 def work_order_hand_over(*, work_order: WorkOrder, user=None, now=None) -> WorkOrder:
     """The made units go where the work came from: the order line's fulfilling member (allocated to the
     line) or the posting member of an overflow; a transfer is recorded when that is another workshop."""
-    wo = _lock(work_order, WorkOrder.State.MADE)
-    request = RoutingRequest.objects.select_for_update(of=("self",)).select_related("member", "order_line").get(pk=wo.request_id)
+    wo = _lock(work_order, WorkOrder.State.MADE)  # the request is locked already (lock order)
+    request = RoutingRequest.objects.select_related("member", "order_line").get(pk=wo.request_id)
     target = request.member
     source = wo.load_source
     if target.pk != wo.member_id:
@@ -121,7 +128,7 @@ def withdraw_order(*, order, now=None) -> int:
     cancellation releases. Returns the number of work orders withdrawn; running it twice changes nothing."""
     now = now or timezone.now()
     requests = list(RoutingRequest.objects.select_for_update(of=("self",)).filter(order_line__order=order)
-                    .exclude(status=RoutingRequest.Status.WITHDRAWN).select_related("product_class"))
+                    .exclude(status=RoutingRequest.Status.WITHDRAWN).select_related("product_class").order_by("pk"))
     withdrawn = 0
     for request in requests:
         open_work = (WorkOrder.objects.select_for_update(of=("self",)).select_related("member")

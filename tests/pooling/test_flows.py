@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from oscar.apps.order.signals import order_placed
 from oscar.core.loading import get_model
 
 from inventory import selectors as inv
@@ -42,7 +41,7 @@ def test_order_beyond_one_workshop_is_split_across_skilled_members_least_loaded_
     quantity = biggest + 3
     order = place(order_factory, variant, quantity)
     with django_capture_on_commit_callbacks(execute=True):
-        order_placed.send(sender=None, order=order, user=None)
+        services.plan_order(order=order)
 
     request = RoutingRequest.objects.get(order_line__order=order)
     assert request.quantity == quantity and request.from_stock == 0

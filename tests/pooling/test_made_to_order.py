@@ -250,7 +250,6 @@ def test_a_promise_routing_cannot_meet_is_flagged_for_the_board(order_factory, v
 
 def test_cancelled_order_withdraws_its_work_and_frees_the_members_week(
         order_factory, variant, empty_stock, django_capture_on_commit_callbacks):
-    from oscar.apps.order.signals import order_placed
 
     from catalog.shop.order import services as order_services
     from catalog.shop.order import statuses
@@ -260,7 +259,7 @@ def test_cancelled_order_withdraws_its_work_and_frees_the_members_week(
     order.status = statuses.AWAITING_PAYMENT
     order.save()
     with django_capture_on_commit_callbacks(execute=True):
-        order_placed.send(sender=None, order=order, user=None)
+        services.plan_order(order=order)
     request = RoutingRequest.objects.get(order_line__order=order)
     first = WorkOrder.objects.filter(request=request).first()
     services.work_order_accept(work_order=first)
@@ -317,12 +316,11 @@ def test_the_demo_sells_out_variants_that_then_show_made_to_order(db):
 
 def test_work_late_for_its_promised_week_is_on_the_board(order_factory, variant, empty_stock, client_as,
                                                           django_capture_on_commit_callbacks):
-    from oscar.apps.order.signals import order_placed
 
     empty_stock(variant)
     order = place_made_to_order(order_factory, variant, quantity=2)
     with django_capture_on_commit_callbacks(execute=True):
-        order_placed.send(sender=None, order=order, user=None)
+        services.plan_order(order=order)
     late = WorkOrder.objects.filter(request__order_line__order=order).first()
     WorkOrder.objects.filter(pk=late.pk).update(due_week=current_week() - datetime.timedelta(weeks=1))
     assert late in selectors.late_work()
@@ -340,12 +338,11 @@ def test_a_product_with_variants_shows_its_lead_time(client, variant):
 
 def test_why_you_is_told_in_the_members_language(order_factory, variant, empty_stock,
                                                  django_capture_on_commit_callbacks):
-    from oscar.apps.order.signals import order_placed
 
     empty_stock(variant)
     order = place_made_to_order(order_factory, variant, quantity=2)
     with django_capture_on_commit_callbacks(execute=True):
-        order_placed.send(sender=None, order=order, user=None)
+        services.plan_order(order=order)
     wo = WorkOrder.objects.filter(request__order_line__order=order).first()
     facts = wo.reasons
     assert {"load", "load_with", "rank", "makers", "km", "preferred"} <= set(facts)

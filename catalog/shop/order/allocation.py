@@ -19,17 +19,21 @@ from oscar.core.loading import get_class, get_model
 
 from inventory.models import StockMovement
 from inventory.services import InventoryError, stock_move
+from pooling.services import PromiseBroken, reserve_order_line
 
 UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 StockRecord = get_model("partner", "StockRecord")
 
 
 class InsufficientStock(UnableToPlaceOrder):
-    """Another order took the stock between the basket check and placement. The message is for the buyer."""
+    """Another order took the stock (or the members' free time) between the basket check and placement. The
+    message is for the buyer."""
 
-    def __init__(self, *, product_title: str, requested: int, available: int):
+    def __init__(self, *, product_title: str, requested: int, available: int, message: str = ""):
         self.product_title, self.requested, self.available = product_title, requested, available
-        if available > 0:
+        if message:
+            pass
+        elif available > 0:
             message = _(
                 "Sorry, only %(available)d of “%(product)s” are left: someone else ordered the rest a moment ago."
             ) % {"available": available, "product": product_title}
@@ -45,16 +49,17 @@ def _tracks_stock(line) -> bool:
 
 
 def allocate_basket_lines(*, lines, order=None) -> None:
-    """Hold stock for each stock-tracked line, or raise ``InsufficientStock`` and hold nothing.
+    """Hold what each stock-tracked line was promised, or raise ``InsufficientStock`` and hold nothing.
 
     Must run inside the order's transaction: a refusal raises, the transaction rolls back, and the holds
     already taken for earlier lines go with it. Lines are taken in stockrecord order so concurrent orders
     lock rows in the same order and cannot deadlock. ``order`` is passed for the ledger (who allocated).
 
     An order line carries what the buyer was promised (``promised_to_make``: units accepted as made to order).
-    The hold takes what the line's member has free; the rest of the promised-ready units must be free at other
-    members (routing transfers them after placement) and the remainder is made. Only when fewer units are
-    ready than were promised is the line refused: the buyer decides again on the new lead time.
+    The hold takes what the line's member has free; the pool then reserves the rest in the same transaction
+    (``pooling.services.reserve_order_line``): free units at other members are transferred and held, what is
+    left to make is reserved as capacity. When that no longer covers the promise, the line is refused and the
+    buyer decides again on the new lead time.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_basket_lines must run inside the order transaction")
@@ -65,8 +70,10 @@ def allocate_basket_lines(*, lines, order=None) -> None:
         if record is None:
             raise UnableToPlaceOrder(_("“%s” is no longer available.") % line.product.get_title())
         held = _hold(line, record, order)
-        if held < line.quantity:
-            _accept_short_hold(line, record, held)
+        if getattr(line, "order_id", None):
+            _reserve_rest(line, held)
+        elif held < line.quantity:  # a line not yet an order line cannot be pooled: stock only
+            raise InsufficientStock(product_title=line.product.get_title(), requested=line.quantity, available=held)
         # Oscar's own allocate() announces the change (stock alerts listen); keep that behaviour.
         post_save.send(sender=StockRecord, instance=record, created=False, raw=False, using=record._state.db)
 
@@ -101,19 +108,17 @@ def _hold(line, record, order) -> int:
     return 0
 
 
-def _accept_short_hold(line, record, held: int) -> None:
-    """The member held fewer units than ordered: fine if the promise allows it, else refuse the line."""
-    promised_to_make = getattr(line, "promised_to_make", 0) or 0
-    elsewhere = sum(_free(other) for other in StockRecord.objects.filter(product_id=line.product_id)
-                    .exclude(pk=record.pk).filter(partner__member__status="active"))
-    ready_needed = line.quantity - promised_to_make
-    if held + elsewhere < ready_needed:
-        raise InsufficientStock(product_title=line.product.get_title(), requested=line.quantity,
-                                available=held + elsewhere)
-    if getattr(line, "order_id", None):
+def _reserve_rest(line, held: int) -> None:
+    """Record the member's own hold on the line, then let the pool reserve the rest (or refuse the line)."""
+    if line.num_allocated != held:
         # Oscar set num_allocated = quantity when it created the line; only the held units are allocated.
         type(line).objects.filter(pk=line.pk).update(num_allocated=held)
         line.num_allocated = held
+    try:
+        reserve_order_line(line=line)
+    except PromiseBroken as error:
+        raise InsufficientStock(product_title=line.product.get_title(), requested=line.quantity,
+                                available=error.available, message=error.message) from error
 
 
 def release_order_lines(*, order) -> None:

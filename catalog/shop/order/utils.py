@@ -5,6 +5,8 @@ from oscar.core.loading import get_model
 
 from catalog.shop.partner.availability import CooperativeAvailability
 
+from pooling.services import lock_promises
+
 from .allocation import allocate_basket_lines
 from .statuses import CANCELLED
 
@@ -44,6 +46,12 @@ class OrderNumberGenerator(oscar_utils.OrderNumberGenerator):
 class OrderCreator(oscar_utils.OrderCreator):
     def __init__(self):
         self._order_lines = {}  # basket line pk → the order line made from it
+
+    def create_order_model(self, *args, **kwargs):
+        # The first write of Oscar's placement transaction: take the promise lock before any stock or capacity
+        # row, so concurrent placements and routing rounds queue in one order (pooling/services/promises.py).
+        lock_promises()
+        return super().create_order_model(*args, **kwargs)
 
     def create_line_models(self, order, basket_line, extra_line_fields=None):
         # Keep the promise the buyer just saw for this line (ready now, or made by a week).

@@ -19,6 +19,8 @@ class Job:
 
 
 JOBS = (
+    Job("pooling.tasks.sweep_routing", 5 * 60,
+        "routing jobs that were lost (dead worker, database restart) are queued again; unplanned orders planned"),
     Job("pooling.tasks.expire_work_orders", 15 * 60, "unanswered work orders count as declined and are re-routed"),
     Job("catalog.shop.order.tasks.release_expired_transfers_task", 15 * 60,
         "bank transfers not paid in time release their stock"),
