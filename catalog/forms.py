@@ -82,7 +82,7 @@ class PriceSheetForm(forms.Form):
                 cleaned["text"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise ValidationError({"file": message("not_utf8")}) from None
-        if not (cleaned.get("text") or "").strip():
+        if not (cleaned.get("text") or "").replace("\ufeff", "").strip():  # byte-order marks alone are empty
             raise ValidationError({"file": message("empty_file")})
         if len(cleaned["text"].encode()) > MAX_SHEET_BYTES:
             raise ValidationError({"text": message("too_big")})

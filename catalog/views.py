@@ -24,6 +24,7 @@ from .forms import PriceRulesForm, PriceSheetForm, ProposalForm
 from .messages import problem_text
 from .models import PriceBoardSettings, PriceProposal
 from .pricing import rules
+from .pricing.sheet import escape_cell
 
 PER_PAGE = 25
 
@@ -120,11 +121,24 @@ def proposal_detail(request, pk):
     ))
 
 
+MAX_ID = 2**31 - 1  # the largest primary key the id columns hold on every database
+
+
+def _id_param(value) -> int | None:
+    """A database id from a URL parameter, or None: digits only (no signs, spaces or other scripts' digits),
+    short enough to parse and within the id columns' range."""
+    text = (value or "").strip()
+    if not text or len(text) > 10 or not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 @board
 def propose(request):
     initial = {}
-    pk = request.GET.get("product", "")
-    product = selectors.purchasable_products().filter(pk=pk).first() if pk.isdigit() else None
+    pk = _id_param(request.GET.get("product"))
+    product = selectors.purchasable_products().filter(pk=pk).first() if pk is not None else None
     if product is not None:
         initial["sku"] = product.upc
     form = ProposalForm(request.POST or None, initial=initial)
@@ -201,7 +215,9 @@ def export_sheet(request):
     writer.writerow(["sku", "title", "min_quantity", "price", "in_force_since", "effective_from", "reason"])
     for sku, title, min_quantity, amount, since in selectors.sheet_rows(at=now):
         since_text = timezone.localtime(since).strftime("%Y-%m-%d %H:%M") if since else ""
-        writer.writerow([sku, title, min_quantity, "" if amount is None else int(amount), since_text, "", ""])
+        # Text from the catalogue may start like a formula; numbers and dates we write never do.
+        writer.writerow([escape_cell(sku), escape_cell(title), min_quantity, "" if amount is None else int(amount),
+                         since_text, "", ""])
     return response
 
 

@@ -38,6 +38,7 @@ class ProductionForm(KeyedForm):
 class StockAdjustForm(KeyedForm):
     change = forms.IntegerField(
         label=_("Change in units"), help_text=_("Positive adds, negative removes (e.g. -2 for two damaged)."),
+        min_value=-ledger.MAX_MOVE, max_value=ledger.MAX_MOVE,
     )
     reason = forms.CharField(label=_("Reason"), max_length=255)
 
@@ -55,7 +56,7 @@ class MaterialRecordForm(KeyedForm):
     kind = forms.ChoiceField(label=_("What happened"), choices=KINDS, widget=forms.RadioSelect,
                              initial=MaterialMovement.Kind.PURCHASE)
     quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=12, decimal_places=2,
+        label=_("Quantity"), max_digits=12, decimal_places=2, min_value=-ledger.MAX_MOVE, max_value=ledger.MAX_MOVE,
         help_text=_("For an adjustment, negative removes."),
     )
     reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
@@ -87,7 +88,7 @@ def week_choices(count: int = 12):
     ]
 
 
-class OwnOrderForm(forms.Form):
+class OwnOrderForm(KeyedForm):
     product_class = forms.ModelChoiceField(queryset=ProductClass.objects.all(), label=_("Product class"))
     quantity = forms.IntegerField(label=_("Units"), min_value=1, max_value=10_000)
     due_week = forms.TypedChoiceField(label=_("Due week"), choices=(),
@@ -124,8 +125,8 @@ class MemberBoardForm(forms.ModelForm):
         self.classes = list(ProductClass.objects.order_by("name"))
         for pc in self.classes:
             self.fields[f"capacity_{pc.pk}"] = forms.IntegerField(
-                label=_("Weekly capacity for %(class)s") % {"class": pc.name}, min_value=0, required=False,
-                initial=overrides.get(pc.pk),
+                label=_("Weekly capacity for %(class)s") % {"class": pc.name}, min_value=0,
+                max_value=ledger.MAX_WEEKLY_CAPACITY, required=False, initial=overrides.get(pc.pk),
             )
 
     def class_capacities(self) -> dict:

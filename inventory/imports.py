@@ -11,6 +11,7 @@ import csv
 import datetime
 import hashlib
 import io
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -25,10 +26,13 @@ from catalog.services import refuse_member_price  # the shop's one rule on price
 from . import ledger, services
 from .services.common import refusal
 from .models import Material, MaterialMovement, Member, StockMovement
+from .models.members import validate_joined
 
+Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 MAX_ROWS = 5000
+MAX_CELL = 255  # the longest text column; narrower columns say their own width
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,17 @@ class Importer:
         raise NotImplementedError
 
     # Cell readers shared by the importers.
+    def identity(self, values: dict):
+        """What may appear only once per file (None: no such rule); a second row with it is refused."""
+        return None
+
     @staticmethod
-    def text(row, column, *, required=True) -> str:
+    def text(row, column, *, required=True, max_length=MAX_CELL) -> str:
         value = (row.get(column) or "").strip()
         if required and not value:
             raise RowRefused(column, _("This cell must not be empty."))
+        if len(value) > max_length:
+            raise RowRefused(column, _("At most %(max)s characters.") % {"max": max_length})
         return value
 
     @staticmethod
@@ -111,7 +121,7 @@ class MemberImporter(Importer):
         self.seen: set[str] = set()
 
     def parse(self, row):
-        code = self.text(row, "code").lower()
+        code = self.text(row, "code", max_length=Member._meta.get_field("code").max_length).lower()
         try:
             validate_slug(code)
         except ValidationError:
@@ -119,18 +129,19 @@ class MemberImporter(Importer):
         if code in self.seen or Member.objects.filter(code=code).exists():
             raise RowRefused("code", _("The code %(code)s is already taken.") % {"code": code})
         self.seen.add(code)
-        email = self.text(row, "owner_email")
+        email = self.text(row, "owner_email", max_length=254)
         try:
             validate_email(email)
         except ValidationError:
             raise RowRefused("owner_email", _("%(value)s is not an email address.") % {"value": email})
         values = {
-            "code": code, "name": self.text(row, "name"), "owner_email": email,
-            "owner_name": self.text(row, "owner_name", required=False),
+            "code": code, "name": self.text(row, "name", max_length=Partner._meta.get_field("name").max_length),
+            "owner_email": email, "owner_name": self.text(row, "owner_name", required=False),
             "workers": self.integer(row, "workers", low=1, high=19),
-            "phone": self.text(row, "phone", required=False), "address": self.text(row, "address"),
+            "phone": self.text(row, "phone", required=False, max_length=Member._meta.get_field("phone").max_length),
+            "address": self.text(row, "address", max_length=Member._meta.get_field("address").max_length),
             "latitude": self._coordinate(row, "latitude", 90), "longitude": self._coordinate(row, "longitude", 180),
-            "weekly_capacity": self.integer(row, "weekly_capacity", low=0),
+            "weekly_capacity": self.integer(row, "weekly_capacity", low=0, high=ledger.MAX_WEEKLY_CAPACITY),
             "skills": self._skills(row), "status": self._status(row),
         }
         joined = self.text(row, "joined", required=False)
@@ -139,6 +150,10 @@ class MemberImporter(Importer):
                 values["joined"] = datetime.date.fromisoformat(joined)
             except ValueError:
                 raise RowRefused("joined", _("Write the date as YYYY-MM-DD."))
+            try:
+                validate_joined(values["joined"])
+            except ValidationError as error:
+                raise RowRefused("joined", " ".join(error.messages))
         return values
 
     @staticmethod
@@ -188,7 +203,11 @@ class StockImporter(Importer):
         if record is not None and StockMovement.objects.filter(stockrecord=record).exists():
             raise RowRefused("upc", _("%(member)s already has stock of %(upc)s recorded; use an adjustment.") % {
                 "member": member.code, "upc": upc})
-        return {"member": member, "product": product, "quantity": self.integer(row, "quantity", low=1)}
+        return {"member": member, "product": product,
+                "quantity": self.integer(row, "quantity", low=1, high=ledger.MAX_MOVE)}
+
+    def identity(self, values):
+        return ("upc", values["member"].pk, values["product"].pk)
 
     def apply(self, values, *, key, user):
         record = services.stockrecord_for(member=values["member"], product=values["product"])
@@ -214,6 +233,9 @@ class MaterialImporter(Importer):
         except ledger.LedgerError as error:
             raise RowRefused("quantity", refusal(error).messages[0])
         return {"member": member, "material": material, "quantity": quantity}
+
+    def identity(self, values):
+        return ("material", values["member"].pk, values["material"].pk)
 
     def apply(self, values, *, key, user):
         services.material_move(member=values["member"], material=values["material"], kind=MaterialMovement.Kind.OPENING,
@@ -249,13 +271,20 @@ def _header_errors(importer: Importer, columns: list[str]) -> list[RowError]:
 def run_import(kind: str, content: str, *, dry_run: bool, user=None) -> ImportResult:
     importer = IMPORTERS[kind]()
     reader = _reader(content)
-    columns = [(c or "").strip().lower() for c in (reader.fieldnames or [])]
+    try:
+        columns = [(c or "").strip().lower() for c in (reader.fieldnames or [])]
+        raws = list(itertools.islice(reader, MAX_ROWS + 1))
+    except csv.Error:  # e.g. a cell longer than the csv module reads
+        result = ImportResult(kind=kind, dry_run=dry_run)
+        result.errors.append(RowError(1, "", _("The file is not a CSV file we can read.")))
+        return result
     result = ImportResult(kind=kind, dry_run=dry_run, columns=columns)
     result.errors = _header_errors(importer, columns)
     if result.errors:
         return result
     parsed = []
-    for line, raw in enumerate(reader, start=2):
+    first_rows: dict = {}  # identity -> the row that had it first
+    for line, raw in enumerate(raws, start=2):
         if line - 1 > MAX_ROWS:
             result.errors.append(RowError(line, "", _("At most %(max)s rows per file.") % {"max": MAX_ROWS}))
             break
@@ -267,6 +296,14 @@ def run_import(kind: str, content: str, *, dry_run: bool, user=None) -> ImportRe
         except RowRefused as refused:
             result.errors.append(RowError(line, refused.column, refused.message))
             continue
+        identity = importer.identity(values)
+        if identity is not None:
+            if identity in first_rows:
+                result.errors.append(RowError(line, identity[0], _(
+                    "Row %(first)s already gives this member and item; each may appear once per file.") % {
+                    "first": first_rows[identity]}))
+                continue
+            first_rows[identity] = line
         parsed.append((line, values))
         result.rows.append({"row": line, **{k: _show(v) for k, v in values.items()}})
     if not parsed and not result.errors:

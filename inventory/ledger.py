@@ -68,6 +68,23 @@ class IdempotencyConflict(LedgerError):
     template = gettext_noop("This request key was already used for a different change.")
 
 
+# --- Bounds --------------------------------------------------------------------------------------
+# What a cooperative of home workshops can plausibly move or hold, far above any real number and far below
+# what the columns (and Python's date and integer arithmetic in the services) can hold. One place for all
+# of them: the services refuse beyond them, the forms say so on the field, the database checks back them up.
+
+MAX_MOVE = 100_000  # units (or units of a material) in one stock or material movement
+MAX_BALANCE = 1_000_000  # units of one variant in stock at one member; one member's balance of a material
+MAX_WEEKLY_CAPACITY = 1_000  # units a workshop (or one of its product classes) makes in a week
+LATITUDE = (-90, 90)
+LONGITUDE = (-180, 180)
+FIRST_JOINED = datetime.date(1990, 1, 1)  # the cooperative's workshops joined no earlier
+
+
+class OutOfBounds(InvalidQuantity):
+    """A quantity or balance beyond the bounds above."""
+
+
 # --- Units and quantities ------------------------------------------------------------------------
 
 
@@ -95,6 +112,8 @@ def to_quantity(value, places: int, *, positive: bool = True) -> Decimal:
         raise InvalidQuantity(gettext_noop("%(value)s is not a number."), value=value)
     if not number.is_finite():
         raise InvalidQuantity(gettext_noop("%(value)s is not a number."), value=value)
+    if abs(number) > 10 * MAX_BALANCE:  # before quantize, which fails on numbers with more digits than it keeps
+        raise _too_large(positive)
     step = Decimal(1).scaleb(-places)
     if number != number.quantize(step):
         if places == 0:
@@ -104,7 +123,15 @@ def to_quantity(value, places: int, *, positive: bool = True) -> Decimal:
         raise InvalidQuantity(gettext_noop("The quantity must be more than zero."))
     if not positive and number == 0:
         raise InvalidQuantity(gettext_noop("The change must not be zero."))
+    if abs(number) > MAX_MOVE:
+        raise _too_large(positive)
     return number.quantize(step)
+
+
+def _too_large(positive: bool) -> OutOfBounds:
+    if positive:
+        return OutOfBounds(gettext_noop("The quantity must be at most %(max)s in one movement."), max=MAX_MOVE)
+    return OutOfBounds(gettext_noop("The change must be between -%(max)s and %(max)s in one movement."), max=MAX_MOVE)
 
 
 def whole_units(value, *, positive: bool = True) -> int:
@@ -159,8 +186,15 @@ def stock_shortage(level: StockLevel, d_in_stock: int, d_allocated: int) -> Stoc
     )
 
 
+def balance_too_large(balance) -> OutOfBounds:
+    return OutOfBounds(gettext_noop("The balance would be %(balance)s, more than the limit of %(max)s."),
+                       balance=balance, max=MAX_BALANCE)
+
+
 def apply_stock(level: StockLevel, d_in_stock: int, d_allocated: int) -> StockLevel:
     new = StockLevel(level.in_stock + d_in_stock, level.allocated + d_allocated)
+    if new.in_stock > MAX_BALANCE:
+        raise balance_too_large(new.in_stock)
     if new.allocated < 0:
         raise StockShortage(
             gettext_noop("Only %(available)s units are allocated; cannot release %(needed)s."),
@@ -231,6 +265,8 @@ def apply_material(balance: Decimal, delta: Decimal, key: Hashable = "") -> Deci
     new = balance + delta
     if new < 0:
         raise MaterialShortage([Shortfall(key, -delta, balance)])
+    if new > MAX_BALANCE:
+        raise balance_too_large(new)
     return new
 
 
@@ -334,8 +370,9 @@ class Ledger:
             raise SameAccount()
         if self._replayed(key, ("material", "transfer", source, target, purpose, amount)):
             return
-        self.materials[source] = apply_material(self.materials.get(source, Decimal(0)), -amount, source)
-        self.materials[target] = self.materials.get(target, Decimal(0)) + amount
+        new_source = apply_material(self.materials.get(source, Decimal(0)), -amount, source)
+        new_target = apply_material(self.materials.get(target, Decimal(0)), amount, target)
+        self.materials[source], self.materials[target] = new_source, new_target
         self.material_movements += [(source, out_kind, -amount), (target, in_kind, amount)]
         self._seen[("material", key)] = ("material", "transfer", source, target, purpose, amount)
 

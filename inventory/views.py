@@ -140,9 +140,13 @@ def capacity(request, ws):
 def own_order_add(request, ws):
     form = OwnOrderForm(request.POST, member=ws.member)
     if form.is_valid():
-        services.own_order_create(member=ws.member, user=request.user, **form.cleaned_data)
-        messages.success(request, _("Order recorded; its units load the due week."))
-        return redirect("inventory:capacity", code=ws.member.code)
+        try:
+            services.own_order_create(member=ws.member, user=request.user, **form.cleaned_data)
+        except InventoryError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Order recorded; its units load the due week."))
+            return redirect("inventory:capacity", code=ws.member.code)
     return _capacity_page(request, ws, form)
 
 

@@ -39,6 +39,8 @@ def import_csv(request):
 @board_view
 def ledger_check(request):
     """Every stockrecord and material balance against the sum of its movements (also `manage.py inventory_check`)."""
+    stock_off, materials_off = selectors.stock_discrepancies(), selectors.material_discrepancies()
+    # Counted here: the template's `add` filter cannot sum two lengths (it returned "" and the page said 0).
     return render(request, "inventory/ledger_check.html", {
-        "stock_off": selectors.stock_discrepancies(), "materials_off": selectors.material_discrepancies(),
+        "stock_off": stock_off, "materials_off": materials_off, "off_count": len(stock_off) + len(materials_off),
     })

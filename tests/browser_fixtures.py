@@ -6,6 +6,7 @@ keeps its rolled-back transactions. Screenshots go to test-artifacts/.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -80,8 +81,14 @@ def live_shop(django_db_setup, django_db_blocker, tmp_path_factory):
         # Transactional tests (run before the browser tests) flush the database: seed it again (idempotent).
         seed_demo(**SMALL_COOP)
         database_url = _copy_database("guyub_browser_" + os.environ.get("GUYUB_TEST_DB", "main").replace(".", "_"))
+    with serve(database_url, tmp_path_factory.mktemp("server") / "server.log") as shop:
+        yield shop
+
+
+@contextlib.contextmanager
+def serve(database_url: str, log: Path):
+    """A real server process (runserver: one thread per request, as the audit's web workers) on ``database_url``."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
     env = {
         **os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}",

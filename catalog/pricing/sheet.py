@@ -24,6 +24,10 @@ PAST_GRACE = timedelta(minutes=15)  # a time filled in "now" a few minutes ago i
 MAX_AHEAD = timedelta(days=2 * 366)
 REASON_MAX = 500
 
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection). OWASP's advice: prefix
+# such a cell with a single quote when writing; reading strips the quote the export added.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")  # Indonesian thousands: 150.000
 _PLAIN = re.compile(r"^\d+$")
 
@@ -87,6 +91,17 @@ class SheetCheck:
         return [r for r in self.rows if not r.problems and not r.unchanged]
 
 
+def escape_cell(value) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unescape_cell(text: str) -> str:
+    """The value `escape_cell` wrote (a quote before anything else is the user's own and stays)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def parse_rupiah(text: str) -> tuple[Optional[Decimal], Optional[str]]:
     """Whole rupiah: "150000", "150.000" or "Rp 150.000". Decimals, commas and signs are refused."""
     value = (text or "").strip()
@@ -147,15 +162,18 @@ def check_timing(effective_from: Optional[datetime], now: datetime) -> Optional[
 
 def read_sheet(text: str) -> tuple[list[str], list[list[str]], Optional[str]]:
     """(normalised header, data rows, file error code). Comma or semicolon separated (Indonesian Excel uses ;)."""
-    if not text or not text.strip():
+    text = (text or "").lstrip("\ufeff")  # a byte-order mark (or several, after re-saving) is no content
+    if not text.strip():
         return [], [], "empty_file"
-    first = text.lstrip("\ufeff").splitlines()[0]
+    first = text.splitlines()[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         rows = list(reader)
     except csv.Error:
         return [], [], "not_csv"
+    if not rows:
+        return [], [], "empty_file"
     header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in rows[0]]
     return header, rows[1:], None
 
@@ -185,7 +203,8 @@ def check_sheet(
     records = []
     for offset, cells in enumerate(rows):
         if any(c.strip() for c in cells):  # blank lines at the end of a spreadsheet export are no rows
-            values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
+            values = {name: (unescape_cell(cells[i].strip()).strip() if i < len(cells) else "")
+                      for i, name in enumerate(header)}
             records.append((offset + 2, values))
     catalogue = lookup({values.get("sku", "") for _n, values in records} - {""})
     seen: dict[tuple[str, int], int] = {}

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..ledger import MAX_MOVE
 from .base import AppendOnlyModel
 
 
@@ -26,6 +27,10 @@ class WeeklyLoad(AppendOnlyModel):
         indexes = [models.Index(fields=["member", "week"])]
         verbose_name = _("Weekly load")
         verbose_name_plural = _("Weekly loads")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(units__gte=-MAX_MOVE, units__lte=MAX_MOVE),
+                                   name="inventory_load_bounded"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.week} {self.units:+d} {self.source}"
@@ -48,6 +53,9 @@ class OwnOrder(models.Model):
     due_week = models.DateField(_("Due week"))
     note = models.CharField(_("Customer or note"), max_length=255, blank=True)
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    # The form's token, so a double tap or a retried post records one order (none for orders recorded by code).
+    idempotency_key = models.CharField(_("Request key"), max_length=100, unique=True, null=True, blank=True,
+                                       editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -58,7 +66,10 @@ class OwnOrder(models.Model):
         ordering = ["due_week", "id"]
         verbose_name = _("Own order")
         verbose_name_plural = _("Own orders")
-        constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="inventory_own_order_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="inventory_own_order_positive"),
+            models.CheckConstraint(condition=models.Q(quantity__lte=MAX_MOVE), name="inventory_own_order_bounded"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.quantity} × {self.product_class} by {self.due_week}"

@@ -69,6 +69,8 @@ class MaterialBalance(models.Model):
             models.UniqueConstraint(fields=["member", "material"], name="inventory_one_balance_per_material"),
             # The last line of defence: whatever path writes, the database refuses a negative balance.
             models.CheckConstraint(condition=models.Q(quantity__gte=0), name="inventory_balance_not_negative"),
+            models.CheckConstraint(condition=models.Q(quantity__lte=ledger.MAX_BALANCE),
+                                   name="inventory_balance_bounded"),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +110,10 @@ class MaterialMovement(AppendOnlyModel):
         indexes = [models.Index(fields=["member", "material"])]
         verbose_name = _("Material movement")
         verbose_name_plural = _("Material movements")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(delta__gte=-ledger.MAX_BALANCE, delta__lte=ledger.MAX_BALANCE),
+                                   name="inventory_material_delta_bounded"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.get_kind_display()} {self.delta:+} {self.material}"

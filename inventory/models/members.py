@@ -1,11 +1,31 @@
 """Member workshops of the cooperative. Stock and material ledgers build on these (inventory issue)."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..ledger import FIRST_JOINED, LATITUDE, LONGITUDE, MAX_WEEKLY_CAPACITY
+
 MICRO_MAX_WORKERS = 4  # BPS: home industry 1–4 workers, small industry 5–19.
+
+
+def validate_joined(value) -> None:
+    """A workshop joined the cooperative on a real day: not before FIRST_JOINED, not in the future."""
+    if value < FIRST_JOINED:
+        raise ValidationError(_("The joining date cannot be before %(date)s."), code="too_early",
+                              params={"date": FIRST_JOINED.isoformat()})
+    if value > timezone.localdate():
+        raise ValidationError(_("The joining date cannot be in the future."), code="in_future")
+
+
+def capacity_validators():
+    return [MinValueValidator(0), MaxValueValidator(MAX_WEEKLY_CAPACITY)]
+
+
+def _coordinate_validators(bounds):
+    return [MinValueValidator(bounds[0]), MaxValueValidator(bounds[1])]
 
 
 class MemberQuerySet(models.QuerySet):
@@ -39,11 +59,13 @@ class Member(models.Model):
     )
     phone = models.CharField(_("Phone"), max_length=30, blank=True)
     address = models.CharField(_("Address"), max_length=255)
-    latitude = models.DecimalField(_("Latitude"), max_digits=9, decimal_places=6)
-    longitude = models.DecimalField(_("Longitude"), max_digits=9, decimal_places=6)
+    latitude = models.DecimalField(_("Latitude"), max_digits=9, decimal_places=6,
+                                   validators=_coordinate_validators(LATITUDE))
+    longitude = models.DecimalField(_("Longitude"), max_digits=9, decimal_places=6,
+                                    validators=_coordinate_validators(LONGITUDE))
     skills = models.ManyToManyField("catalogue.ProductClass", blank=True, verbose_name=_("Can make"))
-    weekly_capacity = models.PositiveIntegerField(_("Weekly capacity (units)"))
-    joined = models.DateField(_("Joined"), default=timezone.localdate)
+    weekly_capacity = models.PositiveIntegerField(_("Weekly capacity (units)"), validators=capacity_validators())
+    joined = models.DateField(_("Joined"), default=timezone.localdate, validators=[validate_joined])
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -54,6 +76,15 @@ class Member(models.Model):
         ordering = ["code"]
         verbose_name = _("Member workshop")
         verbose_name_plural = _("Member workshops")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekly_capacity__lte=MAX_WEEKLY_CAPACITY),
+                                   name="inventory_member_capacity_bounded"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=LATITUDE[0], latitude__lte=LATITUDE[1],
+                                   longitude__gte=LONGITUDE[0], longitude__lte=LONGITUDE[1]),
+                name="inventory_member_coordinates"),
+            models.CheckConstraint(condition=models.Q(joined__gte=FIRST_JOINED), name="inventory_member_joined"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.partner.name}"
@@ -84,14 +115,16 @@ class MemberClassCapacity(models.Model):
     product_class = models.ForeignKey(
         "catalogue.ProductClass", on_delete=models.CASCADE, verbose_name=_("Product class")
     )
-    weekly_capacity = models.PositiveIntegerField(_("Weekly capacity (units)"))
+    weekly_capacity = models.PositiveIntegerField(_("Weekly capacity (units)"), validators=capacity_validators())
 
     class Meta:
         ordering = ["member", "product_class"]
         verbose_name = _("Capacity for a product class")
         verbose_name_plural = _("Capacities per product class")
         constraints = [
-            models.UniqueConstraint(fields=["member", "product_class"], name="inventory_one_capacity_per_class")
+            models.UniqueConstraint(fields=["member", "product_class"], name="inventory_one_capacity_per_class"),
+            models.CheckConstraint(condition=models.Q(weekly_capacity__lte=MAX_WEEKLY_CAPACITY),
+                                   name="inventory_class_capacity_bounded"),
         ]
 
     def __str__(self) -> str:

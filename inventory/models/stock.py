@@ -2,6 +2,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..ledger import MAX_BALANCE, MAX_MOVE
 from .base import AppendOnlyModel
 
 
@@ -16,6 +17,9 @@ class Production(AppendOnlyModel):
         ordering = ["-id"]
         verbose_name = _("Production")
         verbose_name_plural = _("Productions")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__lte=MAX_MOVE), name="inventory_production_bounded"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member.code} {self.quantity} × {self.product}"
@@ -55,6 +59,12 @@ class StockMovement(AppendOnlyModel):
         ordering = ["-id"]
         verbose_name = _("Stock movement")
         verbose_name_plural = _("Stock movements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(in_stock_delta__gte=-MAX_BALANCE, in_stock_delta__lte=MAX_BALANCE,
+                                   allocated_delta__gte=-MAX_BALANCE, allocated_delta__lte=MAX_BALANCE),
+                name="inventory_stock_delta_bounded"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.in_stock_delta:+d} ({self.stockrecord_id})"

@@ -22,6 +22,8 @@ def _check_week(week: datetime.date) -> datetime.date:
 def _units(units) -> int:
     if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
         raise InventoryError(gettext("The quantity must be more than zero."))
+    if units > ledger.MAX_MOVE:
+        raise InventoryError(gettext("The quantity must be at most %(max)s in one movement.") % {"max": ledger.MAX_MOVE})
     return units
 
 
@@ -67,18 +69,37 @@ def load_release(
                    product_class=product_class, idempotency_key=idempotency_key)
 
 
-@transaction.atomic
 def own_order_create(
-    *, member: Member, product_class, quantity: int, due_week: datetime.date, note: str = "", user=None
+    *, member: Member, product_class, quantity: int, due_week: datetime.date, note: str = "", user=None,
+    idempotency_key: str | None = None,
 ) -> OwnOrder:
-    """Record an order the member took itself; its units load the due week."""
-    order = OwnOrder.objects.create(
-        member=member, product_class=product_class, quantity=_units(quantity), due_week=_check_week(due_week),
-        note=note, created_by=user,
-    )
-    load_add(member=member, week=order.due_week, units=order.quantity, source=order.load_source,
-             product_class=product_class, idempotency_key=f"{order.load_source}:add")
-    return order
+    """Record an order the member took itself; its units load the due week.
+
+    With ``idempotency_key`` (the workspace form's token) a replayed post returns the order the first one
+    recorded, so five taps on "Save order" record one order."""
+    units, week = _units(quantity), _check_week(due_week)
+    note = (note or "").strip()
+    if len(note) > OwnOrder._meta.get_field("note").max_length:
+        raise InventoryError(gettext("The note must be at most %(max)s characters.") % {
+            "max": OwnOrder._meta.get_field("note").max_length})
+
+    def same(order):
+        return (order.member_id, order.product_class_id, order.quantity, order.due_week) == (
+            member.pk, product_class.pk, units, week)
+
+    def apply():
+        order = OwnOrder.objects.create(
+            member=member, product_class=product_class, quantity=units, due_week=week, note=note, created_by=user,
+            idempotency_key=idempotency_key or None,
+        )
+        load_add(member=member, week=order.due_week, units=order.quantity, source=order.load_source,
+                 product_class=product_class, idempotency_key=f"{order.load_source}:add")
+        return order
+
+    if not idempotency_key:
+        with transaction.atomic():
+            return apply()
+    return run_once(OwnOrder, idempotency_key, same=same, apply=apply)
 
 
 @transaction.atomic

@@ -43,17 +43,23 @@ def balance_row(*, member_id: int, material_id: int, create: bool) -> MaterialBa
 
 def apply_movement(movement: MaterialMovement, balance: MaterialBalance | None = None) -> MaterialMovement:
     """Write a movement and its effect on the balance (inside the caller's transaction)."""
-    movement.save()
     delta = movement.delta
+    if abs(delta) > ledger.MAX_BALANCE:  # what the table's check refuses, refused in words first
+        raise refusal(ledger.balance_too_large(movement.material.format(abs(delta))))
+    movement.save()
     if balance is None:
         balance = balance_row(member_id=movement.member_id, material_id=movement.material_id, create=delta > 0)
     rows = MaterialBalance.objects.filter(pk=balance.pk) if balance else MaterialBalance.objects.none()
     if delta < 0:
         rows = rows.filter(quantity__gte=-delta)
+    else:
+        rows = rows.filter(quantity__lte=ledger.MAX_BALANCE - delta)  # the balance stays within its bound
     # Round: SQLite keeps decimals as floating point; rounding each result to the column's places keeps
     # every stored balance the nearest float to an exact 2-place value, so comparisons stay exact.
     if rows.update(quantity=Round(F("quantity") + delta, 2)) != 1:
         have = MaterialBalance.objects.filter(pk=balance.pk).values_list("quantity", flat=True).first() if balance else None
+        if delta > 0:
+            raise refusal(ledger.balance_too_large(movement.material.format((have or Decimal(0)) + delta)))
         raise shortage_error([ledger.Shortfall(movement.material, -delta, have or Decimal(0))])
     return movement
 

@@ -31,22 +31,26 @@ def _apply(stockrecord_id: int, d_in: int, d_alloc: int) -> None:
     allocated = Coalesce(F("num_allocated"), 0, output_field=IntegerField())
     updated = (
         StockRecord.objects.alias(i=in_stock, a=allocated)
-        .filter(Q(pk=stockrecord_id), Q(i__gte=-d_in), Q(a__gte=-d_alloc), Q(i__gte=F("a") + (d_alloc - d_in)))
+        .filter(Q(pk=stockrecord_id), Q(i__gte=-d_in), Q(a__gte=-d_alloc), Q(i__gte=F("a") + (d_alloc - d_in)),
+                Q(i__lte=ledger.MAX_BALANCE - d_in))
         .update(num_in_stock=in_stock + d_in, num_allocated=allocated + d_alloc, date_updated=Now())
     )
     if updated != 1:
         level = stock_level(stockrecord_id)
-        ledger.apply_stock(level, d_in, d_alloc)  # raises, naming the numbers as they are now
+        ledger.apply_stock(level, d_in, d_alloc)  # raises, naming the numbers (or the bound) as they are now
         # A concurrent change made room between the UPDATE and the read: still refused; a retry applies it.
         raise ledger.stock_shortage(level, d_in, d_alloc)
 
 
 def apply_movement(movement: StockMovement) -> StockMovement:
     """Write a movement and its effect on the stockrecord (inside the caller's transaction)."""
+    for delta in (movement.in_stock_delta, movement.allocated_delta):
+        if abs(delta) > ledger.MAX_BALANCE:  # what the table's check refuses, refused in words first
+            raise refusal(ledger.balance_too_large(delta))
     movement.save()
     try:
         _apply(movement.stockrecord_id, movement.in_stock_delta, movement.allocated_delta)
-    except ledger.StockShortage as error:
+    except (ledger.StockShortage, ledger.OutOfBounds) as error:
         raise refusal(error)
     return movement
 

@@ -3,13 +3,26 @@ loan settings and material prices."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from inventory import ledger
 
 from . import rules
 
 QUANTITY = {"max_digits": 12, "decimal_places": 2}
 RUPIAH = {"max_digits": 14, "decimal_places": 0}  # whole rupiah, no minor unit
+
+
+def _setting_validators(name: str) -> list:
+    low, high = rules.SETTINGS_BOUNDS[name]
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def _setting_in_bounds(name: str) -> models.Q:
+    low, high = rules.SETTINGS_BOUNDS[name]
+    return models.Q(**{f"{name}__gte": low, f"{name}__lte": high})
 
 
 class MaterialLoan(models.Model):
@@ -72,6 +85,12 @@ class MaterialLoan(models.Model):
                 & models.Q(handed_over__gte=models.F("returned") + models.F("settled")),
                 name="loans_outstanding_not_negative",
             ),
+            models.CheckConstraint(
+                condition=models.Q(requested_quantity__gt=0, requested_quantity__lte=ledger.MAX_MOVE),
+                name="loans_requested_quantity_bounded",
+            ),
+            models.CheckConstraint(condition=models.Q(return_by__gte=models.F("needed_by")),
+                                   name="loans_return_after_needed"),
         ]
 
     def __str__(self) -> str:
@@ -149,10 +168,13 @@ class LoanNotice(models.Model):
 class LoanSettings(models.Model):
     """The board's loan rules: one row (pk 1), created with the project defaults on first use."""
 
-    notice_days = models.PositiveSmallIntegerField(_("Recall notice (days)"), default=2)
-    max_active_loans = models.PositiveSmallIntegerField(_("Open loans per member at most"), default=3)
+    notice_days = models.PositiveSmallIntegerField(_("Recall notice (days)"), default=2,
+                                                   validators=_setting_validators("notice_days"))
+    max_active_loans = models.PositiveSmallIntegerField(_("Open loans per member at most"), default=3,
+                                                        validators=_setting_validators("max_active_loans"))
     default_term_days = models.PositiveSmallIntegerField(_("Default loan term (days)"), default=30,
-                                                         help_text=_("Return date when the borrower gives none."))
+                                                         help_text=_("Return date when the borrower gives none."),
+                                                         validators=_setting_validators("default_term_days"))
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
@@ -160,6 +182,10 @@ class LoanSettings(models.Model):
     class Meta:
         verbose_name = _("Loan settings")
         verbose_name_plural = _("Loan settings")
+        constraints = [
+            models.CheckConstraint(condition=_setting_in_bounds(name), name=f"loans_settings_{name}_bounded")
+            for name in rules.SETTINGS_BOUNDS
+        ]
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)

@@ -126,18 +126,44 @@ def settlement_amount(quantity: Decimal, price_per_unit: Decimal | None) -> Deci
 
 # --- The board's limits and dates -----------------------------------------------------------------
 
+MAX_AHEAD_DAYS = 2 * 365  # a loan is asked for at most two years ahead
+MAX_TERM_DAYS = 365  # a loan runs at most a year after it is needed
+# The board's settings: field -> (lowest, highest). Day counts stay within a year, so every date the
+# services compute from them stays a real date.
+SETTINGS_BOUNDS = {
+    "notice_days": (1, MAX_TERM_DAYS),
+    "max_active_loans": (1, 100),
+    "default_term_days": (1, MAX_TERM_DAYS),
+}
+
+
+def check_setting(name: str, value) -> int:
+    low, high = SETTINGS_BOUNDS[name]
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise LoanRuleError(gettext_noop("Must be a whole number from %(low)s to %(high)s."), field=name,
+                            low=low, high=high)
+    return value
+
 
 def return_date(needed_by: datetime.date, return_by: datetime.date | None, term_days: int) -> datetime.date:
     """The borrower's return date, or the board's usual term after the needed-by date."""
-    return return_by or needed_by + datetime.timedelta(days=term_days)
+    if return_by:
+        return return_by
+    return needed_by + datetime.timedelta(days=min(max(term_days, 1), MAX_TERM_DAYS))
 
 
 def check_dates(*, today: datetime.date, needed_by: datetime.date, return_by: datetime.date | None) -> None:
     if needed_by < today:
         raise LoanRuleError(gettext_noop("The needed-by date is in the past."), field="needed_by")
+    if (needed_by - today).days > MAX_AHEAD_DAYS:
+        raise LoanRuleError(gettext_noop("The needed-by date must be at most %(days)s days from today."),
+                            field="needed_by", days=MAX_AHEAD_DAYS)
     if return_by is not None and return_by < needed_by:
         raise LoanRuleError(gettext_noop("The return date must be on or after the needed-by date."),
                             field="return_by")
+    if return_by is not None and (return_by - needed_by).days > MAX_TERM_DAYS:
+        raise LoanRuleError(gettext_noop("The return date must be at most %(days)s days after the needed-by date."),
+                            field="return_by", days=MAX_TERM_DAYS)
 
 
 def check_new_loan(*, active_loans: int, max_active: int, overdue_loans: int, today: datetime.date,
@@ -154,7 +180,7 @@ def check_new_loan(*, active_loans: int, max_active: int, overdue_loans: int, to
 
 def due_after_recall(today: datetime.date, notice_days: int, due: datetime.date | None) -> datetime.date:
     """A recall brings the due date forward to today + notice, never later than it already was."""
-    recalled = today + datetime.timedelta(days=notice_days)
+    recalled = today + datetime.timedelta(days=min(max(notice_days, 0), MAX_TERM_DAYS))
     return min(recalled, due) if due else recalled
 
 

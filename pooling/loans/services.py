@@ -87,6 +87,7 @@ def loan_request(
     conf = selectors.loan_settings()
     try:
         amount = rules.to_quantity(quantity, material.places)
+        rules.check_dates(today=today, needed_by=needed_by, return_by=return_by)  # before any date arithmetic
         return_by = rules.return_date(needed_by, return_by, conf.default_term_days)
         if lender.status != Member.Status.ACTIVE:
             raise LoanError(gettext("%(member)s is not an active member.") % {"member": lender.code}, field="lender")
@@ -329,6 +330,13 @@ def recall_needed_loans(*, now: datetime.datetime | None = None) -> list[Materia
 
 
 def loan_settings_update(*, notice_days: int, max_active_loans: int, default_term_days: int, user=None) -> LoanSettings:
+    values = {"notice_days": notice_days, "max_active_loans": max_active_loans, "default_term_days": default_term_days}
+    for name, value in values.items():
+        try:
+            rules.check_setting(name, value)
+        except rules.LoanRuleError as error:
+            label = LoanSettings._meta.get_field(name).verbose_name
+            raise LoanError(f"{label}: {refusal(error).messages[0]}", field=name) from None
     with transaction.atomic():
         conf = selectors.loan_settings(lock=True)
         conf.notice_days, conf.max_active_loans, conf.default_term_days = notice_days, max_active_loans, default_term_days

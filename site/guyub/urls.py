@@ -2,6 +2,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from django.views.static import serve as serve_media
 from wagtail import urls as wagtail_urls
@@ -10,6 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from guyub import views
+from guyub.order_line import OrderLineView
 
 
 def oscar_urls():
@@ -28,9 +30,15 @@ urlpatterns = [
     path("loans/", include("pooling.loans.urls")),
     path("prices/", include("catalog.urls")),
     path("healthz", views.healthz, name="healthz"),
+    # Before Oscar's own (whose name still reverses to this URL): a 404 for another order's line, our template.
+    path("accounts/orders/<str:order_number>/<int:line_id>/", login_required(OrderLineView.as_view())),
     path("", include(oscar_urls())),
+]
+if settings.GUYUB_SERVE_MEDIA:
     # Product images live under var/media; the demo serves them itself (no separate web server there).
-    re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT}),
+    # Production does not: Django's static serve is not built for it, and the proxy serves the media volume.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT})]
+urlpatterns += [
     path("", wagtail_views.serve, {"path": ""}, name="home"),
     path("", include(wagtail_urls)),
 ]

@@ -89,7 +89,8 @@ def test_own_order_through_the_capacity_page(client_as, member_a):
     week = selectors.current_week() + datetime.timedelta(weeks=2)
     assert week.isoformat() in html
     response = client.post("/workspace/m01/orders/own/", {
-        "product_class": member_a.skills.first().pk, "quantity": 5, "due_week": week.isoformat(), "note": "Hotel"})
+        "product_class": member_a.skills.first().pk, "quantity": 5, "due_week": week.isoformat(), "note": "Hotel",
+        "idempotency_key": form_key(html)})
     assert response.status_code == 302
     assert WeeklyLoad.objects.filter(member=member_a, week=week, units=5).exists()
     assert "Hotel" in client.get("/workspace/m01/capacity/").content.decode()

@@ -23,7 +23,7 @@ def transfer_order(client, units=3, quantity=2, **kwargs):
     product, record = variant_with_stock(units)
     preview = to_preview(client, product=product, quantity=quantity, method="transfer", **kwargs)
     response = place_order(client, preview)
-    assert response.status_code == 302 and response["Location"].endswith(reverse("checkout:thank-you"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("checkout:thank-you"))
     return last_order(), record
 
 

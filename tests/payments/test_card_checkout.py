@@ -20,7 +20,7 @@ def test_card_happy_path_authorises_places_then_captures(client, fake_stripe):
 
     response = place_order(client, preview)
 
-    assert response.status_code == 302 and response["Location"].endswith(reverse("checkout:thank-you"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("checkout:thank-you"))
     order = last_order()
     assert order.status == statuses.PAID
     assert order.total_incl_tax == basket_total
@@ -157,7 +157,7 @@ def test_three_d_secure_round_trip_in_demo_test_card_mode(client):
     back = client.post(response["Location"], {"result": "ok"})
     assert reverse("checkout:card-return") in back["Location"]
     done = client.get(back["Location"])
-    assert done.status_code == 302 and done["Location"].endswith(reverse("checkout:thank-you"))
+    assert done.status_code == 302 and done["Location"].startswith(reverse("checkout:thank-you"))
     assert last_order().status == statuses.PAID
     assert CardPayment.objects.get().status == CardPayment.CAPTURED
 

@@ -126,7 +126,7 @@ def test_buyers_racing_for_the_last_units_never_oversell(healthy_database, fake_
 
     for product, record, chunk in ((by_card, by_card_record, results[:BUYERS]),
                                    (by_transfer, by_transfer_record, results[BUYERS:])):
-        placed = [r for r in chunk if r is not None and r.status_code == 302 and r["Location"].endswith("/thank-you/")]
+        placed = [r for r in chunk if r is not None and r.status_code == 302 and "/thank-you/" in r["Location"]]
         lost = [r for r in chunk if r is not None and r.status_code == 302 and r["Location"].endswith("/basket/")]
         assert len(placed) == UNITS and len(lost) == BUYERS - UNITS, [getattr(r, "status_code", r) for r in chunk]
         assert Order.objects.filter(lines__product=product).count() == UNITS

@@ -146,20 +146,26 @@ def test_events_for_other_payments_are_recorded_and_ignored(client, webhook_secr
     assert ProcessedWebhookEvent.objects.count() == 2
 
 
-def test_an_event_that_beats_our_own_record_creates_it(client, fake_stripe, webhook_secret):
-    """Stripe may report an authorisation before the checkout request has recorded it."""
+def test_an_event_that_beats_our_own_record_fills_in_the_pending_one(client, fake_stripe, webhook_secret):
+    """Stripe may report an authorisation before the checkout request has recorded Stripe's answer: the pending
+    record (written before the call) is found by the attempt key in the metadata and gets the intent id."""
+    from catalog.shop.order import services
+
+    key = "guyub:100999:authorise:" + "a" * 32
+    services.begin_card_authorisation(attempt_key=key, order_number="100999", amount=Decimal("150000"), claim="x")
     intent = {"id": "pi_early", "object": "payment_intent", "amount": 15000000, "status": "requires_capture",
-              "metadata": {"order_number": "100999"}}
+              "metadata": {"order_number": "100999", "guyub_attempt": key}}
     outcome = post_event(client, fake_stripe.event("payment_intent.amount_capturable_updated", intent)).json()
     assert outcome["outcome"] == "authorised"
     payment = CardPayment.objects.get(intent_id="pi_early")
     assert payment.status == CardPayment.AUTHORISED and payment.amount == Decimal("150000") and payment.order is None
+    assert payment.attempt_key == key and CardPayment.objects.count() == 1
 
 
 def test_an_effect_that_fails_records_nothing_so_stripe_retries(client, fake_stripe, webhook_secret, monkeypatch):
     order, payment, _record = card_order(client, fake_stripe, capture="lost")
-    event = fake_stripe.event("payment_intent.succeeded", {**fake_stripe.intents[payment.intent_id],
-                                                           "amount_received": 100})
+    intent = fake_stripe.intents[payment.intent_id]
+    event = fake_stripe.event("payment_intent.succeeded", {**intent, "amount_received": intent["amount"]})
     from catalog.shop.order import services
 
     def boom(**kwargs):

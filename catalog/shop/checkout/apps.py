@@ -8,6 +8,8 @@ class CheckoutConfig(apps.CheckoutConfig):
 
     def ready(self):
         super().ready()
+        from . import checks  # noqa: F401  (registers the payment system checks)
+
         self.card_return_view = get_class("checkout.views", "CardReturnView")
         self.order_lookup_view = get_class("checkout.views", "OrderLookupView")
         self.test_bank_view = get_class("checkout.views", "TestBankView")

@@ -10,14 +10,20 @@ bodies), so the real ``stripe.StripeClient`` is used unchanged, either
 It models what the shop relies on: manual capture, Stripe's test PaymentMethods (pm_card_visa succeeds,
 pm_card_chargeDeclined declines, pm_card_authenticationRequired needs 3-D Secure), idempotency keys (same key +
 same request = the stored answer; same key + different request = idempotency_error), capture, cancel,
-refunds. Tests can inject failures (``fail_next``) and read every request (``requests``).
+refunds, search by metadata. Tests can inject failures (``fail_next``) and read every request (``requests``).
+
+State lives in plain dicts (one process: tests) or, for test card mode, in the database (``fakestore.py``), so
+gunicorn workers, the task worker and management commands share one fake account. Ids are random (uuid), never
+a per-process counter, so two processes cannot hand out the same intent id.
 """
 from __future__ import annotations
 
-import itertools
 import json
+import re
 import threading
 import time
+import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -65,12 +71,23 @@ class FakeStripe:
     refunds: dict = field(default_factory=dict)
     requests: list = field(default_factory=list)
     three_ds_url: str = "https://hooks.stripe.invalid/3d_secure_2"
+    store: object = None  # fakestore.DatabaseStore: state shared by all processes
 
     def __post_init__(self):
         self._lock = threading.RLock()
-        self._ids = itertools.count(1)
-        self._idempotent: dict[str, tuple] = {}
+        self._idempotent: dict = {}
         self._failures: list[_Failure] = []
+        if self.store is not None:
+            self.intents, self.refunds, self._idempotent = self.store.intents, self.store.refunds, self.store.keys
+
+    @staticmethod
+    def _new_id(prefix: str) -> str:
+        return f"{prefix}_fake{uuid.uuid4().hex[:24]}"
+
+    def _save(self, intent: dict) -> dict:
+        # Dicts are stored by reference; the database store needs every change written back.
+        self.intents[intent["id"]] = intent
+        return dict(intent)
 
     # --- test helpers --------------------------------------------------------------------------
     def fail_next(self, operation: str, *, status: int = 402, code: str = "card_declined", message: str = "",
@@ -85,20 +102,24 @@ class FakeStripe:
     def authenticate(self, intent_id: str, *, succeed: bool = True) -> dict:
         """What the card holder's bank does on the 3-D Secure page."""
         with self._lock:
-            intent = self.intents[intent_id]
-            if intent["status"] == "requires_action":
-                intent["next_action"] = None
-                if succeed:
-                    self._authorised(intent)
-                else:
-                    intent["status"] = "requires_payment_method"
-                    intent["last_payment_error"] = {"code": "payment_intent_authentication_failure"}
-            return dict(intent)
+            with self._atomic():
+                intent = self.intents[intent_id]
+                if intent["status"] == "requires_action":
+                    intent["next_action"] = None
+                    if succeed:
+                        self._authorised(intent)
+                    else:
+                        intent["status"] = "requires_payment_method"
+                        intent["last_payment_error"] = {"code": "payment_intent_authentication_failure"}
+                return self._save(intent)
 
     def calls(self, operation: str) -> list[Request]:
         return [r for r in self.requests if _operation(r.method, r.path) == operation]
 
     # --- the API -------------------------------------------------------------------------------
+    def _atomic(self):
+        return self.store.atomic() if self.store is not None else nullcontext()
+
     def handle(self, method: str, path: str, headers: dict, body: str) -> tuple[int, dict]:
         with self._lock:
             params = parse_form(body)
@@ -110,22 +131,39 @@ class FakeStripe:
                     failure.times -= 1
                     return failure.status, failure.body
             key = request.idempotency_key if method == "POST" else None
-            if key and key in self._idempotent:
-                fingerprint, answer = self._idempotent[key]
-                if fingerprint != (path, params):
-                    return 400, _error("idempotency_error", "idempotency_key_in_use",
-                                       "Keys for idempotent requests can only be used with the same parameters.")
-                return answer
-            answer = self._route(method, path, params)
-            if key and answer[0] < 500:
-                self._idempotent[key] = ((path, params), answer)
-            return answer
+            for _try in range(3):
+                try:
+                    with self._atomic():
+                        return self._answer(method, path, params, key)
+                except KeyTaken:
+                    continue  # another process answered the same key meanwhile: replay its answer
+            return 409, _error("idempotency_error", "idempotency_key_in_use", "A request with this key is running.")
+
+    def _answer(self, method, path, params, key):
+        fingerprint = json.dumps([path, params], sort_keys=True)
+        stored = self._idempotent.get(key) if key else None
+        if stored is not None:
+            if stored["fingerprint"] != fingerprint:
+                return 400, _error("idempotency_error", "idempotency_key_in_use",
+                                   "Keys for idempotent requests can only be used with the same parameters.")
+            return stored["status"], stored["body"]
+        status, body = self._route(method, path, params)
+        if key and status < 500:
+            value = {"fingerprint": fingerprint, "status": status, "body": body}
+            if self.store is not None:
+                if not self.store.add_key(key, value):
+                    raise KeyTaken(key)  # rolls back what this request did; the retry replays the winner
+            else:
+                self._idempotent[key] = value
+        return status, body
 
     def _route(self, method, path, params):
         parts = [p for p in path.split("/") if p][1:]  # drop "v1"
         if parts[:1] == ["payment_intents"]:
             if len(parts) == 1 and method == "POST":
                 return self._create(params)
+            if parts[1:] == ["search"] and method == "GET":
+                return self._search(params)
             intent = self.intents.get(parts[1]) if len(parts) > 1 else None
             if intent is None:
                 return 404, _error("invalid_request_error", "resource_missing", "No such payment_intent")
@@ -134,7 +172,9 @@ class FakeStripe:
             if len(parts) == 3 and method == "POST":
                 action = {"capture": self._capture, "cancel": self._cancel}.get(parts[2])
                 if action:
-                    return action(intent, params)
+                    status, body = action(intent, params)
+                    self._save(intent)
+                    return status, body
         if parts == ["refunds"] and method == "POST":
             return self._refund(params)
         return 404, _error("invalid_request_error", "resource_missing", f"Unrecognized request URL ({path})")
@@ -145,7 +185,7 @@ class FakeStripe:
         except (KeyError, ValueError):
             return 400, _error("invalid_request_error", "parameter_missing", "Missing required param: amount.")
         intent = {
-            "id": f"pi_fake{next(self._ids):06d}", "object": "payment_intent", "amount": amount,
+            "id": self._new_id("pi"), "object": "payment_intent", "amount": amount,
             "currency": params.get("currency", ""), "capture_method": params.get("capture_method", "automatic"),
             "status": "requires_payment_method", "amount_capturable": 0, "amount_received": 0,
             "metadata": params.get("metadata", {}), "description": params.get("description"),
@@ -154,14 +194,17 @@ class FakeStripe:
             "client_secret": None, "return_url": params.get("return_url"),
         }
         intent["client_secret"] = f"{intent['id']}_secret_fake"
-        self.intents[intent["id"]] = intent
         if params.get("confirm") != "true" or not intent["payment_method"]:
-            return 200, dict(intent)
-        behaviour, decline_code = TEST_PAYMENT_METHODS.get(intent["payment_method"], (None, None))
-        if behaviour is None:
-            del self.intents[intent["id"]]
+            return 200, self._save(intent)
+        if intent["payment_method"] not in TEST_PAYMENT_METHODS:
             return 400, _error("invalid_request_error", "resource_missing",
                                f"No such PaymentMethod: '{intent['payment_method']}'")
+        status, body = self._confirm(intent)
+        self._save(intent)
+        return status, body
+
+    def _confirm(self, intent):
+        behaviour, decline_code = TEST_PAYMENT_METHODS[intent["payment_method"]]
         if behaviour == DECLINES:
             intent["last_payment_error"] = {"code": "card_declined", "decline_code": decline_code}
             body = _error("card_error", "card_declined", "Your card was declined.")
@@ -178,6 +221,18 @@ class FakeStripe:
         self._authorised(intent)
         return 200, dict(intent)
 
+    _SEARCH = re.compile(r"^metadata\['([A-Za-z0-9_]+)'\]:'([^']*)'$")
+
+    def _search(self, params):
+        """Only what the sweep asks: ``metadata['key']:'value'`` (Stripe's search query language)."""
+        match = self._SEARCH.match(params.get("query", "").strip())
+        if match is None:
+            return 400, _error("invalid_request_error", "parameter_invalid", "Unsupported search query.")
+        name, value = match.groups()
+        found = [dict(i) for i in self.intents.values() if (i.get("metadata") or {}).get(name) == value]
+        return 200, {"object": "search_result", "data": found, "has_more": False, "next_page": None,
+                     "url": "/v1/payment_intents/search"}
+
     def _authorised(self, intent):
         if intent["capture_method"] == "manual":
             intent.update(status="requires_capture", amount_capturable=intent["amount"])
@@ -185,7 +240,7 @@ class FakeStripe:
             self._succeeded(intent, intent["amount"])
 
     def _succeeded(self, intent, amount):
-        charge = f"ch_fake{next(self._ids):06d}"
+        charge = self._new_id("ch")
         intent.update(status="succeeded", amount_capturable=0, amount_received=amount, latest_charge=charge,
                       amount_refunded=0)
 
@@ -216,7 +271,8 @@ class FakeStripe:
             return 400, _error("invalid_request_error", "amount_too_large",
                                f"Refund amount ({amount}) is greater than unrefunded amount ({refundable}).")
         intent["amount_refunded"] = intent.get("amount_refunded", 0) + amount
-        refund = {"id": f"re_fake{next(self._ids):06d}", "object": "refund", "amount": amount,
+        self._save(intent)
+        refund = {"id": self._new_id("re"), "object": "refund", "amount": amount,
                   "currency": intent["currency"], "payment_intent": intent["id"], "charge": intent["latest_charge"],
                   "status": "succeeded", "metadata": params.get("metadata", {})}
         self.refunds[refund["id"]] = refund
@@ -224,7 +280,7 @@ class FakeStripe:
 
     # --- webhook events, as Stripe would send them ------------------------------------------------
     def event(self, event_type: str, obj: dict, *, event_id: str | None = None) -> dict:
-        return {"id": event_id or f"evt_fake{next(self._ids):06d}", "object": "event", "type": event_type,
+        return {"id": event_id or self._new_id("evt"), "object": "event", "type": event_type,
                 "api_version": "2025-01-27.acacia", "created": int(time.time()), "livemode": False,
                 "data": {"object": obj}}
 
@@ -237,6 +293,10 @@ class FakeStripe:
                 "refunded": intent.get("amount_refunded", 0) >= intent["amount_received"]}
 
 
+class KeyTaken(Exception):
+    """Another process stored an answer for the same idempotency key while this one worked on it."""
+
+
 def _operation(method: str, path: str) -> str:
     parts = [p for p in path.split("/") if p][1:]
     if parts[:1] == ["refunds"]:
@@ -244,6 +304,8 @@ def _operation(method: str, path: str) -> str:
     if parts[:1] == ["payment_intents"]:
         if len(parts) == 1:
             return "create"
+        if parts[1] == "search":
+            return "search"
         if len(parts) == 3:
             return parts[2]
         return "retrieve"

@@ -1,8 +1,10 @@
 """Every Stripe call the shop makes, each with an idempotency key derived from the order number.
 
 * Amounts: IDR is *not* zero-decimal for Stripe, so the API amount is rupiah × 100 (``to_minor_units``).
-* Client: ``stripe.StripeClient``. With no STRIPE_SECRET_KEY it talks to the in-process fake (fakestripe.py),
-  which is the clearly marked "test card mode" of the demo; tests swap the client with ``use_client``.
+* Client: ``stripe.StripeClient``. With STRIPE_SECRET_KEY, Stripe. Without one, cards are simply not offered,
+  unless settings.GUYUB_FAKE_CARD_PAYMENTS (dev and test settings only; production refuses it) turns on the
+  clearly marked "test card mode": the fake (fakestripe.py) with its state in the database (fakestore.py), so
+  every process sees the same fake account. Tests swap the client with ``use_client``.
 * Keys: the same logical operation always sends the same key, so a retried request (network retry, a buyer's
   double click, a crash between Stripe and our database) cannot charge, capture or refund twice.
 """
@@ -65,28 +67,40 @@ _fake: FakeStripe | None = None
 _override: stripe.StripeClient | None = None
 
 
+class NotConfigured(Exception):
+    """No Stripe key and no test card mode: card payments are switched off."""
+
+
+def test_mode_allowed() -> bool:
+    return bool(getattr(settings, "GUYUB_FAKE_CARD_PAYMENTS", False))
+
+
 def is_fake() -> bool:
-    """No secret key: card payments go to the in-process fake (the demo's test card mode)."""
-    return not settings.STRIPE_SECRET_KEY
+    """No secret key and test card mode explicitly on: card payments go to the fake (never in production)."""
+    return not settings.STRIPE_SECRET_KEY and test_mode_allowed()
 
 
 def fake_stripe() -> FakeStripe:
-    """The process-wide fake behind test card mode (created on first use)."""
+    """This process's handle on the fake behind test card mode; its state is in the database, shared."""
     global _fake
+    if not is_fake():
+        raise NotConfigured("test card mode is off (GUYUB_FAKE_CARD_PAYMENTS)")
     with _fake_lock:
         if _fake is None:
-            _fake = FakeStripe()
+            from .fakestore import DatabaseStore  # models: not at import time
+
+            _fake = FakeStripe(store=DatabaseStore())
         return _fake
 
 
 def card_entry() -> str | None:
     """How the buyer enters a card: "elements" (Stripe.js, needs js.stripe.com), "test_cards" (typed test
     numbers mapped to Stripe's test PaymentMethods), or None when cards cannot be taken (a live key without a
-    publishable key)."""
+    publishable key, or no key at all outside test card mode: then only bank transfer is offered)."""
     key = settings.STRIPE_SECRET_KEY
     if key and settings.STRIPE_PUBLISHABLE_KEY:
         return "elements"
-    if not key or key.startswith(("sk_test_", "rk_test_")):
+    if key.startswith(("sk_test_", "rk_test_")) or is_fake():
         return "test_cards"
     return None
 
@@ -107,7 +121,10 @@ def client() -> stripe.StripeClient:
         return _override
     if settings.STRIPE_SECRET_KEY:
         return _real_client(settings.STRIPE_SECRET_KEY)
-    return _fake_client()
+    if is_fake():
+        return _fake_client()
+    # Never a silent fallback to the fake: an order "paid" with no money taken is worse than no card option.
+    raise GatewayError("Card payments are not configured (no STRIPE_SECRET_KEY).")
 
 
 @contextmanager
@@ -149,9 +166,16 @@ def _decline_message(code: str | None) -> str:
     return lead + " " + _("No payment was taken. Please try another card or pay by bank transfer.")
 
 
+def attempt_key(*, order_number: str, attempt: str) -> str:
+    """The idempotency key of one authorisation attempt; also sent as metadata ``guyub_attempt`` so the sweep
+    can find an intent whose answer never reached our database."""
+    return f"guyub:{order_number}:authorise:{attempt}"
+
+
 def authorise(*, order_number: str, attempt: str, amount: Decimal, payment_method: str, email: str = "",
               return_url: str = "") -> Intent:
     """Create and confirm a manual-capture PaymentIntent: the money is reserved on the card, not taken."""
+    key = attempt_key(order_number=order_number, attempt=attempt)
     params = {
         "amount": to_minor_units(amount),
         "currency": CURRENCY,
@@ -160,16 +184,14 @@ def authorise(*, order_number: str, attempt: str, amount: Decimal, payment_metho
         "payment_method": payment_method,
         "payment_method_types": ["card"],
         "description": f"Guyub order {order_number}",
-        "metadata": {"order_number": order_number, "attempt": attempt},
+        "metadata": {"order_number": order_number, "attempt": attempt, "guyub_attempt": key},
     }
     if return_url:
         params["return_url"] = return_url
     if email:
         params["receipt_email"] = email
     try:
-        pi = client().v1.payment_intents.create(
-            params, {"idempotency_key": f"guyub:{order_number}:authorise:{attempt}"}
-        )
+        pi = client().v1.payment_intents.create(params, {"idempotency_key": key})
     except stripe.CardError as error:
         data = (error.json_body or {}).get("error", {})
         intent = data.get("payment_intent") or {}
@@ -180,6 +202,18 @@ def authorise(*, order_number: str, attempt: str, amount: Decimal, payment_metho
     if intent.status in ("requires_capture", "requires_action"):
         return intent
     raise CardDeclined(_decline_message(None), intent.id)
+
+
+def find_by_attempt(key: str) -> Intent | None:
+    """The intent created with idempotency key ``key``, if Stripe ever created one (search by our metadata;
+    Stripe's search index lags by up to a minute, so the sweep only asks about attempts older than that)."""
+    query = "metadata['guyub_attempt']:'%s'" % key.replace("'", "")
+    try:
+        found = client().v1.payment_intents.search({"query": query})
+    except stripe.StripeError as error:
+        raise GatewayError(str(error)) from error
+    data = _plain(found).get("data") or []
+    return Intent.of(data[0]) if data else None
 
 
 def retrieve(intent_id: str) -> Intent:

@@ -3,10 +3,15 @@ order lookup for guests, and the test card mode's pretend bank page. The work is
 services; these stay thin."""
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.signing import BadSignature, Signer
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,11 +25,33 @@ from catalog.shop.order.utils import promise_for
 
 from . import stripe_gateway as gateway
 from .forms import CARD, TRANSFER, TEST_CARDS, CardForm, ConfirmForm, OrderLookupForm, PaymentMethodForm
-from .mixins import SESSION_INTENT
+from .mixins import SESSION_INTENT, order_number_from, thank_you_url
 
 UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
+CardPayment = get_model("payment", "CardPayment")
+OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
+
+
+def submitted_basket_of(request):
+    """The basket this buyer just submitted (frozen while paying, submitted once placed), which Oscar no
+    longer loads for the request: by the signed basket cookie for guests, by owner for signed-in buyers."""
+    recent = timezone.now() - timedelta(hours=1)
+    baskets = Basket.objects.filter(status__in=[Basket.FROZEN, Basket.SUBMITTED])
+    if request.user.is_authenticated:
+        baskets = baskets.filter(owner=request.user)
+    else:
+        cookie = request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN, "")
+        try:
+            baskets = baskets.filter(pk=int(Signer().unsign(cookie)), owner=None)
+        except (BadSignature, ValueError):
+            return None
+    return baskets.exclude(status=Basket.SUBMITTED, date_submitted__lt=recent).order_by("-pk").first()
+
+
+def order_of_basket(basket):
+    return Order.objects.filter(basket=basket).exclude(status="Cancelled").order_by("-pk").first()
 
 
 def promise_fingerprint(basket) -> str:
@@ -99,6 +126,18 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             return self.render_payment_details(request, card_form=form)
         return self.render_preview(request, payment_method=form.cleaned_data["payment_method"], card_last4=form.last4)
 
+    def dispatch(self, request, *args, **kwargs):
+        # Before Oscar's pre-conditions, which would send an empty basket to the basket page.
+        if request.method == "POST" and request.POST.get("action") == "place_order" and request.basket.is_empty:
+            # "Place order" again after the first click froze the basket (a double click, or a retry after a
+            # lost answer): show that order rather than an empty basket that says nothing was bought.
+            basket = submitted_basket_of(request)
+            if basket is not None:
+                order = order_of_basket(basket)
+                number = order.number if order else OrderNumberGenerator().order_number(basket)
+                return redirect(thank_you_url(number))
+        return super().dispatch(request, *args, **kwargs)
+
     def handle_place_order_submission(self, request):
         form = ConfirmForm(request.POST)
         method = self.checkout_session.payment_method()
@@ -162,7 +201,12 @@ class CardReturnView(PaymentDetailsView):
             messages.error(request, _("Your bank did not confirm the payment. No payment was taken."))
             return redirect("checkout:payment-details")
         services.record_card_authorised(intent_id=intent_id)
-        self._card_intent = intent_id
+        claim = uuid.uuid4().hex
+        if not services.claim_card_payment(intent_id=intent_id, claim=claim):
+            # The buyer's browser came back twice: the other request places the order with this payment.
+            return redirect(thank_you_url(self.checkout_session.get_order_number() or
+                                          OrderNumberGenerator().order_number(basket)))
+        self._card_intent, self._card_claim = intent_id, claim
         submission = self.build_submission(basket=basket)
         try:
             return self.handle_order_placement(
@@ -178,6 +222,56 @@ class CardReturnView(PaymentDetailsView):
 
 
 class ThankYouView(oscar_views.ThankYouView):
+    """Finds the order by the session (Oscar), else by the signed order number in the URL (the session may have
+    been lost after the order was committed), else by the basket this buyer just submitted. While the other
+    request of a double click is still placing it, a short "still confirming" page reloads itself."""
+
+    pending_template_name = "guyub_checkout/order_pending.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object is None:
+            return self._not_found(request)
+        self._submit_left_frozen(self.object)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_object(self, queryset=None):
+        order = super().get_object(queryset)
+        self.signed_number = order_number_from(self.request.GET.get("order", ""))
+        if order is None and self.signed_number:
+            order = Order.objects.filter(number=self.signed_number).first()
+        if order is None and "order" not in self.request.GET:
+            basket = submitted_basket_of(self.request)
+            order = order_of_basket(basket) if basket is not None else None
+        return order
+
+    def _not_found(self, request):
+        number = self.signed_number
+        live = (CardPayment.PENDING, CardPayment.REQUIRES_ACTION, CardPayment.AUTHORISED)
+        if number and CardPayment.objects.filter(order_number=number, status__in=live, order=None).exists():
+            return self.response_class(request=request, template=[self.pending_template_name],
+                                       context={"order_number": number}, using=self.template_engine)
+        if number:
+            messages.error(request, _("Your order could not be placed. No payment was taken."))
+            self._thaw_frozen_basket()
+            return redirect("basket:summary")
+        return redirect(settings.OSCAR_HOMEPAGE)
+
+    @staticmethod
+    def _submit_left_frozen(order):
+        # A failure after the commit can leave the basket frozen: the order exists, so it is submitted.
+        if order.basket_id:
+            Basket.objects.filter(pk=order.basket_id, status=Basket.FROZEN).update(
+                status=Basket.SUBMITTED, date_submitted=timezone.now())
+
+    def _thaw_frozen_basket(self):
+        basket = submitted_basket_of(self.request)
+        if basket is not None and basket.status == Basket.FROZEN and order_of_basket(basket) is None:
+            live = (CardPayment.PENDING, CardPayment.AUTHORISED)
+            number = OrderNumberGenerator().order_number(basket)
+            if not CardPayment.objects.filter(order_number=number, status__in=live).exists():
+                basket.thaw()
+
     def get_context_data(self, *args, **kwargs):
         ctx = super().get_context_data(*args, **kwargs)
         order = ctx["order"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.order.signals import order_status_changed
@@ -121,16 +121,59 @@ def mark_shipped(*, order, user=None) -> bool:
 
 
 # --- card payments (called by checkout and by webhooks) -------------------------------------------
-def record_card_authorisation(*, intent_id: str, order_number: str, amount: Decimal, status: str) -> CardPayment:
-    """Remember an authorisation as soon as Stripe answers — before the order exists — so a webhook or the
-    sweep can find it even if placing the order then fails."""
-    payment, created = CardPayment.objects.get_or_create(
-        intent_id=intent_id, defaults={"order_number": order_number, "amount": amount, "status": status}
-    )
-    if not created and CardPayment.RANK[status] > CardPayment.RANK[payment.status]:
-        CardPayment.objects.filter(pk=payment.pk, status=payment.status).update(status=status)
+def begin_card_authorisation(*, attempt_key: str, order_number: str, amount: Decimal, claim: str
+                             ) -> tuple[CardPayment, bool]:
+    """Before Stripe is called: a PENDING record with the idempotency key, committed on its own, so a worker
+    killed while Stripe answers leaves a record for the sweep (no hold at Stripe without one). Returns the record
+    and whether this call created it: the same form submitted twice (a double click) sends the same key, and
+    only the request that inserted it owns the attempt (``claim``)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # savepoint: the unique key decides between two submits
+                payment = CardPayment.objects.create(attempt_key=attempt_key, order_number=order_number,
+                                                     amount=amount, status=CardPayment.PENDING, claim=claim)
+            return payment, True
+        except IntegrityError:
+            return CardPayment.objects.get(attempt_key=attempt_key), False
+
+
+def record_card_authorisation(*, intent_id: str, order_number: str, amount: Decimal, status: str,
+                              attempt_key: str = "") -> CardPayment:
+    """Stripe answered: fill in the intent id of the pending record (found by its key) and move its status up.
+    Without a pending record (an authorisation made before records were written first) one is created."""
+    with transaction.atomic():
+        payment = CardPayment.objects.filter(attempt_key=attempt_key).first() if attempt_key else None
+        if payment is None:
+            payment, created = CardPayment.objects.get_or_create(
+                intent_id=intent_id, defaults={"order_number": order_number, "amount": amount, "status": status}
+            )
+            if created:
+                return payment
+        if not payment.intent_id:
+            CardPayment.objects.filter(pk=payment.pk, intent_id__isnull=True).update(intent_id=intent_id)
+        if CardPayment.RANK[status] > CardPayment.RANK[payment.status]:
+            CardPayment.objects.filter(pk=payment.pk, status=payment.status).update(status=status)
         payment.refresh_from_db()
     return payment
+
+
+def record_card_never_created(*, payment_id: int) -> bool:
+    """The sweep asked Stripe about a pending attempt and Stripe has no such payment: nothing is held."""
+    with transaction.atomic():
+        return bool(CardPayment.objects.filter(pk=payment_id, status=CardPayment.PENDING, intent_id__isnull=True)
+                    .update(status=CardPayment.FAILED, last_error=_("Stripe has no payment for this attempt.")[:255]))
+
+
+def claim_card_payment(*, intent_id: str, claim: str) -> bool:
+    """Compare-and-set: this request may place an order with the payment (no other request is doing so)."""
+    with transaction.atomic():
+        return bool(CardPayment.objects.filter(intent_id=intent_id, claim="", order__isnull=True)
+                    .update(claim=claim))
+
+
+def release_card_claim(*, intent_id: str, claim: str) -> None:
+    with transaction.atomic():
+        CardPayment.objects.filter(intent_id=intent_id, claim=claim).update(claim="")
 
 
 def link_card_payment(*, order, intent_id: str) -> None:
@@ -163,7 +206,8 @@ def record_card_failed(*, intent_id: str, error: str = "") -> bool:
 
 
 def record_card_captured(*, intent_id: str, amount: Decimal, notify: bool = True) -> bool:
-    """Stripe took the money. Marks the order paid once, however many times this is reported."""
+    """Stripe took the money. Marks the order paid once, however many times this is reported, and only if the
+    amount is the order's total. True only for the call that recorded the capture (reports count on it)."""
     with transaction.atomic():
         payment = _move_card(intent_id, to=CardPayment.CAPTURED, amount_captured=amount)
         if payment is None or payment.order is None:
@@ -171,8 +215,17 @@ def record_card_captured(*, intent_id: str, amount: Decimal, notify: bool = True
         order = payment.order
         if order.status == statuses.CANCELLED:
             # Captured although we cancelled the order (capture answered too late): staff must refund.
-            note(order, f"Card payment {intent_id} was captured after the order was cancelled: refund it.")
+            note(order, _("Card payment %(intent)s was captured after the order was cancelled: refund it.")
+                 % {"intent": intent_id})
             logger.error("Order %s: captured after cancellation (%s)", order.number, intent_id)
+        elif amount != order.total_incl_tax:
+            # Never "paid" for a different sum (1 rupiah for a 150,000 order): staff settle it with the buyer.
+            note(order, _("Stripe reports %(amount)s captured for card payment %(intent)s, but the order total is "
+                          "%(total)s: the order is not marked paid. Check the payment at Stripe, then refund it "
+                          "or settle the difference with the buyer.")
+                 % {"amount": f"{amount:.0f}", "intent": intent_id, "total": f"{order.total_incl_tax:.0f}"})
+            logger.error("Order %s: captured %s but the total is %s (%s)", order.number, amount,
+                         order.total_incl_tax, intent_id)
         elif _mark_paid(order, amount=amount, reference=intent_id, source_name=CARD_SOURCE) and notify:
             # Only news if the buyer already got "order received" while the capture was still open;
             # otherwise that first email is about to say "paid" itself.
@@ -192,22 +245,49 @@ def record_card_cancelled(*, intent_id: str, reason: str = "Card authorisation c
     return True
 
 
-def record_card_refund_total(*, intent_id: str, total_refunded: Decimal, reference: str) -> Decimal:
+def record_card_refund_total(*, intent_id: str, total_refunded: Decimal, reference: str,
+                             captured: Decimal | None = None) -> Decimal:
     """Stripe reports the *cumulative* refunded amount (charge.refunded): record only what is new, so old,
-    repeated or reordered reports change nothing. Returns the newly recorded amount."""
+    repeated or reordered reports change nothing. Returns the newly recorded amount.
+
+    Reconciled against the payment: never more than was captured (a larger report is capped and logged); a
+    report that beats payment_intent.succeeded records the capture first (a refunded charge was captured), so
+    the late "succeeded" cannot leave the order paid; a refund of everything cancels the order if it has not
+    shipped and gives its stock back."""
     with transaction.atomic():
         payment = CardPayment.objects.filter(intent_id=intent_id).select_related("order").first()
-        if payment is None or total_refunded <= payment.amount_refunded:
+        if payment is None:
             return Decimal(0)
+        if payment.status != CardPayment.CAPTURED and captured:
+            record_card_captured(intent_id=intent_id, amount=captured, notify=False)
+            payment.refresh_from_db()
+        if payment.status != CardPayment.CAPTURED:
+            logger.error("Card payment %s: refund of %s reported but nothing was captured", intent_id, total_refunded)
+            return Decimal(0)
+        order, limit = payment.order, payment.amount_captured
+        if total_refunded > limit:
+            logger.error("Card payment %s: Stripe reports %s refunded of %s captured; recorded up to the capture",
+                         intent_id, total_refunded, limit)
+            if order is not None:
+                note(order, _("Stripe reported %(refunded)s refunded but only %(captured)s was captured "
+                              "(%(reference)s): recorded up to the captured amount. Check the payment at Stripe.")
+                     % {"refunded": f"{total_refunded:.0f}", "captured": f"{limit:.0f}", "reference": reference})
+            total_refunded = limit
         before = payment.amount_refunded
-        moved = CardPayment.objects.filter(pk=payment.pk, amount_refunded=before).update(amount_refunded=total_refunded)
-        if not moved:
+        if total_refunded <= before:
+            return Decimal(0)
+        if not CardPayment.objects.filter(pk=payment.pk, amount_refunded=before).update(
+                amount_refunded=total_refunded):
             return Decimal(0)
         delta = total_refunded - before
-        if payment.order is not None:
-            record_payment_event(payment.order, amount=delta, reference=reference, source_name=CARD_SOURCE,
-                            kind=REFUNDED_EVENT, lines=[], quantities=[])
-            note(payment.order, f"Refund of {delta} recorded from Stripe ({reference}).")
+        if order is not None:
+            record_payment_event(order, amount=delta, reference=reference, source_name=CARD_SOURCE,
+                                 kind=REFUNDED_EVENT, lines=[], quantities=[])
+            note(order, _("Refund of %(amount)s recorded from Stripe (%(reference)s).")
+                 % {"amount": f"{delta:.0f}", "reference": reference})
+            if total_refunded >= limit and order.status in statuses.HOLDING_STOCK:
+                cancel_order(order=order, reason=_("Refunded in full at Stripe (%(reference)s): order cancelled, "
+                                                   "stock released.") % {"reference": reference})
     return delta
 
 

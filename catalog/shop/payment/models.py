@@ -1,11 +1,15 @@
 """Oscar's payment models plus what Guyub's two payment methods need to remember.
 
-* ``CardPayment`` — one Stripe PaymentIntent. It exists *before* the order (the card is authorised first), so it
-  carries the order number and links to the order once placement succeeds; webhooks find it by intent id.
+* ``CardPayment`` — one Stripe PaymentIntent. It exists *before* the order, and even before Stripe is called: a
+  PENDING row with the idempotency key (``attempt_key``) is committed first, so a worker killed while Stripe
+  answers leaves a record the sweep can resolve (no money held at Stripe without a record). It carries the order
+  number and links to the order once placement succeeds; webhooks find it by intent id or by its attempt key.
 * ``BankTransfer`` — the transfer an order waits for: a reference the buyer writes on the transfer, the amount,
   and the time the order's stock is held until.
 * ``ProcessedWebhookEvent`` — every Stripe event id we acted on, unique, written in the same transaction as the
   event's effect so a redelivered event has no second effect.
+* ``FakeStripeObject`` — test card mode only: the state of the fake Stripe (intents, refunds, idempotency keys),
+  kept in the database so every process (gunicorn workers, db_worker, commands) sees the same fake account.
 
 Money is whole rupiah in Decimal fields (Stripe's minor units are computed at the edge, stripe_gateway.py).
 """
@@ -15,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CardPayment(models.Model):
-    REQUIRES_ACTION, AUTHORISED, CAPTURED, CANCELLED, FAILED = (
-        "requires_action", "authorised", "captured", "cancelled", "failed",
+    PENDING, REQUIRES_ACTION, AUTHORISED, CAPTURED, CANCELLED, FAILED = (
+        "pending", "requires_action", "authorised", "captured", "cancelled", "failed",
     )
     STATUS_CHOICES = [
+        (PENDING, _("Sent to the card processor, no answer yet")),
         (REQUIRES_ACTION, _("Waiting for the card holder")),
         (AUTHORISED, _("Authorised")),
         (CAPTURED, _("Captured")),
@@ -27,9 +32,16 @@ class CardPayment(models.Model):
     ]
     # Webhooks may arrive in any order: a status only moves to a higher rank, so an old
     # "authorised" event arriving after "captured" changes nothing.
-    RANK = {REQUIRES_ACTION: 0, FAILED: 1, AUTHORISED: 2, CAPTURED: 3, CANCELLED: 3}
+    RANK = {PENDING: -1, REQUIRES_ACTION: 0, FAILED: 1, AUTHORISED: 2, CAPTURED: 3, CANCELLED: 3}
 
-    intent_id = models.CharField(_("Stripe PaymentIntent"), max_length=255, unique=True)
+    # Empty (NULL) while PENDING: Stripe has not answered yet. NULLs do not collide under the unique constraint.
+    intent_id = models.CharField(_("Stripe PaymentIntent"), max_length=255, unique=True, null=True, blank=True)
+    # The idempotency key sent with the authorisation (also in the intent's metadata as ``guyub_attempt``):
+    # unique, so the request that inserts it owns the attempt and a double submit of the same form does not.
+    attempt_key = models.CharField(_("Idempotency key"), max_length=255, unique=True, null=True, blank=True)
+    # Which request may place (and, on failure, cancel) an order with this payment: a random token, taken by
+    # compare-and-set. Empty when nobody is placing right now (e.g. the buyer is on the 3-D Secure page).
+    claim = models.CharField(max_length=32, blank=True, editable=False)
     order_number = models.CharField(_("Order number"), max_length=128, db_index=True)
     order = models.ForeignKey(
         "order.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="card_payments",
@@ -112,6 +124,24 @@ class ProcessedWebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.event_type} {self.event_id}"
+
+
+class FakeStripeObject(models.Model):
+    """One object of the fake Stripe account of test card mode (``kind``: payment_intent, refund, idempotency)."""
+
+    kind = models.CharField(max_length=32)
+    key = models.CharField(max_length=255)
+    data = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "payment"
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="payment_fakestripe_kind_key")]
+        verbose_name = _("Test card mode object")
+        verbose_name_plural = _("Test card mode objects")
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"
 
 
 from oscar.apps.payment.models import *  # noqa: E402,F401,F403  (Oscar's documented fork pattern: ours first)

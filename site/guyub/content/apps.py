@@ -5,3 +5,8 @@ class ContentConfig(AppConfig):
     name = "guyub.content"
     label = "content"
     verbose_name = "Content pages"
+
+    def ready(self):
+        from .images import guard_image_field
+
+        guard_image_field()

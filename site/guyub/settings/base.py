@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -143,20 +144,33 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for the writer instead of failing at once when the demo server and a command overlap.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite behind a web server (Django >= 5.1): concurrent requests wait for the writer instead of failing with
+    # "database is locked". IMMEDIATE takes the write lock when a transaction starts, so a reader never has to
+    # upgrade to a writer mid-transaction (that upgrade fails at once, whatever the timeout); WAL lets readers go on
+    # while one request writes; the busy timeout (ms, matching `timeout` in s) is how long a writer waits.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ATOMIC_REQUESTS = False
 
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
+    "guyub.users.throttle.LoginThrottleBackend",  # django-axes' lockout check, first (see AXES_* below)
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "customer:login"
 LOGIN_REDIRECT_URL = "/"
+# Django's standard four. They run where a person chooses a password (registration, change, reset, admin); the
+# demo seed sets its shared demo password directly and is not checked.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 # Indonesian first, English switchable (cookie, set by the language switcher on every page).
@@ -174,6 +188,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# The demo has no web server in front, so Django serves uploads itself; production's proxy serves them.
+GUYUB_SERVE_MEDIA = env_bool("GUYUB_SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -229,8 +245,9 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Complete": (),
     "Cancelled": (),
 }
-# Stripe: secrets only from the environment. With no secret key the shop runs a clearly marked
-# "test card mode" against an in-process fake Stripe (catalog/shop/checkout/fakestripe.py).
+# Stripe: secrets only from the environment. With no secret key, cards are offered only where the settings turn
+# on the clearly marked "test card mode" (GUYUB_FAKE_CARD_PAYMENTS in dev and test: a fake Stripe whose state is
+# in the database, catalog/shop/checkout/fakestripe.py); production refuses that mode.
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")  # set it to collect cards with Stripe Elements
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
@@ -259,3 +276,21 @@ GUYUB_LOANS_TERM_DAYS = int(os.environ.get("GUYUB_LOANS_TERM_DAYS", "30"))  # re
 # ?maker=<code> on any page (links from an artisan's profile) is kept in the session; the basket
 # receiver turns it into the line's preferred maker. Needs the session, so it comes after it.
 MIDDLEWARE += ["pooling.middleware.RememberMaker"]
+
+# --- Login throttling (issue 13; django-axes, guyub/users/throttle.py) -------------------------------
+# Five wrong passwords for one account from one address lock that pair out for 15 minutes, on the shop's,
+# the Django admin's and Wagtail's login alike. Per account *and* address, so an attacker elsewhere cannot
+# lock a buyer out. Attempts live in the database (AccessAttempt), so every gunicorn worker sees them.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last: turns a locked-out login into the lockout page
+AXES_FAILURE_LIMIT = int(os.environ.get("GUYUB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GUYUB_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # every login form calls authenticate(username=...), email or not
+AXES_USERNAME_CALLABLE = "guyub.users.throttle.username_of"
+AXES_CLIENT_IP_CALLABLE = "guyub.users.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "guyub.users.throttle.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Production sets this: gunicorn is reachable only through the proxy, which writes X-Forwarded-For itself.
+GUYUB_BEHIND_PROXY = env_bool("GUYUB_BEHIND_PROXY", False)

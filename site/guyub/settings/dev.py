@@ -4,3 +4,6 @@ from .base import SECRET_KEY as _SECRET_KEY
 
 # A fixed key is acceptable only here: the demo holds nothing secret. Production refuses to start without one.
 SECRET_KEY = _SECRET_KEY or "guyub-demo-insecure-key-do-not-use-in-production"
+
+# The demo's "test card mode": with no STRIPE_SECRET_KEY, cards go to a fake Stripe kept in the database.
+GUYUB_FAKE_CARD_PAYMENTS = True

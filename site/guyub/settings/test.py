@@ -2,15 +2,22 @@
 import os
 
 from .base import *  # noqa: F401,F403
-from .base import DATABASES, STORAGES, VAR_DIR
+from .base import DATABASES, INSTALLED_APPS, STORAGES, VAR_DIR
 
 SECRET_KEY = "guyub-tests"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The database backend's tables exist in the test database too: the fault test runs a real worker process
+# (manage.py worker) against it, with GUYUB_TEST_TASKS_BACKEND set for that process only.
+if "django_tasks_db" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
+if os.environ.get("GUYUB_TEST_TASKS_BACKEND"):
+    TASKS = {"default": {"BACKEND": os.environ["GUYUB_TEST_TASKS_BACKEND"]}}
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]
+GUYUB_FAKE_CARD_PAYMENTS = True  # test card mode: a fake Stripe kept in the database (never in production)
 
 # A file, not memory, so --reuse-db keeps the migrated database between runs (migrating takes ~35 s)
 # and the browser tests can copy it for a real server process.
