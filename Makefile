@@ -1,16 +1,19 @@
-# Guyub: `make demo` serves the demo cooperative, `make test` runs the whole suite. Both set up what they need.
+# Guyub: `make demo` serves the demo cooperative; `make test` runs `make check` (static checks), then the whole suite.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+LOCKS := requirements.lock requirements-test.lock
+STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml | cksum | cut -d' ' -f1)
 MANAGE := cd site && ../$(PY) manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo test test-fast bench serve migrate messages clean
+.PHONY: install migrate demo check test test-fast bench messages clean
 
-$(STAMP): requirements.lock pyproject.toml
+# The development venv gets both locks: the runtime packages (all the production image installs, docker/Dockerfile)
+# and the test, benchmark and lint tools.
+$(STAMP): $(LOCKS) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock -r requirements-test.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -27,7 +30,18 @@ demo: install
 	echo "Set-up took $$(( $$(date +%s) - start )) s. Serving on http://$(HOST)/ (Ctrl-C stops)." && \
 	( $(MANAGE) runserver $(HOST) --noreload )
 
-test: install
+# Static checks, all run even when one fails: no model change without its migration, ruff (pyproject.toml), and
+# the layering contracts once pyproject.toml has a [tool.importlinter] section.
+check: install
+	@status=0; \
+	echo "== makemigrations --check"; ( $(MANAGE) makemigrations --check --dry-run ) || status=1; \
+	echo "== ruff check"; $(VENV)/bin/ruff check . || status=1; \
+	if grep -q '^\[tool\.importlinter\]' pyproject.toml; then \
+		echo "== lint-imports"; PYTHONPATH=.:site $(VENV)/bin/lint-imports || status=1; \
+	else echo "== lint-imports: skipped, no [tool.importlinter] in pyproject.toml"; fi; \
+	exit $$status
+
+test: check
 	@bash scripts/chromium.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -37,6 +51,8 @@ test-fast: install
 bench: install
 	$(PY) bench/pooling_bench.py
 	$(PY) bench/availability_bench.py
+	$(PY) bench/storefront_bench.py $(STOREFRONT_BENCH_ARGS)
+	$(PY) bench/search_bench.py
 
 messages: install
 	$(PY) site/manage.py makemessages -l id --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=test-artifacts

@@ -40,8 +40,7 @@ def setup(workshops: int, products: int) -> None:
 
 
 def strategies():
-    from oscar.apps.partner import availability
-    from oscar.apps.partner import strategy as oscar_strategy
+    from oscar.apps.partner import availability, strategy as oscar_strategy
 
     from catalog.shop.partner.strategy import CooperativeStrategy
 

@@ -292,7 +292,7 @@ def compare_solvers(instance: dict) -> None:
     graph.add_edges_from(
         (t, h, {"capacity": c, "weight": w})
         for t, h, c, w in zip(
-            a.tails.tolist(), a.heads.tolist(), a.capacities.tolist(), a.costs.tolist()
+            a.tails.tolist(), a.heads.tolist(), a.capacities.tolist(), a.costs.tolist(), strict=True
         )
     )
     c_nx, _ = nx.network_simplex(graph)

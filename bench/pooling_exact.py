@@ -1,7 +1,7 @@
 """Independent checks for the pooling engine (bench and tests use these; the engine does not).
 
 - ``check_answer``: feasibility of an answer JSON against its instance JSON and
-  its cost recounted from POOLING.md's formulas, in plain Python.
+  its cost recounted from the formulas of docs/pooling-engine.md, in plain Python.
 - ``exact_optimum``: the optimum by a MILP written from the spec with a
   *different* formulation from the engine's (fairness as the epigraph of its
   tangent lines, not unit slots) and a different solver (scipy's HiGHS, not
@@ -127,7 +127,7 @@ def exact_optimum(inst: dict, time_limit: float = 60.0, gap: float = 1e-9) -> Ex
                     )
                     coef(r, v, 1.0)
                     coef(mw_row[m["id"], w], v, -(1.0 if split else q))
-    for (m, w), nv in zip(mw, n_var):  # t >= tangent of F at every integer k
+    for (m, w), nv in zip(mw, n_var, strict=True):  # t >= tangent of F at every integer k
         load, cap, spare = m["load"][w], m["capacity"][w], m["capacity"][w] - m["load"][w]
         t = var(1.0, np.inf, False)
         total = 0.0
@@ -172,7 +172,7 @@ def brute_force(inst: dict) -> float:
             ]
         )
     per_line = []
-    for line, opts in zip(lines, options):
+    for line, opts in zip(lines, options, strict=True):
         q = line["quantity"]
         if line["splittable"]:
             splits = [c for c in itertools.product(range(q + 1), repeat=len(opts)) if sum(c) <= q]
@@ -184,9 +184,9 @@ def brute_force(inst: dict) -> float:
     for combo in itertools.product(*per_line):
         n: dict[tuple[str, int], int] = {}
         cost = 0.0
-        for line, opts, split in zip(lines, options, combo):
+        for line, opts, split in zip(lines, options, combo, strict=True):
             cost += inst["weights"]["unrouted"] * (line["quantity"] - sum(split))
-            for (m, w), x in zip(opts, split):
+            for (m, w), x in zip(opts, split, strict=True):
                 if x:
                     n[m["id"], w] = n.get((m["id"], w), 0) + x
                     cost += x * _unit_cost(inst, line, m)

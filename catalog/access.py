@@ -3,7 +3,8 @@
 The board proposes and approves; members' artisans and the shop staff read the price list and its history
 (a member must know the price it sells at); buyers only ever see the price in force, in the shop.
 """
-from inventory.roles import is_board
+from common.roles import is_board, is_staff
+from inventory.access import workshops_of
 
 
 def can_govern_prices(user) -> bool:
@@ -13,8 +14,4 @@ def can_govern_prices(user) -> bool:
 def can_read_prices(user) -> bool:
     if not user.is_authenticated:
         return False
-    if user.is_staff or is_board(user):
-        return True
-    from inventory.models import Member
-
-    return Member.objects.for_user(user).exists()
+    return is_staff(user) or is_board(user) or workshops_of(user).exists()

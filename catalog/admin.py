@@ -2,7 +2,7 @@
 so every change keeps its proposal, votes and quorum."""
 from django.contrib import admin
 
-from guyub.admin_base import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin
 
 from .models import AgreedPrice, PriceBoardSettings, PriceProposal, ProposalVote
 

@@ -8,4 +8,9 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Agreed prices")
 
     def ready(self):
+        from books.prices import register_price_source
+
         from . import receivers  # noqa: F401  (basket lines remember the agreed price: catalog/receivers.py)
+        from .selectors import price_in_force
+
+        register_price_source(price_in_force)  # the money books post at the board's agreed prices

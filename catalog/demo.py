@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from . import services
 from .models import AgreedPrice, PriceBoardSettings, PriceProposal, ProposalVote
 from .selectors import board_members, price_in_force, purchasable_products
 
@@ -45,7 +46,7 @@ def seed_agreed_prices(*, now: datetime | None = None) -> dict[str, int]:
         return {}  # the demo needs a proposer and two approvers; the demo seed makes three board members
     created: dict[str, int] = {}
     with transaction.atomic():
-        rules_ = PriceBoardSettings.load()
+        rules_ = PriceBoardSettings.current()
         created["agreed prices"] = _agree_stockrecord_prices(board, rules_, now)
         created.update(_extras(board, rules_, now))
     return {what: n for what, n in created.items() if n}
@@ -85,8 +86,6 @@ def _agree_stockrecord_prices(board, rules_, now) -> int:
 
 
 def _extras(board, rules_, now) -> dict[str, int]:
-    from . import services
-
     demo = PriceProposal.objects.filter(source=PriceProposal.Source.DEMO)
     priced = list(purchasable_products().filter(agreed_prices__isnull=False).distinct().order_by("upc", "pk")[:5])
     if len(priced) < 5:

@@ -1,6 +1,8 @@
 """Words for the plain-Python engine's error codes (catalog/pricing keeps no Django and so no translations)."""
 from django.utils.translation import gettext, gettext_lazy as _
 
+from common.errors import Refusal
+
 MESSAGES = {
     # amounts and quantities
     "required": _("This field is required."),
@@ -39,18 +41,12 @@ MESSAGES = {
     "only_proposer": _("Only the board member who proposed it can withdraw a proposal."),
     "already_in_force": _("This price is already in force: propose a new price instead."),
     "not_withdrawable": _("Only a waiting or scheduled proposal can be withdrawn."),
-    "member_price": _(
-        "Members cannot set prices: the field “%(field)s” is refused. The board sets one agreed price for "
-        "every member."
-    ),
 }
 
 
-def error(code: str, **params):
-    """A ValidationError whose words are looked up when shown (in the reader's language), not when raised."""
-    from django.core.exceptions import ValidationError
-
-    return ValidationError(MESSAGES.get(code, code), code=code, params=params or None)
+def error(code: str, **params) -> Refusal:
+    """A refusal whose words are looked up when shown (in the reader's language), not when raised."""
+    return Refusal(MESSAGES.get(code, code), code=code, params=params or None)
 
 
 def message(code: str, **params) -> str:

@@ -10,10 +10,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.singleton import SingletonSettings
+
 RUPIAH = {"max_digits": 12, "decimal_places": 0}  # whole rupiah: Indonesia has no minor unit in practice
 
 
-class PriceBoardSettings(models.Model):
+class PriceBoardSettings(SingletonSettings, models.Model):
     """The board's own rules for price changes (one row, edited by the board at /prices/settings/)."""
 
     quorum = models.PositiveSmallIntegerField(
@@ -36,11 +38,6 @@ class PriceBoardSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
-
-    @classmethod
-    def load(cls) -> "PriceBoardSettings":
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class PriceProposal(models.Model):

@@ -6,11 +6,16 @@ price also depends on the quantity, so a buyer who raises a line to 12 units wou
 decreased since you added it". On every save of a line we therefore remember the price that the agreement
 *in force when the line was added* gives for the line's *current* quantity: the warning then appears exactly
 when the board's agreement changed while the product sat in the basket, and never for a quantity change.
+
+A receiver, not a service call: Oscar saves basket lines itself (add, quantity forms, merges) and we do not
+fork its basket, so a line's save is the one place every change passes through.
 """
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from oscar.core.loading import get_model
+
+from .selectors import quote_for
 
 Line = get_model("basket", "Line")
 
@@ -19,8 +24,6 @@ Line = get_model("basket", "Line")
 def remember_agreed_line_price(sender, instance, raw=False, **kwargs):
     if raw or not instance.product_id:
         return
-    from .selectors import quote_for
-
     if instance.date_created:
         added_at = instance.date_created
     else:

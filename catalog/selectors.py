@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from oscar.core.loading import get_model
 
-from inventory.roles import BOARD_GROUP
+from common.roles import BOARD_GROUP
 
 from .models import AgreedPrice, PriceProposal
 from .pricing import rules

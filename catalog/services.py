@@ -2,20 +2,22 @@
 
 The rules (in force, quorum, sheet checks) are plain Python in catalog/pricing; these services add the
 database, the locks and the who-may-do-it. `now=` lets tests (and imports) fix the moment; it defaults to the
-current time. Refusals are ValidationError naming the field (for forms and sheets) or PermissionDenied.
+current time. Refusals are `common.errors.Refusal` (a ValidationError) naming the field (for forms and sheets)
+or PermissionDenied.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Iterable, Mapping, Optional
+from typing import Optional
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+
+from common.errors import Refusal
 
 from . import selectors
 from .access import can_govern_prices
@@ -24,27 +26,9 @@ from .models import AgreedPrice, PriceBoardSettings, PriceProposal, ProposalVote
 from .pricing import rules
 from .pricing.sheet import SheetCheck, check_sheet, check_timing
 
-# Field names that would let a member set a price (stockrecord columns, Indonesian words, API fields).
-_PRICE_NAME = re.compile(r"(price|harga)", re.IGNORECASE)
-
-
-def refuse_member_price(fields: Iterable[str] | Mapping) -> None:
-    """Refuse a member-facing form, CSV import or API payload that carries a price.
-
-    Call it with the field or column names (or the submitted mapping) before saving anything a member sent,
-    e.g. the inventory's opening-stock CSV: `refuse_member_price(reader.fieldnames)`. Raises ValidationError
-    naming each offending field; returns None when there is none. The board alone sets prices (/prices/).
-    """
-    names = list(fields.keys()) if isinstance(fields, Mapping) else list(fields or [])
-    offending = [n for n in names if isinstance(n, str) and _PRICE_NAME.search(n.strip())]
-    if offending:
-        raise ValidationError({
-            name: error("member_price", field=name) for name in offending
-        })
-
 
 def _refuse(field: str, code: str, **params) -> None:
-    raise ValidationError({field: error(code, **params)})
+    raise Refusal({field: error(code, **params)})
 
 
 def _require_board(user) -> None:
@@ -66,7 +50,7 @@ def propose_price(
     """
     return _propose(
         product=product, amount=amount, proposed_by=proposed_by, effective_from=effective_from, reason=reason,
-        min_quantity=min_quantity, source=source, now=now or timezone.now(), rules_=PriceBoardSettings.load(),
+        min_quantity=min_quantity, source=source, now=now or timezone.now(), rules_=PriceBoardSettings.current(),
     )
 
 
@@ -191,7 +175,7 @@ def withdraw_proposal(
 def update_price_rules(*, quorum: int, change_threshold_percent: int, changed_by) -> PriceBoardSettings:
     """New quorum and reason threshold; proposals already made keep the quorum they were made with."""
     _require_board(changed_by)
-    settings_ = PriceBoardSettings.objects.select_for_update().filter(pk=1).first() or PriceBoardSettings.load()
+    settings_ = PriceBoardSettings.current(lock=True)
     settings_.quorum, settings_.change_threshold_percent = quorum, change_threshold_percent
     settings_.updated_by = changed_by
     settings_.full_clean()
@@ -213,7 +197,7 @@ def check_price_sheet(
 ) -> SheetCheck:
     """The dry run: every row checked against the prices in force, nothing written."""
     now = now or timezone.now()
-    board_rules = board_rules or PriceBoardSettings.load()
+    board_rules = board_rules or PriceBoardSettings.current()
     return check_sheet(
         text, lookup=lambda skus: selectors.sheet_catalogue(skus, at=now), now=now,
         tz=timezone.get_default_timezone(), threshold_percent=board_rules.change_threshold_percent,
@@ -228,7 +212,7 @@ def apply_price_sheet(*, text: str, proposed_by, now: Optional[datetime] = None)
     """
     now = now or timezone.now()
     _require_board(proposed_by)
-    board_rules = PriceBoardSettings.load()
+    board_rules = PriceBoardSettings.current()
     check = check_price_sheet(text=text, now=now, board_rules=board_rules)
     if not check.ok:
         return SheetResult(check=check, proposals=[])

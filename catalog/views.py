@@ -4,10 +4,8 @@ Readers (board, staff, members' artisans) see the price list, proposals and hist
 votes, imports and sets the rules. Anonymous visitors are sent to log in; buyers get 403.
 """
 import csv
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -17,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+
+from common.access import access
 
 from . import selectors, services
 from .access import can_govern_prices, can_read_prices
@@ -28,24 +28,9 @@ from .pricing.sheet import escape_cell
 
 PER_PAGE = 25
 
-
-def _only(check):
-    def decorator(view):
-        @wraps(view)
-        def guarded(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return guarded
-
-    return decorator
-
-
-readers = _only(can_read_prices)
-board = _only(can_govern_prices)
+# Anonymous visitors log in; a signed-in user the check refuses (a buyer) gets 403.
+readers = access(can_read_prices)
+board = access(can_govern_prices)
 
 
 def _page(request, rows):
@@ -73,7 +58,7 @@ def price_list(request):
     page = _page(request, selectors.search_price_list(query))
     rows = selectors.price_rows(page.object_list, at=timezone.now())
     return render(request, "catalog/price_list.html", _context(
-        request, page_obj=page, paginator=page.paginator, rows=rows, query=query, rules=PriceBoardSettings.load(),
+        request, page_obj=page, paginator=page.paginator, rows=rows, query=query, rules=PriceBoardSettings.current(),
     ))
 
 
@@ -257,7 +242,7 @@ def import_sheet(request):
 
 @board
 def price_rules(request):
-    current = PriceBoardSettings.load()
+    current = PriceBoardSettings.current()
     form = PriceRulesForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         services.update_price_rules(

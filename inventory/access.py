@@ -7,14 +7,19 @@ gets 404, so guessing codes or ids in URLs reveals nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from common.access import access
+from common.roles import is_board
+
 from .models import Member
-from .roles import is_board, workshops_of
+
+
+def workshops_of(user):
+    """The member workshops ``user`` acts for (owner or one of its users)."""
+    return Member.objects.for_user(user)
 
 
 @dataclass(frozen=True)
@@ -42,26 +47,10 @@ def workspace_for(user, code: str) -> Workspace:
 def member_view(*, write: bool = False):
     """Resolve ``code`` from the URL into ``workspace``; ``write`` views need a user acting for it."""
 
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, code, *args, **kwargs):
-            workspace = workspace_for(request.user, code)
-            if write and not workspace.can_write:
-                raise PermissionDenied
-            return view(request, workspace, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def board_view(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_board(request.user):
+    def workspace(request, code):
+        ws = workspace_for(request.user, code)
+        if write and not ws.can_write:
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        return ws
 
-    return wrapped
+    return access(context=workspace, takes=("code",))

@@ -2,7 +2,7 @@
 (movements are facts: a correction is a new movement, recorded through the workspace or the services)."""
 from django.contrib import admin
 
-from guyub.admin_base import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin
 
 from .models import (BillLine, Material, MaterialBalance, MaterialMovement, Member, MemberClassCapacity, OwnOrder,
                      Production, StockMovement, WeeklyLoad)

@@ -87,19 +87,38 @@ def _materials(report) -> dict[str, Material]:
     return out
 
 
-def _bill_line(report, materials, quantity, **target) -> None:
-    material = materials[target.pop("material")]
-    _, created = BillLine.objects.get_or_create(material=material, defaults={"quantity": Decimal(quantity)}, **target)
-    report.count("bill lines", created)
+class _BillLines:
+    """The bill lines the seed wants, written in one bulk insert: lines that exist already (by material and
+    target, as get_or_create would find them) are kept as they are. Bill lines are plain rows, not a ledger."""
+
+    def __init__(self, materials):
+        self.materials = materials
+        self.wanted: dict[tuple, BillLine] = {}
+
+    def add(self, quantity, *, material, product_class=None, product=None) -> None:
+        line = BillLine(material=self.materials[material], product_class=product_class, product=product,
+                        quantity=Decimal(quantity))
+        self.wanted.setdefault(self._key(line), line)  # the first wins, as with get_or_create
+
+    @staticmethod
+    def _key(line) -> tuple:
+        return line.material_id, line.product_class_id, line.product_id
+
+    def save(self, report) -> None:
+        existing = set(BillLine.objects.values_list("material_id", "product_class_id", "product_id"))
+        new = [line for key, line in self.wanted.items() if key not in existing]
+        BillLine.objects.bulk_create(new, batch_size=1000)
+        report.count("bill lines", len(new))
 
 
 def _bills(report, materials) -> None:
+    lines = _BillLines(materials)
     classes = {pc.slug: pc for pc in ProductClass.objects.filter(slug__in=BILLS)}
     for slug, bill in BILLS.items():
         if slug not in classes:
             continue
         for code, quantity in bill.items():
-            _bill_line(report, materials, quantity, product_class=classes[slug], material=code)
+            lines.add(quantity, product_class=classes[slug], material=code)
     leathers = {slug: next(c for c in bill if c.startswith("kulit")) for slug, bill in BILLS.items()}
     sizes = Prefetch("children__attribute_values", queryset=ProductAttributeValue.objects.filter(attribute__code="ukuran"))
     parents = (Product.objects.filter(structure=Product.PARENT, product_class__slug__in=BILLS)
@@ -110,12 +129,13 @@ def _bills(report, materials) -> None:
         for word, other in LEATHER_BY_WORD.items():
             if word in parent.title and other != base:
                 leather = other
-                _bill_line(report, materials, "0", product=parent, material=base)
-                _bill_line(report, materials, BILLS[slug][base], product=parent, material=leather)
+                lines.add("0", product=parent, material=base)
+                lines.add(BILLS[slug][base], product=parent, material=leather)
         for child in parent.children.all():
             if any(v.value_text in LARGE_SIZES for v in child.attribute_values.all()):
                 larger = (Decimal(BILLS[slug][base]) * Decimal("1.2")).quantize(Decimal("0.01"))
-                _bill_line(report, materials, larger, product=child, material=leather)
+                lines.add(larger, product=child, material=leather)
+    lines.save(report)
 
 
 def _opening_stock(report) -> None:

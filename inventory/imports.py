@@ -21,12 +21,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from catalog.services import refuse_member_price  # the shop's one rule on prices sent by members
-
 from . import ledger, services
-from .services.common import refusal
 from .models import Material, MaterialMovement, Member, StockMovement
 from .models.members import validate_joined
+from .prices import refuse_member_price  # members never send prices: the board sets them
+from .services.common import refusal
 
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")

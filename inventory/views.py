@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.roles import is_board
+
 from . import selectors, services
-from .access import member_view
+from .access import member_view, workshops_of
 from .forms import (ContactForm, MaterialRecordForm, MemberBoardForm, OwnOrderForm, ProductionForm,
                     StockAdjustForm)
 from .models import Material, Member, OwnOrder, StockMovement
-from .roles import is_board, workshops_of
 from .services import InventoryError
 
 

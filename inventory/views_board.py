@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from common.access import board_view
+
 from . import selectors
-from .access import board_view
 from .forms import ImportForm
 from .imports import IMPORTERS, run_import
 from .models import Member

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from guyub.admin_base import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin
 
 from .models import RoutingRequest, RoutingRun, RoutingSettings, WorkOrder
 

@@ -9,9 +9,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from common.singleton import SingletonSettings
 
-class RoutingSettings(models.Model):
-    """The board's knobs for the engine, one row (pk=1). Defaults follow POOLING.md's example weights."""
+
+class RoutingSettings(SingletonSettings, models.Model):
+    """The board's knobs for the engine, one row (pk=1). Defaults: docs/pooling-engine.md's example."""
 
     fairness = models.FloatField(_("Fairness weight"), default=100.0, validators=[MinValueValidator(0), MaxValueValidator(100000)])
     distance = models.FloatField(_("Distance weight (per km)"), default=1.0, validators=[MinValueValidator(0), MaxValueValidator(100000)])
@@ -28,11 +30,6 @@ class RoutingSettings(models.Model):
     class Meta:
         verbose_name = _("Routing settings")
         verbose_name_plural = _("Routing settings")
-
-    @classmethod
-    def current(cls) -> "RoutingSettings":
-        row, _created = cls.objects.get_or_create(pk=1)
-        return row
 
 
 class RoutingRequest(models.Model):

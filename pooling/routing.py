@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from common.geo import plane_km, to_km
 from inventory import ledger
 from inventory.models import Member
 from inventory.selectors import capacity_calendar, current_week
@@ -17,19 +17,6 @@ from .models import RoutingRequest, RoutingSettings, WorkOrder
 from .selectors import pending_offers
 
 NO_SKILL, PAST_DUE, NO_CAPACITY = RoutingRequest.NO_SKILL, RoutingRequest.PAST_DUE, RoutingRequest.NO_CAPACITY
-
-# Kampung Keparakan Kidul, Yogyakarta: the plane's origin (the seed's cooperative centre).
-CENTRE = (-7.8105, 110.3775)
-KM_PER_DEGREE = 111.32
-
-
-def to_km(latitude, longitude) -> tuple[float, float]:
-    """Equirectangular projection around the centre: exact enough within a kampung (a few km)."""
-    lat, lon = float(latitude), float(longitude)
-    x = (lon - CENTRE[1]) * KM_PER_DEGREE * math.cos(math.radians(CENTRE[0]))
-    y = (lat - CENTRE[0]) * KM_PER_DEGREE
-    return (round(x, 4), round(y, 4))
-
 
 def week_index(first: datetime.date, week: datetime.date) -> int:
     return max(0, (ledger.week_start(week) - first).days // 7)
@@ -104,7 +91,7 @@ def reasons(built: Built, answer) -> dict[tuple[str, int], dict]:
     pooled = defaultdict(int)
     for a in answer.assignments:
         pooled[(a.member, a.week)] += a.quantity
-    km = {m.id: math.hypot(m.location[0] - line.origin[0], m.location[1] - line.origin[1]) for m in instance.members}
+    km = {m.id: plane_km(m.location, line.origin) for m in instance.members}
     rank = {code: n for n, code in enumerate(sorted(km, key=lambda code: (km[code], code)), start=1)}
     members = {m.id: m for m in instance.members}
     out = {}

@@ -14,10 +14,11 @@ from oscar.core.loading import get_model
 
 from inventory import ledger
 from inventory.models import MaterialBalance, Member, WeeklyLoad
-from inventory.selectors import bill_for, capacity_calendar, current_week
+from inventory.selectors import WeekLoad, bill_for, capacity_calendar, current_week, loads
 
-from .loans.needs import accepted_work_needs
+from . import lending
 from .models import RoutingRequest, RoutingSettings, WorkOrder
+from .needs import accepted_work_needs
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -83,6 +84,50 @@ def waiting_units(product_class) -> int:
     return max(0, (totals["asked"] or 0) - (totals["given"] or 0))
 
 
+def weekly_spare_by_class(class_ids=None, *, first_week: datetime.date | None = None,
+                          weeks: int = RoutingSettings.HORIZON_WEEKS) -> dict[int, list[int]]:
+    """``weekly_spare`` of several product classes at once (``class_ids``, default every class; product class
+    pk → spare units per week; a class nobody can make: all zeros), in a fixed handful of queries however many
+    classes a page shows made to order (the shop's strategy asks once per request; issue 16). Same numbers as
+    ``weekly_spare(product_class)`` for each class."""
+    first = first_week or current_week()
+    calendar_weeks = ledger.weeks_from(first, weeks)
+    members = Member.objects.active()
+    if class_ids is not None:
+        class_ids = set(class_ids)
+        members = members.filter(skills__in=class_ids).distinct()
+    members = list(members.prefetch_related("skills", "class_capacities"))
+    committed = loads(members, calendar_weeks)
+    offered = pending_offers(members, calendar_weeks)
+    waiting = waiting_units_by_class()
+    skilled: dict[int, list] = defaultdict(list)
+    for member in members:
+        for product_class in member.skills.all():
+            skilled[product_class.pk].append(member)
+    out: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
+    for class_id in class_ids if class_ids is not None else set(skilled) | set(waiting):
+        makers = skilled.get(class_id, [])
+        spare = [
+            max(0, sum(WeekLoad(week, m.capacity_for(class_id), committed.get((m.pk, week), 0)).spare for m in makers)
+                - sum(offered.get((m.pk, week), 0) for m in makers))
+            for week in calendar_weeks
+        ]
+        out[class_id] = _minus_waiting(spare, waiting.get(class_id, 0))
+    return out
+
+
+def waiting_units_by_class() -> dict[int, int]:
+    """``waiting_units`` of every product class, in one query."""
+    given = (WorkOrder.objects.filter(request=OuterRef("pk"), state__in=WorkOrder.LIVE).values("request")
+             .annotate(s=Sum("quantity")).values("s"))
+    rows = (RoutingRequest.objects.filter(status=RoutingRequest.Status.OPEN)
+            .annotate(live=Coalesce(Subquery(given), 0)).values_list("product_class_id", "quantity", "live"))
+    totals: dict[int, int] = defaultdict(int)
+    for class_id, asked, live in rows:
+        totals[class_id] += (asked or 0) - (live or 0)
+    return {class_id: max(0, units) for class_id, units in totals.items()}
+
+
 def _minus_waiting(spare: list[int], waiting: int) -> list[int]:
     """Take ``waiting`` units from the earliest weeks (routing fills the earliest room first, too)."""
     out = []
@@ -117,14 +162,14 @@ def lead_for(*, free: int, spare: list[int], quantity: int, first_week: datetime
 
 
 def lead_time(product, *, quantity: int = 1, stock: bool = True) -> LeadTime:
-    """Ready to ship when the cooperative holds free stock; otherwise the first week by which skilled
-    members' spare capacity (now, with their current load) covers ``quantity`` units."""
+    """`lead_for` on the cooperative's free stock (``stock=False``: none, the units are all to be made) and the
+    skilled members' spare capacity: the rule the shop's availability applies too (CooperativeAvailability.lead),
+    for the product page of a parent product and for reservations of lines placed without a promise."""
     first = current_week()
     free = free_stock(product) if stock else 0
-    if free >= quantity:
+    if free >= quantity:  # ready to ship: the capacity is not read
         return LeadTime(True, 0, first)
-    # Stock short of the quantity: the whole quantity is promised as made (as before), the free part ships early.
-    return lead_for(free=0, spare=weekly_spare(product.get_product_class(), first_week=first),
+    return lead_for(free=free, spare=weekly_spare(product.get_product_class(), first_week=first),
                     quantity=quantity, first_week=first)
 
 
@@ -153,7 +198,7 @@ class Shortage:
 
 def material_shortages(work_order: WorkOrder, *, lenders: int = 3) -> list[Shortage]:
     """What the member lacks to make this work (bill × quantity vs balance), with members who could lend it:
-    their balance exceeds what their own accepted work needs by at least the shortfall."""
+    their balance exceeds what their own accepted work needs by at least the shortfall (`suggest_lenders`)."""
     if work_order.product is None or work_order.state not in (WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED):
         return []
     bill = bill_for(work_order.product)
@@ -163,21 +208,35 @@ def material_shortages(work_order: WorkOrder, *, lenders: int = 3) -> list[Short
     for material, per_unit in bill.items():
         shortage = Shortage(material, per_unit * work_order.quantity, balances.get(material.pk, Decimal(0)))
         if shortage.short > 0:
-            shortage.lenders = _lenders(material, shortage.short, exclude=work_order.member_id, limit=lenders)
+            # Only members who can lend the whole shortfall: the work needs all of it.
+            shortage.lenders = [(s.member, s.spare) for s in suggest_lenders(
+                borrower=work_order.member, material=material, quantity=shortage.short, until=None, limit=lenders,
+                min_spare=shortage.short)]
             out.append(shortage)
     return out
 
 
-def _lenders(material, short: Decimal, *, exclude: int, limit: int) -> list[tuple[Member, Decimal]]:
-    """(member, spare) of the active members holding the most of ``material`` (the ten biggest holders) whose
-    balance beyond their own accepted work's needs covers ``short``."""
-    holders = list(MaterialBalance.objects
-                   .filter(material=material, quantity__gte=short, member__status=Member.Status.ACTIVE)
-                   .exclude(member_id=exclude).select_related("member__partner")
-                   .order_by("-quantity", "member_id")[:10])
-    needs = accepted_work_needs([row.member_id for row in holders], material, None)
-    spare = [(row.member, row.quantity - needs.get(row.member_id, Decimal(0))) for row in holders]
-    return [(member, units) for member, units in spare if units >= short][:limit]
+@dataclass(frozen=True)
+class LenderSuggestion:
+    member: Member
+    spare: Decimal
+    distance_km: float
+    covers: bool
+
+
+def suggest_lenders(*, borrower: Member, material, quantity: Decimal, until: datetime.date | None,
+                    limit: int = 8, min_spare: Decimal = Decimal(0)) -> list[LenderSuggestion]:
+    """Active members who can spare ``material`` beyond what their own accepted work needs until ``until``
+    (all of it when None), ranked by `pooling.lending.rank_lenders`: the work card and the loan form agree."""
+    rows = list(MaterialBalance.objects.filter(material=material, quantity__gt=0, member__status=Member.Status.ACTIVE)
+                .exclude(member=borrower).select_related("member__partner"))
+    members = {row.member_id: row.member for row in rows}
+    needs = accepted_work_needs(list(members), material, until)
+    candidates = [lending.Candidate(row.member_id, Decimal(row.quantity), needs.get(row.member_id, Decimal(0)),
+                                    (float(row.member.latitude), float(row.member.longitude))) for row in rows]
+    ranked = lending.rank_lenders(candidates, quantity=quantity, min_spare=min_spare,
+                                  origin=(float(borrower.latitude), float(borrower.longitude)))
+    return [LenderSuggestion(members[s.key], s.spare, s.distance_km, s.covers) for s in ranked[:limit]]
 
 
 def member_overflow(member: Member):

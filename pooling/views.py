@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from inventory.access import member_view
-from inventory.roles import is_board, workshops_of
+from common.roles import is_board
+from inventory.access import member_view, workshops_of
 from inventory.selectors import members_overview
 
 from . import selectors, services

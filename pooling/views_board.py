@@ -2,17 +2,13 @@
 The board reads and changes the weights; staff may read the board but not change it."""
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.access import board_view
-from inventory.roles import is_board
+from common.access import board_or_staff_view, board_view
+from common.roles import is_board
 
 from . import selectors, services
 from .promise_check import uncovered_lines
@@ -21,18 +17,7 @@ from .forms import RoutingSettingsForm
 from .models import RoutingSettings, WorkOrder
 
 
-def board_or_staff(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not (is_board(request.user) or request.user.is_staff):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@board_or_staff
+@board_or_staff_view
 def board(request):
     weeks, rows = selectors.heat_map()
     heat = [(member, [(cell, selectors.heat_colour(cell.utilisation)) for cell in cells]) for member, cells in rows]

@@ -17,7 +17,8 @@ out = []
 for b in blocks:
     m = re.search(r'^msgid ((?:".*"\n?)+)', b, re.M)
     if not m or 'msgid ""\nmsgstr ""\n"Project' in b:
-        out.append(b); continue
+        out.append(b)
+        continue
     msgid = json.loads('"' + "".join(re.findall(r'"(.*)"', m.group(1))) + '"')
     if "msgid_plural" in b:
         if msgid in tr:
@@ -26,7 +27,8 @@ for b in blocks:
         elif not re.search(r'msgstr\[0\] ".+"', b):
             missing.append(msgid)
         b = b.replace("#, fuzzy\n", "")
-        out.append(b); continue
+        out.append(b)
+        continue
     has = re.search(r'^msgstr ((?:".*"\n?)+)', b, re.M)
     cur = "".join(re.findall(r'"(.*)"', has.group(1))) if has else ""
     if msgid in tr:
@@ -35,7 +37,8 @@ for b in blocks:
         b = re.sub(r"^(#,.*?)fuzzy, ", r"\1", b, flags=re.M)
         b = re.sub(r"^#\| .*\n", "", b, flags=re.M)
         has = re.search(r'^msgstr ((?:".*"\n?)+)', b, re.M)
-        b = b[:has.start()] + "msgstr " + json.dumps(tr[msgid], ensure_ascii=False) + ("\n" if has.group(1).endswith("\n") else "")  + b[has.end():]
+        end = "\n" if has.group(1).endswith("\n") else ""
+        b = b[:has.start()] + "msgstr " + json.dumps(tr[msgid], ensure_ascii=False) + end + b[has.end():]
     elif not cur:
         missing.append(msgid)
     out.append(b)

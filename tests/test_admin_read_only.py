@@ -2,7 +2,7 @@
 import pytest
 from django.contrib import admin
 
-from guyub.admin_base import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin
 
 READ_ONLY = [
     "inventory.StockMovement", "inventory.MaterialMovement", "inventory.WeeklyLoad", "catalog.AgreedPrice",

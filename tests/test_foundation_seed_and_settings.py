@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from oscar.core.loading import get_model
 
 from guyub.demo.seed import seed_demo
@@ -56,14 +57,36 @@ def test_seed_shapes_the_cooperative():
     assert child.stockrecords.count() >= 2
 
 
+def _seeded_cooperative():
+    """What a seed made, without database ids (they differ between two runs): members, products, stock."""
+    members = [
+        (m.code, m.workers, m.weekly_capacity, m.latitude, m.longitude, sorted(s.slug for s in m.skills.all()))
+        for m in Member.objects.order_by("code").prefetch_related("skills")
+    ]
+    products = list(Product.objects.order_by("upc").values_list("upc", "structure", "title", "title_en", "parent__upc"))
+    stock = list(StockRecord.objects.order_by("partner_sku").values_list(
+        "partner_sku", "partner__code", "product__upc", "price", "num_in_stock"))
+    return members, products, stock
+
+
 @pytest.mark.django_db
 def test_seed_scales_deterministically():
+    # Seed the larger cooperative twice from the same start (the first run rolled back) and compare the two.
+    with transaction.atomic():
+        seed_demo(workshops=12, products=14, images=False, activity=False)
+        first = _seeded_cooperative()
+        transaction.set_rollback(True)
+    assert len(_seeded_cooperative()[0]) == 8  # back to the suite's seed
     seed_demo(workshops=12, products=14, images=False, activity=False)
-    first = list(Member.objects.order_by("code").values_list("code", "workers", "weekly_capacity"))
-    assert len(first) == 12
-    assert Product.objects.filter(structure=Product.PARENT).count() == 14
+    second = _seeded_cooperative()
+    assert second == first
+    members, products, stock = second
+    assert len(members) == 12
+    assert sum(1 for p in products if p[1] == Product.PARENT) == 14
+    assert stock
     again = seed_demo(workshops=12, products=14, images=False, activity=False)
     assert again.created == {}
+    assert _seeded_cooperative() == first
 
 
 def _run_settings(module: str, **env) -> subprocess.CompletedProcess:
@@ -90,6 +113,8 @@ def test_production_starts_with_a_secret_key():
 
 def test_database_url_selects_postgresql():
     code = "from guyub.settings import base; print(base.DATABASES['default']['ENGINE'])"
-    environment = {**os.environ, "DATABASE_URL": "postgres://u@127.0.0.1:5432/x", "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}"}
+    environment = {
+        **os.environ, "DATABASE_URL": "postgres://u@127.0.0.1:5432/x", "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
+    }
     out = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "django.db.backends.postgresql"

@@ -10,7 +10,7 @@ from django.contrib.sites.models import Site
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from guyub.admin_base import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")

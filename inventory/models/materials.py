@@ -3,8 +3,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from common.language import reader_is_english
 
 from .. import ledger
 from .base import AppendOnlyModel
@@ -37,8 +38,7 @@ class Material(models.Model):
 
     @property
     def display_name(self) -> str:
-        english = (translation.get_language() or "id").startswith("en")
-        name = self.name_en if english and self.name_en else self.name
+        name = self.name_en if reader_is_english() and self.name_en else self.name
         return f"{name} {self.grade}".strip()
 
     @property

@@ -8,9 +8,11 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext
 
+from common.idempotency import run_once
+
 from .. import ledger
 from ..models import Member, OwnOrder, WeeklyLoad
-from .common import InventoryError, run_once
+from .common import InventoryError, replay_of
 
 
 def _check_week(week: datetime.date) -> datetime.date:
@@ -47,7 +49,7 @@ def _record(*, member, week, units, source, product_class, idempotency_key) -> W
             member=member, week=week, units=units, source=source, product_class=product_class, idempotency_key=key,
         )
 
-    return run_once(WeeklyLoad, key, same=same, apply=apply)
+    return run_once(replay=replay_of(WeeklyLoad, key, same), apply=apply)
 
 
 def load_add(
@@ -99,7 +101,7 @@ def own_order_create(
     if not idempotency_key:
         with transaction.atomic():
             return apply()
-    return run_once(OwnOrder, idempotency_key, same=same, apply=apply)
+    return run_once(replay=replay_of(OwnOrder, idempotency_key, same), apply=apply)
 
 
 @transaction.atomic

@@ -1,19 +1,19 @@
-"""What every service shares: the refusal error and running a keyed change once."""
+"""What every inventory service shares: its refusal error and the keyed replay that `common.idempotency.run_once`
+uses to answer a retry with the first result."""
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from typing import Callable
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
+
+from common.errors import Refusal
 
 from .. import ledger
 
-T = TypeVar("T")
 MAX_KEY = 80  # leaves room for the suffixes of derived keys (max_length 100)
 
 
-class InventoryError(ValidationError):
+class InventoryError(Refusal):
     """A refused change, with a message for the member in the active language. Nothing was written."""
 
     def __init__(self, message: str, code: str = "refused", shortfalls: list | None = None):
@@ -32,12 +32,9 @@ def check_key(key: str) -> str:
     return key
 
 
-def run_once(model, key: str, *, same: Callable[[object], bool], apply: Callable[[], T]) -> T:
-    """Apply a keyed change once, in one transaction; a retry with the same key returns the first result.
-
-    The change inserts its key first (a unique column), so of two concurrent requests with one key the
-    second waits on the index and then fails: it rolls back whole and answers the winner's result.
-    """
+def replay_of(model, key: str, same: Callable[[object], bool]) -> Callable[[], object | None]:
+    """The row ``model`` already holds for ``key`` (its unique ``idempotency_key``), for `run_once`; a key used
+    for a different change (``same`` says no) is refused."""
     check_key(key)
 
     def replay():
@@ -46,14 +43,4 @@ def run_once(model, key: str, *, same: Callable[[object], bool], apply: Callable
             raise refusal(ledger.IdempotencyConflict())
         return existing
 
-    existing = replay()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return apply()
-    except IntegrityError:
-        existing = replay()
-        if existing is None:
-            raise
-        return existing
+    return replay

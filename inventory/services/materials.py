@@ -12,9 +12,11 @@ from django.db.models import F
 from django.db.models.functions import Round
 from django.utils.translation import gettext
 
+from common.idempotency import run_once
+
 from .. import ledger
 from ..models import Material, MaterialBalance, MaterialMovement, Member
-from .common import InventoryError, refusal, run_once
+from .common import InventoryError, refusal, replay_of
 
 # Kinds a member records alone; the two-sided kinds go through material_transfer so both legs exist.
 ONE_SIDED = {
@@ -82,7 +84,7 @@ def material_move(
     def same(m):
         return (m.member_id, m.material_id, m.kind, m.delta) == (member.pk, material.pk, kind, delta)
 
-    return run_once(MaterialMovement, idempotency_key, same=same, apply=lambda: apply_movement(MaterialMovement(
+    return run_once(replay=replay_of(MaterialMovement, idempotency_key, same), apply=lambda: apply_movement(MaterialMovement(
         member=member, material=material, kind=kind, delta=delta, reason=reason.strip(), production=production,
         idempotency_key=idempotency_key, created_by=user, source=source,
     )))
@@ -126,5 +128,5 @@ def material_transfer(
             apply_movement(leg, balance)
         return out_leg
 
-    out_leg = run_once(MaterialMovement, idempotency_key, same=same, apply=apply)
+    out_leg = run_once(replay=replay_of(MaterialMovement, idempotency_key, same), apply=apply)
     return out_leg, MaterialMovement.objects.get(transfer=out_leg.transfer, kind=in_kind, member=to_member)

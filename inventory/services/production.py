@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
+from common.idempotency import run_once
+
 from .. import ledger, selectors
 from ..models import MaterialBalance, MaterialMovement, Member, Production, StockMovement
 from . import materials, stock
-from .common import InventoryError, refusal, run_once
+from .common import InventoryError, refusal, replay_of
 
 
 def production_record(
@@ -61,7 +63,7 @@ def production_record(
         ))
         return production
 
-    return run_once(Production, idempotency_key, same=same, apply=apply)
+    return run_once(replay=replay_of(Production, idempotency_key, same), apply=apply)
 
 
 def _check_can_make(member: Member, product) -> None:

@@ -14,9 +14,11 @@ from django.db.models.functions import Coalesce, Now
 from django.utils.translation import gettext
 from oscar.core.loading import get_model
 
+from common.idempotency import run_once
+
 from .. import ledger
 from ..models import Member, StockMovement
-from .common import InventoryError, refusal, run_once
+from .common import InventoryError, refusal, replay_of
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -94,7 +96,7 @@ def stock_move(
     def same(m):
         return (m.stockrecord_id, m.kind, m.in_stock_delta, m.allocated_delta) == (stockrecord.pk, kind, d_in, d_alloc)
 
-    return run_once(StockMovement, idempotency_key, same=same, apply=lambda: apply_movement(StockMovement(
+    return run_once(replay=replay_of(StockMovement, idempotency_key, same), apply=lambda: apply_movement(StockMovement(
         stockrecord=stockrecord, kind=kind, in_stock_delta=d_in, allocated_delta=d_alloc, reason=reason.strip(),
         idempotency_key=idempotency_key, created_by=user, source=source, order_line=order_line,
         production=production,
@@ -130,5 +132,5 @@ def stock_transfer(
             apply_movement(leg)
         return out_leg
 
-    out_leg = run_once(StockMovement, idempotency_key, same=same, apply=apply)
+    out_leg = run_once(replay=replay_of(StockMovement, idempotency_key, same), apply=apply)
     return out_leg, StockMovement.objects.get(transfer=out_leg.transfer, kind=StockMovement.Kind.TRANSFER_IN)

@@ -1,6 +1,7 @@
-"""Guyub pooling engine: who makes the overflow (see shared POOLING.md).
+"""Guyub pooling engine: who makes the overflow (the model and JSON format: docs/pooling-engine.md).
 
-Plain Python (numpy, OR-Tools, HiGHS); no Django.  Typical use from the shop::
+Plain Python (numpy; OR-Tools' min-cost flow, and OR-Tools' SCIP for a MILP on small
+unsplittable cases); no Django.  Typical use from the shop::
 
     from pooling.engine import Instance, route
     answer = route(Instance.from_dict(data), explain=True)

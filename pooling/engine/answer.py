@@ -63,7 +63,7 @@ class Answer:
         return relative_gap(self.total_cost, self.lower_bound)
 
     def to_dict(self) -> dict[str, Any]:
-        """The answer JSON of POOLING.md; with explanations it also carries a ``summary``."""
+        """The answer JSON of docs/pooling-engine.md; with explanations it also carries a ``summary``."""
         out: dict[str, Any] = {
             "total_cost": self.total_cost,
             "assignments": [a.to_dict() for a in self.assignments],

@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
                                      description="Guyub overflow pooling engine")
     commands = parser.add_subparsers(dest="command", required=True)
     cmd = commands.add_parser("route", help="route an instance's overflow lines")
-    cmd.add_argument("instance", help="instance JSON file (see POOLING.md), or - for stdin")
+    cmd.add_argument("instance", help="instance JSON file (see docs/pooling-engine.md), or - for stdin")
     cmd.add_argument("--out", help="write the answer JSON here instead of stdout")
     cmd.add_argument("--explain", action="store_true",
                      help="add a plain-language explanation to each assignment")

@@ -75,7 +75,7 @@ def scaling_error(p: Problem) -> float:
 
 def _try_exact(p: Problem, routing: Routing, lower: float, method: str,
                target_gap: float) -> tuple[Routing, float, str]:
-    from .milp import solve_exact  # lazy: pulls in HiGHS
+    from .milp import solve_exact  # lazy: pulls in OR-Tools' linear solver (SCIP)
 
     result = solve_exact(p, rel_gap=target_gap / 4)
     if result is None or result.routing.problems(p):

@@ -31,7 +31,7 @@ class Routing:
         return n
 
     def breakdown(self, p: Problem) -> dict[str, float]:
-        """True float cost by component, straight from the formulas in POOLING.md."""
+        """True float cost by component, straight from the formulas in docs/pooling-engine.md."""
         w = p.instance.weights
         d = p.origin[self.line] - p.location[self.member]
         transport = w.distance * float(np.dot(self.qty, np.hypot(d[:, 0], d[:, 1])))

@@ -1,7 +1,7 @@
 """Read-mostly admin: loans change only through the services (so the ledgers stay balanced)."""
 from django.contrib import admin
 
-from guyub.admin_base import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin
 
 from .models import LoanEvent, LoanNotice, LoanSettings, MaterialLoan, MaterialPrice
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from inventory.models import Material, MaterialBalance, Member
 
-from . import selectors, services
-from .models import MaterialLoan, MaterialPrice
+from . import services
+from .models import LoanSettings, MaterialLoan, MaterialPrice
 
 # Rupiah per unit, roughly Yogyakarta's market for the demo materials.
 PRICES = {
@@ -24,7 +24,7 @@ PRICES = {
 
 def seed_loans() -> dict[str, int]:
     created = {"prices": 0, "loans": 0}
-    selectors.loan_settings()
+    LoanSettings.current()
     for code, price in PRICES.items():
         material = Material.objects.filter(code=code).first()
         if material is not None:

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.singleton import SingletonSettings
 from inventory import ledger
 
 from . import rules
@@ -165,7 +166,7 @@ class LoanNotice(models.Model):
         return f"{self.member_id}: {self.kind} #{self.loan_id}"
 
 
-class LoanSettings(models.Model):
+class LoanSettings(SingletonSettings, models.Model):
     """The board's loan rules: one row (pk 1), created with the project defaults on first use."""
 
     notice_days = models.PositiveSmallIntegerField(_("Recall notice (days)"), default=2,
@@ -186,6 +187,14 @@ class LoanSettings(models.Model):
             models.CheckConstraint(condition=_setting_in_bounds(name), name=f"loans_settings_{name}_bounded")
             for name in rules.SETTINGS_BOUNDS
         ]
+
+    @classmethod
+    def singleton_defaults(cls) -> dict:
+        return {
+            "notice_days": getattr(settings, "GUYUB_LOANS_NOTICE_DAYS", 2),
+            "max_active_loans": getattr(settings, "GUYUB_LOANS_MAX_ACTIVE", 3),
+            "default_term_days": getattr(settings, "GUYUB_LOANS_TERM_DAYS", 30),
+        }
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)

@@ -15,10 +15,9 @@ English templates (``gettext_noop``); the Django layer translates them.
 from __future__ import annotations
 
 import datetime
-import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Hashable, Iterable
+from typing import Hashable
 
 from inventory import ledger
 from inventory.ledger import gettext_noop
@@ -201,47 +200,6 @@ def ageing_bucket(days: int) -> str:
 def needs_recall(lender_balance: Decimal, lender_needs: Decimal) -> bool:
     """The lender's accepted work needs more of the material than it holds before the loan comes back."""
     return lender_needs > lender_balance
-
-
-# --- Suggesting lenders ---------------------------------------------------------------------------
-
-
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance (haversine) between two (latitude, longitude) points."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
-
-
-@dataclass(frozen=True)
-class Candidate:
-    key: Hashable
-    balance: Decimal
-    needs: Decimal  # what its own accepted work needs of the material
-    location: tuple[float, float]
-
-    @property
-    def spare(self) -> Decimal:
-        return self.balance - self.needs
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    key: Hashable
-    spare: Decimal
-    distance_km: float
-    covers: bool  # can lend the whole quantity
-
-
-def rank_lenders(candidates: Iterable[Candidate], *, quantity: Decimal, origin: tuple[float, float],
-                 min_spare: Decimal = Decimal(0)) -> list[Suggestion]:
-    """Members with something to spare beyond their own accepted work: those who can cover most of the
-    request first, then the nearest (material is carried by hand), then the most spare."""
-    out = []
-    for c in candidates:
-        if c.spare > 0 and c.spare >= min_spare:
-            out.append(Suggestion(c.key, c.spare, round(distance_km(origin, c.location), 2), c.spare >= quantity))
-    return sorted(out, key=lambda s: (-min(s.spare, quantity), s.distance_km, -s.spare, str(s.key)))
 
 
 # --- The in-memory reference ----------------------------------------------------------------------

@@ -6,29 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from inventory.models import MaterialBalance, Member
+from inventory.models import Member
 
 from . import rules
 from .models import LoanNotice, LoanSettings, MaterialLoan, MaterialPrice
-from .needs import accepted_work_needs
-
-
-def loan_settings(*, lock: bool = False) -> LoanSettings:
-    """The board's loan rules (one row, made from the project settings the first time)."""
-    rows = LoanSettings.objects.select_for_update() if lock else LoanSettings.objects
-    conf = rows.filter(pk=1).first()
-    if conf is None:
-        conf, _ = LoanSettings.objects.get_or_create(pk=1, defaults={
-            "notice_days": getattr(settings, "GUYUB_LOANS_NOTICE_DAYS", 2),
-            "max_active_loans": getattr(settings, "GUYUB_LOANS_MAX_ACTIVE", 3),
-            "default_term_days": getattr(settings, "GUYUB_LOANS_TERM_DAYS", 30),
-        })
-    return conf
 
 
 def material_price(material) -> Decimal | None:
@@ -100,32 +85,6 @@ def notice_text(notice: LoanNotice) -> str:
         LoanNotice.Kind.PAID: gettext("%(lender)s received your payment of Rp %(amount)s for loan #%(id)s."),
     }
     return texts[notice.kind] % params
-
-
-# --- Suggested lenders -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LenderSuggestion:
-    member: Member
-    spare: Decimal
-    distance_km: float
-    covers: bool
-
-
-def suggest_lenders(*, borrower: Member, material, quantity: Decimal, until: datetime.date,
-                    limit: int = 8) -> list[LenderSuggestion]:
-    """Active members whose balance exceeds what their own accepted work needs until ``until``,
-    those who can spare most of the request first, then the nearest."""
-    rows = list(MaterialBalance.objects.filter(material=material, quantity__gt=0, member__status=Member.Status.ACTIVE)
-                .exclude(member=borrower).select_related("member__partner"))
-    members = {row.member_id: row.member for row in rows}
-    needs = accepted_work_needs(list(members), material, until)
-    candidates = [rules.Candidate(row.member_id, Decimal(row.quantity), needs.get(row.member_id, Decimal(0)),
-                                  (float(row.member.latitude), float(row.member.longitude))) for row in rows]
-    ranked = rules.rank_lenders(candidates, quantity=quantity,
-                                origin=(float(borrower.latitude), float(borrower.longitude)))
-    return [LenderSuggestion(members[s.key], s.spare, s.distance_km, s.covers) for s in ranked[:limit]]
 
 
 # --- The board --------------------------------------------------------------------------------------

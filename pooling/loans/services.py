@@ -13,30 +13,31 @@ from decimal import Decimal
 from typing import Callable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from books import services as books
+from common.errors import Refusal
+from common.idempotency import run_once
 from inventory.models import Member
 from inventory.selectors import material_balance
 from inventory.services import InventoryError, material_transfer
+from pooling.needs import accepted_work_needs
 
 from . import rules, selectors
 from .models import LoanEvent, LoanNotice, LoanSettings, MaterialLoan, MaterialPrice
-from .needs import accepted_work_needs
 
 MAX_KEY = 60  # derived material-movement keys add up to ~20 characters (inventory allows 80)
 
 
-class LoanError(ValidationError):
+class LoanError(Refusal):
     """A refused loan action, translated; ``field`` names the form field it is about."""
 
     def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message, code="loan")
-        self.field = field
+        super().__init__(message, code="loan", field=field)
 
 
 def refusal(error: rules.LoanRuleError, material=None) -> LoanError:
@@ -80,42 +81,37 @@ def loan_request(
 ) -> MaterialLoan:
     """The borrower asks the lender for ``quantity`` of ``material`` by ``needed_by``."""
     _check_key(idempotency_key)
-    existing = MaterialLoan.objects.filter(request_key=idempotency_key).first()
-    if existing is not None:
-        return existing
     today = today or timezone.localdate()
-    conf = selectors.loan_settings()
-    try:
+    conf = LoanSettings.current()
+
+    def apply():
         amount = rules.to_quantity(quantity, material.places)
         rules.check_dates(today=today, needed_by=needed_by, return_by=return_by)  # before any date arithmetic
-        return_by = rules.return_date(needed_by, return_by, conf.default_term_days)
+        due = rules.return_date(needed_by, return_by, conf.default_term_days)
         if lender.status != Member.Status.ACTIVE:
             raise LoanError(gettext("%(member)s is not an active member.") % {"member": lender.code}, field="lender")
-        with transaction.atomic():
-            # The borrower's row is the lock that keeps two concurrent requests from both passing the limit.
-            Member.objects.select_for_update().get(pk=borrower.pk)
-            rules.check_new_loan(
-                active_loans=MaterialLoan.objects.filter(borrower=borrower, state__in=rules.ACTIVE).count(),
-                max_active=conf.max_active_loans,
-                overdue_loans=selectors.overdue_loans(today=today).filter(borrower=borrower).count(),
-                today=today, needed_by=needed_by, return_by=return_by, same_member=borrower.pk == lender.pk,
-            )
-            loan = MaterialLoan.objects.create(
-                borrower=borrower, lender=lender, material=material, requested_quantity=amount,
-                needed_by=needed_by, return_by=return_by, note=note.strip()[:255], request_key=idempotency_key,
-                created_by=user,
-            )
-            LoanEvent.objects.create(loan=loan, action="request", quantity=amount, member=borrower, user=user,
-                                     idempotency_key=idempotency_key)
-            _notify(lender.pk, loan, LoanNotice.Kind.REQUESTED)
-            return loan
+        # The borrower's row is the lock that keeps two concurrent requests from both passing the limit.
+        Member.objects.select_for_update().get(pk=borrower.pk)
+        rules.check_new_loan(
+            active_loans=MaterialLoan.objects.filter(borrower=borrower, state__in=rules.ACTIVE).count(),
+            max_active=conf.max_active_loans,
+            overdue_loans=selectors.overdue_loans(today=today).filter(borrower=borrower).count(),
+            today=today, needed_by=needed_by, return_by=due, same_member=borrower.pk == lender.pk,
+        )
+        loan = MaterialLoan.objects.create(
+            borrower=borrower, lender=lender, material=material, requested_quantity=amount,
+            needed_by=needed_by, return_by=due, note=note.strip()[:255], request_key=idempotency_key,
+            created_by=user,
+        )
+        LoanEvent.objects.create(loan=loan, action="request", quantity=amount, member=borrower, user=user,
+                                 idempotency_key=idempotency_key)
+        _notify(lender.pk, loan, LoanNotice.Kind.REQUESTED)
+        return loan
+
+    try:
+        return run_once(replay=lambda: MaterialLoan.objects.filter(request_key=idempotency_key).first(), apply=apply)
     except rules.LoanRuleError as error:
         raise refusal(error, material)
-    except IntegrityError:
-        existing = MaterialLoan.objects.filter(request_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing
 
 
 # --- Acting on a loan -----------------------------------------------------------------------------
@@ -134,30 +130,24 @@ def _act(action: str, *, loan: MaterialLoan, member: Member, idempotency_key: st
             raise LoanError(gettext("This form was already used for something else; reload the page."))
         return MaterialLoan.objects.select_related("material", "lender", "borrower").get(pk=loan.pk)
 
-    done = replay()
-    if done is not None:
-        return done
+    def act():
+        locked = (MaterialLoan.objects.select_for_update().select_related("material", "lender", "borrower")
+                  .get(pk=loan.pk))
+        done = replay()  # a twin submission may have committed while we waited for the lock
+        if done is not None:
+            return done
+        role = locked.role_of(member)
+        rules.check_action(action, locked.state, role)
+        recorded = apply(locked, role) or {}
+        locked.save()
+        LoanEvent.objects.create(loan=locked, action=action, member=member, user=user,
+                                 idempotency_key=idempotency_key, **recorded)
+        return locked
+
     try:
-        with transaction.atomic():
-            locked = (MaterialLoan.objects.select_for_update().select_related("material", "lender", "borrower")
-                      .get(pk=loan.pk))
-            done = replay()  # a twin submission may have committed while we waited for the lock
-            if done is not None:
-                return done
-            role = locked.role_of(member)
-            rules.check_action(action, locked.state, role)
-            recorded = apply(locked, role) or {}
-            locked.save()
-            LoanEvent.objects.create(loan=locked, action=action, member=member, user=user,
-                                     idempotency_key=idempotency_key, **recorded)
-            return locked
+        return run_once(replay=replay, apply=act)
     except rules.LoanRuleError as error:
         raise refusal(error, loan.material)
-    except IntegrityError:
-        done = replay()
-        if done is None:
-            raise
-        return done
 
 
 def _close(loan: MaterialLoan, state: str) -> None:
@@ -229,7 +219,7 @@ def loan_recall(*, loan, member, idempotency_key: str, user=None, now=None, auto
     def apply(loan, role):
         stamp = now or timezone.now()
         today = timezone.localdate(stamp)
-        loan.due_on = rules.due_after_recall(today, selectors.loan_settings().notice_days, loan.due_on)
+        loan.due_on = rules.due_after_recall(today, LoanSettings.current().notice_days, loan.due_on)
         loan.state, loan.recalled_at = MaterialLoan.State.RECALLED, stamp
         loan.recall = MaterialLoan.Recall.AUTOMATIC if automatic else MaterialLoan.Recall.LENDER
         _notify(loan.borrower_id, loan, LoanNotice.Kind.RECALLED, email=True)
@@ -280,6 +270,7 @@ def loan_agree_settlement(*, loan, member, idempotency_key: str, user=None) -> M
         amount = rules.settlement_amount(rest, selectors.material_price(loan.material))
         loan.settled += rest
         loan.settlement_amount += amount
+        books.post_loan_settlement(loan=loan, amount=amount)  # the borrower pays the lender through the books
         _close(loan, MaterialLoan.State.SETTLED)
         for party in (loan.lender_id, loan.borrower_id):
             _notify(party, loan, LoanNotice.Kind.SETTLED)
@@ -338,7 +329,7 @@ def loan_settings_update(*, notice_days: int, max_active_loans: int, default_ter
             label = LoanSettings._meta.get_field(name).verbose_name
             raise LoanError(f"{label}: {refusal(error).messages[0]}", field=name) from None
     with transaction.atomic():
-        conf = selectors.loan_settings(lock=True)
+        conf = LoanSettings.current(lock=True)
         conf.notice_days, conf.max_active_loans, conf.default_term_days = notice_days, max_active_loans, default_term_days
         conf.updated_by = user
         conf.save()

@@ -2,9 +2,9 @@
 site/guyub/jobs/schedule.py; or `manage.py recall_needed_loans` by hand)."""
 from django_tasks import task
 
+from .services import recall_needed_loans as recall
+
 
 @task()
 def recall_needed_loans() -> int:
-    from .services import recall_needed_loans as recall
-
     return len(recall())

@@ -8,10 +8,8 @@ loan read-only and edits the loan settings; buyers and staff without a workshop 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,11 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.access import access
+from common.roles import is_board
+from inventory.access import workshops_of
 from inventory.models import Material
-from inventory.roles import is_board, workshops_of
+from pooling.selectors import suggest_lenders
 
 from . import rules, selectors, services
 from .forms import ActionForm, LoanRequestForm, LoanSettingsForm, QuantityForm
+from .models import LoanSettings
 from .services import LoanError
 
 
@@ -36,19 +38,14 @@ class People:
 def _loans_view(*, members: bool = False, board: bool = False):
     """``members``: the user must act for a workshop; ``board``: must be on the board; neither: either."""
 
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            people = People(list(workshops_of(request.user).select_related("partner")), is_board(request.user))
-            allowed = (people.members if members else True) and (people.board if board else True)
-            if not allowed or not (people.members or people.board):
-                raise PermissionDenied
-            return view(request, people, *args, **kwargs)
+    def people_of(request):
+        people = People(list(workshops_of(request.user).select_related("partner")), is_board(request.user))
+        allowed = (people.members if members else True) and (people.board if board else True)
+        if not allowed or not (people.members or people.board):
+            raise PermissionDenied
+        return people
 
-        return wrapped
-
-    return decorator
+    return access(context=people_of)
 
 
 def _loan_or_404(people: People, pk: int):
@@ -85,10 +82,10 @@ def request_loan(request, people):
     suggestions = None
     if data is not None and form.is_valid():
         d = form.cleaned_data
-        until = rules.return_date(d["needed_by"], d["return_by"], selectors.loan_settings().default_term_days)
+        until = rules.return_date(d["needed_by"], d["return_by"], LoanSettings.current().default_term_days)
         if "suggest" in data or not d["lender"]:
-            suggestions = selectors.suggest_lenders(borrower=d["borrower"], material=d["material"],
-                                                    quantity=d["quantity"], until=until)
+            suggestions = suggest_lenders(borrower=d["borrower"], material=d["material"],
+                                          quantity=d["quantity"], until=until)
             if "suggest" not in data:
                 form.add_error("lender", _("Choose a lender: a suggested one or a named member."))
         else:
@@ -173,7 +170,7 @@ def board(request, people):
 
 @_loans_view(board=True)
 def board_settings(request, people):
-    conf = selectors.loan_settings()
+    conf = LoanSettings.current()
     materials = Material.objects.filter(active=True)
     form = LoanSettingsForm(request.POST or None, instance=conf, materials=materials, prices=selectors.material_prices())
     if request.method == "POST" and form.is_valid():

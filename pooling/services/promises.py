@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils.translation import gettext
 from oscar.core.loading import get_model
 
+from books import services as books
 from inventory.models import Member, StockMovement
 from inventory.selectors import current_week
 from inventory.services import InventoryError, stock_move, stock_transfer
@@ -64,6 +65,7 @@ def take_from_members(*, line, member: Member, need: int) -> int:
                            idempotency_key=f"pool:line:{line.pk}:from:{record.pk}")
         except InventoryError:  # taken meanwhile (only possible without the promise lock): try the next one
             continue
+        books.post_stock_taken(line=line, giver=record.partner.member, taker=member, units=units)
         taken += units
     if taken:
         stock_move(stockrecord=own, kind=StockMovement.Kind.ALLOCATED, quantity=taken, order_line=line,

@@ -9,6 +9,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from common import order_status
 from inventory import ledger
 from inventory.models import Member
 from inventory.selectors import current_week
@@ -16,7 +17,7 @@ from inventory.services import InventoryError
 
 from .. import routing
 from ..engine import route as engine_route
-from ..models import RoutingRequest, RoutingRun, WorkOrder
+from ..models import MakerPreference, RoutingRequest, RoutingRun, WorkOrder
 from . import promises
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class PoolingError(InventoryError):
 def enqueue_routing(request_ids) -> None:
     """Route after the transaction commits, so the job (maybe another process) sees the rows. The request
     remembers it was queued (in the same transaction), so the sweep can tell a lost job from a queued one."""
+    # Imported here, not at the top: the job module runs these services and imports them at its top.
     from ..tasks import route_request
 
     request_ids = list(request_ids)
@@ -66,9 +68,7 @@ def plan_order(*, order) -> list[RoutingRequest]:
     """Give each line of a placed order its routing request if placement did not (orders placed before
     reservations, or a line the sweep found without one): stock anywhere first, the rest to be made by the
     promised week. Safe to run twice (a line keeps its one request)."""
-    from catalog.shop.order.statuses import CANCELLED
-
-    if order.status == CANCELLED:  # a worker picked the job up after the order was already cancelled
+    if order.status == order_status.CANCELLED:  # a worker picked the job up after the order was already cancelled
         return []
     promises.lock_promises()
     created = []
@@ -213,3 +213,11 @@ def reroute(*, request: RoutingRequest) -> None:
     (RoutingRequest.objects.filter(pk=request.pk).exclude(status=RoutingRequest.Status.WITHDRAWN)
      .update(round=F("round") + 1, status=RoutingRequest.Status.OPEN))
     enqueue_routing([request.pk])
+
+
+def prefer_maker(*, basket, product, code: str) -> None:
+    """The buyer came from an artisan's page (?maker=m03): routing prefers that member for this product in this
+    basket (one preference per basket and product; an unknown or inactive code is ignored)."""
+    member = Member.objects.active().filter(code=code).first()
+    if member is not None:
+        MakerPreference.objects.update_or_create(basket=basket, product=product, defaults={"member": member})

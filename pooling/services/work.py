@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from oscar.core.loading import get_model
 
+from books import services as books
 from inventory.models import StockMovement
 from inventory.services import load_add, load_release, production_record, stock_move, stock_transfer, stockrecord_for
 
@@ -113,6 +114,7 @@ def work_order_hand_over(*, work_order: WorkOrder, user=None, now=None) -> WorkO
         OrderLine.objects.filter(pk=line.pk).update(num_allocated=Coalesce(F("num_allocated"), 0) + wo.quantity)
     wo.state, wo.handed_over_at = WorkOrder.State.HANDED_OVER, now or timezone.now()
     wo.save(update_fields=["state", "handed_over_at"])
+    books.post_work_handed_over(work_order=wo, user=user)  # the receiving member owes the maker
     handed = request.work_orders.filter(state=WorkOrder.State.HANDED_OVER).aggregate(s=Sum("quantity"))["s"]
     if handed >= request.quantity:
         request.status = RoutingRequest.Status.DONE
@@ -149,7 +151,7 @@ def withdraw_order(*, order, now=None) -> int:
 @transaction.atomic
 def routing_settings_update(*, fairness: float, distance: float, preference: float, response_hours: int,
                             user=None) -> RoutingSettings:
-    row = RoutingSettings.objects.select_for_update().get(pk=RoutingSettings.current().pk)
+    row = RoutingSettings.current(lock=True)
     row.fairness, row.distance, row.preference, row.response_hours = fairness, distance, preference, response_hours
     row.updated_by = user if getattr(user, "is_authenticated", False) else None
     row.full_clean(exclude=["updated_by"])

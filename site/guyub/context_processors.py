@@ -2,11 +2,11 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from inventory.models import Member
+
 
 def guyub(request):
     def workshop():
-        from inventory.models import Member
-
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None

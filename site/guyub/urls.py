@@ -15,7 +15,7 @@ from guyub.order_line import OrderLineView
 
 
 def oscar_urls():
-    # Oscar's list starts with a redirect named "home"; Wagtail owns "/" instead (INTEGRATION.md).
+    # Oscar's list starts with a redirect named "home"; Wagtail owns "/" instead (docs/integration.md).
     patterns = apps.get_app_config("oscar").urls[0]
     return [p for p in patterns if getattr(p, "name", None) != "home"]
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("pool/", include("pooling.urls")),
     path("loans/", include("pooling.loans.urls")),
     path("prices/", include("catalog.urls")),
+    path("books/", include("books.urls")),
     path("healthz", views.healthz, name="healthz"),
     # Before Oscar's own (whose name still reverses to this URL): a 404 for another order's line, our template.
     path("accounts/orders/<str:order_number>/<int:line_id>/", login_required(OrderLineView.as_view())),

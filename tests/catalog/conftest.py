@@ -32,6 +32,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seed_agreed_prices()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts and ends with an empty cache: a category a test made (then rolled back) must not live on
+    in the category tree's cached fragment (catalog/shop/catalogue/tree_cache.py) for the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def codes(error) -> dict:
     """{field: [error codes]} of a ValidationError: tests check codes, not words (the words get translated)."""
     return {field: [e.code for e in errors] for field, errors in error.error_dict.items()}

@@ -64,6 +64,6 @@ def test_shop_staff_and_board_can_run_the_dashboard_orders_and_catalogue(client_
 
 
 def test_shop_staff_may_not_delete_anything():
-    from inventory.roles import shop_staff_group
+    from common.roles import shop_staff_group
 
     assert not shop_staff_group().permissions.filter(codename__startswith="delete_").exists()

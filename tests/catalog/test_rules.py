@@ -13,14 +13,7 @@ T0 = datetime(2026, 12, 12, 2, 0, tzinfo=timezone.utc)  # 09:00 in Yogyakarta, t
 US = timedelta(microseconds=1)
 
 
-def test_engine_has_no_django():
-    import subprocess
-    import sys
-
-    code = "import sys, catalog.pricing.rules, catalog.pricing.sheet, catalog.pricing.chart; " \
-           "print(any(m.startswith('django') for m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+# That these rules import no Django is checked with the other plain-Python cores: tests/test_plain_python_cores.py.
 
 
 def test_price_in_force_switches_exactly_at_its_time():

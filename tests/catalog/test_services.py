@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from catalog import selectors, services
 from catalog.models import AgreedPrice, PriceBoardSettings, PriceProposal
+from inventory.prices import refuse_member_price
 
 from .conftest import codes
 
@@ -49,7 +50,7 @@ def test_quorum_is_configurable_and_kept_per_proposal(make_product, board_user, 
         _propose(product, board_user, amount=101_000)  # only two other board members: 3 cannot be reached
     assert codes(refused.value) == {"__all__": ["quorum_unreachable"]}
     services.update_price_rules(quorum=2, change_threshold_percent=30, changed_by=board_user)
-    assert PriceBoardSettings.load().quorum == 2
+    assert PriceBoardSettings.current().quorum == 2
 
 
 def test_only_the_board_proposes_and_votes(make_product, artisan_a, staff_user, board_user, buyer_user):
@@ -141,7 +142,7 @@ def test_bad_proposals_name_the_field(make_product, agree, board_user):
 ])
 def test_member_prices_are_refused_naming_the_field(fields):
     with translation.override("en"), pytest.raises(ValidationError) as refused:
-        services.refuse_member_price(fields)
+        refuse_member_price(fields)
     named = [f for f in fields if "price" in f.lower() or "harga" in f.lower()]
     assert codes(refused.value) == {name: ["member_price"] for name in named}
     with translation.override("en"):
@@ -149,5 +150,5 @@ def test_member_prices_are_refused_naming_the_field(fields):
 
 
 def test_member_fields_without_price_pass():
-    assert services.refuse_member_price(["partner_sku", "num_in_stock", "low_stock_threshold"]) is None
-    assert services.refuse_member_price({}) is None
+    assert refuse_member_price(["partner_sku", "num_in_stock", "low_stock_threshold"]) is None
+    assert refuse_member_price({}) is None

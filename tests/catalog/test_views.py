@@ -147,9 +147,9 @@ def test_board_sets_the_rules_and_bad_values_are_named(client_as, board_user):
     response = client.post("/prices/rules/", {"quorum": "0", "change_threshold_percent": "abc"})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"quorum", "change_threshold_percent"}
-    assert PriceBoardSettings.load().quorum == 2
+    assert PriceBoardSettings.current().quorum == 2
     client.post("/prices/rules/", {"quorum": "1", "change_threshold_percent": "20"})
-    rules = PriceBoardSettings.load()
+    rules = PriceBoardSettings.current()
     assert (rules.quorum, rules.change_threshold_percent, rules.updated_by) == (1, 20, board_user)
 
 

@@ -69,7 +69,7 @@ def test_a_loan_within_the_bounds_is_fine(member, buckles):
     ("max_active_loans", 10**6), ("max_active_loans", 0), ("notice_days", -1),
 ])
 def test_board_settings_out_of_range_are_refused_on_the_field(client_as, field, value):
-    before = {k: v for k, v in LoanSettings.objects.values().get(pk=selectors.loan_settings().pk).items()
+    before = {k: v for k, v in LoanSettings.objects.values().get(pk=LoanSettings.current().pk).items()
               if k != "updated_at"}
     data = {"notice_days": 2, "max_active_loans": 3, "default_term_days": 30, field: value}
     response = client_as("board").post(reverse("loans:board-settings"), data)
@@ -84,7 +84,7 @@ def test_board_settings_out_of_range_are_refused_on_the_field(client_as, field, 
 
 @pytest.mark.parametrize("field", ["notice_days", "default_term_days", "max_active_loans"])
 def test_the_database_refuses_settings_out_of_range(field):
-    conf = selectors.loan_settings()
+    conf = LoanSettings.current()
     with pytest.raises(IntegrityError), transaction.atomic():
         LoanSettings.objects.filter(pk=conf.pk).update(**{field: 30000})
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from pooling import lending
 from pooling.loans import rules
 
 D = Decimal
@@ -62,11 +63,11 @@ def test_settlement_in_whole_rupiah():
 def test_lenders_ranked_by_what_they_spare_then_distance():
     origin = (-7.81, 110.37)
     near, far = (-7.811, 110.371), (-7.90, 110.45)
-    ranked = rules.rank_lenders([
-        rules.Candidate("far-rich", D(100), D(0), far),
-        rules.Candidate("near-rich", D(60), D(10), near),
-        rules.Candidate("near-part", D(10), D(0), near),
-        rules.Candidate("busy", D(30), D(40), near),  # its own accepted work needs it all
+    ranked = lending.rank_lenders([
+        lending.Candidate("far-rich", D(100), D(0), far),
+        lending.Candidate("near-rich", D(60), D(10), near),
+        lending.Candidate("near-part", D(10), D(0), near),
+        lending.Candidate("busy", D(30), D(40), near),  # its own accepted work needs it all
     ], quantity=D(20), origin=origin)
     assert [s.key for s in ranked] == ["near-rich", "far-rich", "near-part"]
     assert ranked[0].covers and not ranked[2].covers

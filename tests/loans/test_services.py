@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from inventory.models import MaterialMovement, Member
 from inventory.selectors import material_balance, material_discrepancies
+from pooling import selectors as pool_selectors
 from pooling.loans import selectors, services
-from pooling.loans.models import LoanNotice, MaterialLoan, MaterialPrice
+from pooling.loans.models import LoanNotice, LoanSettings, MaterialLoan, MaterialPrice
 from pooling.loans.services import LoanError
 
 D = Decimal
@@ -96,7 +97,7 @@ def test_refusals_name_the_field_and_change_nothing(member, hide, open_loan, key
 def test_board_limits(member, hide, open_loan, key):
     m1, m2, m3 = member("m01"), member("m02"), member("m03")
     material = hide({"m02": "50", "m03": "50"})
-    conf = selectors.loan_settings()
+    conf = LoanSettings.current()
     conf.max_active_loans = 2
     conf.save()
     first = open_loan(m1, m2, material, "1")
@@ -165,9 +166,9 @@ def test_suggested_lenders_leave_out_what_accepted_work_needs(member, hide, monk
     material = hide({"m02": "30", "m03": "30", "m04": "5"})
     needs = {"m02": D(25), "m03": D(0), "m04": D(0)}
     codes = dict(Member.objects.values_list("pk", "code"))
-    monkeypatch.setattr(selectors, "accepted_work_needs",
+    monkeypatch.setattr(pool_selectors, "accepted_work_needs",
                         lambda members, mat, until: {pk: needs.get(codes[pk], D(0)) for pk in members})
-    out = selectors.suggest_lenders(borrower=m1, material=material, quantity=D(10), until=timezone.localdate())
+    out = pool_selectors.suggest_lenders(borrower=m1, material=material, quantity=D(10), until=timezone.localdate())
     assert [s.member.code for s in out][:3] == ["m03", "m02", "m04"] or [s.member.code for s in out][:3] == ["m03", "m04", "m02"]
     assert out[0].member.code == "m03" and out[0].spare == 30 and out[0].covers
     assert {s.member.code: s.spare for s in out} == {"m02": D(5), "m03": D(30), "m04": D(5)}
@@ -194,7 +195,7 @@ def test_needs_are_accepted_work_orders_times_the_bill_until_the_date(member, hi
     from oscar.core.loading import get_model
 
     from inventory.models import BillLine
-    from pooling.loans.needs import accepted_work_needs
+    from pooling.needs import accepted_work_needs
     from pooling.models import RoutingRequest, WorkOrder
 
     m2, m3, m4 = member("m02"), member("m03"), member("m04")

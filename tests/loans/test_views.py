@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inventory.selectors import material_balance
-from pooling.loans.models import MaterialLoan
+from pooling.loans.models import LoanSettings, MaterialLoan
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -125,7 +125,7 @@ def test_board_pages(client_as, loans, hide):
     assert ok.status_code == 302
     from pooling.loans import selectors
 
-    assert selectors.loan_settings().notice_days == 5 and selectors.material_price(material) == 32000
+    assert LoanSettings.current().notice_days == 5 and selectors.material_price(material) == 32000
 
 
 def test_only_the_lender_is_offered_to_confirm_the_settlement_money(client_as, member, hide, open_loan, key):

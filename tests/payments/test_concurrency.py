@@ -1,6 +1,6 @@
 """Many buyers, the last few units, PostgreSQL: exactly as many orders as units, stock never below zero, and
 every buyer who lost the race was not charged (the card authorisation cancelled). Oscar 4.2.1 alone oversells
-here (INTEGRATION.md); the guarded allocation in catalog/shop/order/allocation.py closes it.
+here (docs/integration.md); the guarded allocation in catalog/shop/order/allocation.py closes it.
 
 A transactional test ends with a flush of the whole database. ``healthy_database`` puts the migrated data and
 the seeded cooperative back — after our flush, and before our test if an earlier module flushed without

@@ -297,7 +297,8 @@ def test_material_shortage_suggests_active_members_who_can_lend(order_factory, v
                       idempotency_key=f"t-lend-{member.code}")
     Member.objects.filter(pk=suspended.pk).update(status=Member.Status.SUSPENDED)
 
-    [shortage] = [s for s in selectors.material_shortages(wo) if s.material == material]
+    # Every member who can lend (the card shows the nearest three of the same ranking as the loan form).
+    [shortage] = [s for s in selectors.material_shortages(wo, lenders=50) if s.material == material]
     assert shortage.have == 0 and shortage.short == shortage.needed > 0
     suggested = [member for member, _spare in shortage.lenders]
     assert lender in suggested and suspended not in suggested and wo.member not in suggested

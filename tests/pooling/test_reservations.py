@@ -3,6 +3,7 @@ capacity — in its own transaction; lost routing jobs are swept up; every open 
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -40,11 +41,11 @@ def set_free(product, **units):
         free = record.net_stock_level
         if free > 0:
             stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=-free, reason="test",
-                       idempotency_key=f"test-empty-{record.pk}-{free}-{record.num_in_stock}")
+                       idempotency_key=f"test-empty-{uuid.uuid4()}")
     for code, quantity in units.items():
         record = stockrecord_for(member=Member.objects.get(code=code), product=product)
         stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=quantity, reason="test",
-                   idempotency_key=f"test-give-{record.pk}-{quantity}")
+                   idempotency_key=f"test-give-{uuid.uuid4()}")
 
 
 def only_maker(product, *, code: str | None, weekly: int = 0) -> None:

@@ -1,1 +1,1 @@
-default_app_config = '...catalog.shop.catalogue.apps.CatalogueConfig'
+"""Oscar's catalogue app, forked into the shop (INSTALLED_APPS names its AppConfig in apps.py)."""

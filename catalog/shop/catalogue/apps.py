@@ -3,3 +3,9 @@ import oscar.apps.catalogue.apps as apps
 
 class CatalogueConfig(apps.CatalogueConfig):
     name = 'catalog.shop.catalogue'
+
+    def ready(self):
+        super().ready()
+        from . import tree_cache
+
+        tree_cache.connect()  # the category tree's cached fragment is renewed when a category changes

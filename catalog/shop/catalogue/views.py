@@ -9,8 +9,10 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
-from oscar.apps.catalogue.views import ProductDetailView  # noqa: F401  (unchanged)
+from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.core.loading import get_model
+
+from . import listing
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -22,21 +24,14 @@ class CatalogueView(ListView):
     paginate_by = settings.OSCAR_PRODUCTS_PER_PAGE
 
     def get_queryset(self):
-        # Oscar's own prefetch of public variants (its strategy reads them without a query per product).
-        return (
-            Product.objects.browsable().filter(is_public=True)
-            .prefetch_public_children(Product.objects.public().prefetch_related("stockrecords"))
-            .select_related("product_class").prefetch_related("images", "stockrecords")
-            .order_by("-date_created", "pk")
-        )
+        # The storefront's one listing (listing.py): variants, stockrecords and images prefetched.
+        return listing.listing(Product.objects.browsable().filter(is_public=True)).order_by("-date_created", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["summary"] = _("All products")
-        prime = getattr(self.request.strategy, "prime", None)
-        if prime is not None:  # the page's agreed prices in one query, not one per product
-            products = list(context["products"])
-            prime(products + [child for p in products for child in p.get_public_children()])
+        # The page's agreed prices in one query, not one per product.
+        context["products"] = listing.prime(self.request, context["products"])
         return context
 
 
@@ -60,3 +55,15 @@ class ProductCategoryView(CatalogueView):
         context["category"] = self.category
         context["summary"] = self.category.localised_name
         return context
+
+
+class ProductDetailView(OscarProductDetailView):
+    """Oscar's product page, with the product's variants and their stockrecords read up front and priced in
+    one query (the variant picker and the availability ask for every variant)."""
+
+    def get_queryset(self):
+        return listing.listing(Product.objects.all()).select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        listing.prime(self.request, [self.object])
+        return super().get_context_data(**kwargs)

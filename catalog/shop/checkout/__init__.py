@@ -1,1 +1,1 @@
-default_app_config = '...catalog.shop.checkout.apps.CheckoutConfig'
+"""Oscar's checkout app, forked into the shop (INSTALLED_APPS names its AppConfig in apps.py)."""

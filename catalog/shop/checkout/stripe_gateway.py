@@ -15,13 +15,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import stripe
 from django.conf import settings
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext as _, gettext_noop
 
-from .fakestripe import FakeStripe, FakeStripeHTTPClient
+if TYPE_CHECKING:
+    import stripe
+
+    from .fakestripe import FakeStripe
+
+# The stripe library (22 MiB, ~1.7 s to import) is imported by the functions that call Stripe, not here: this
+# module is imported by the checkout's views and the URLconf, and a worker that only serves the shop should not
+# carry the payment SDK until a payment needs it (issue 16). Hence the function-level `import stripe` below.
 
 CURRENCY = "idr"
 FAKE_KEY = "sk_test_guyub_fake_stripe"
@@ -88,6 +94,7 @@ def fake_stripe() -> FakeStripe:
     with _fake_lock:
         if _fake is None:
             from .fakestore import DatabaseStore  # models: not at import time
+            from .fakestripe import FakeStripe  # the fake speaks through stripe's HTTP client: lazily too
 
             _fake = FakeStripe(store=DatabaseStore())
         return _fake
@@ -107,12 +114,18 @@ def card_entry() -> str | None:
 
 @lru_cache(maxsize=4)
 def _real_client(key: str) -> stripe.StripeClient:
+    import stripe  # lazily: see the note at the top
+
     # The library resends our idempotency key on its retries, so retrying is safe.
     return stripe.StripeClient(key, max_network_retries=2)
 
 
 @lru_cache(maxsize=1)
 def _fake_client() -> stripe.StripeClient:
+    import stripe  # lazily: see the note at the top
+
+    from .fakestripe import FakeStripeHTTPClient
+
     return stripe.StripeClient(FAKE_KEY, http_client=FakeStripeHTTPClient(fake_stripe()))
 
 
@@ -175,6 +188,8 @@ def attempt_key(*, order_number: str, attempt: str) -> str:
 def authorise(*, order_number: str, attempt: str, amount: Decimal, payment_method: str, email: str = "",
               return_url: str = "") -> Intent:
     """Create and confirm a manual-capture PaymentIntent: the money is reserved on the card, not taken."""
+    import stripe  # lazily: see the note at the top
+
     key = attempt_key(order_number=order_number, attempt=attempt)
     params = {
         "amount": to_minor_units(amount),
@@ -207,6 +222,8 @@ def authorise(*, order_number: str, attempt: str, amount: Decimal, payment_metho
 def find_by_attempt(key: str) -> Intent | None:
     """The intent created with idempotency key ``key``, if Stripe ever created one (search by our metadata;
     Stripe's search index lags by up to a minute, so the sweep only asks about attempts older than that)."""
+    import stripe  # lazily: see the note at the top
+
     query = "metadata['guyub_attempt']:'%s'" % key.replace("'", "")
     try:
         found = client().v1.payment_intents.search({"query": query})
@@ -217,6 +234,8 @@ def find_by_attempt(key: str) -> Intent | None:
 
 
 def retrieve(intent_id: str) -> Intent:
+    import stripe  # lazily: see the note at the top
+
     try:
         return Intent.of(client().v1.payment_intents.retrieve(intent_id))
     except stripe.StripeError as error:
@@ -224,6 +243,8 @@ def retrieve(intent_id: str) -> Intent:
 
 
 def capture(*, intent_id: str, order_number: str) -> Intent:
+    import stripe  # lazily: see the note at the top
+
     try:
         pi = client().v1.payment_intents.capture(
             intent_id, {}, {"idempotency_key": f"guyub:{order_number}:capture:{intent_id}"}
@@ -234,6 +255,8 @@ def capture(*, intent_id: str, order_number: str) -> Intent:
 
 
 def cancel(*, intent_id: str, order_number: str, reason: str = "abandoned") -> Intent:
+    import stripe  # lazily: see the note at the top
+
     try:
         pi = client().v1.payment_intents.cancel(
             intent_id, {"cancellation_reason": reason},
@@ -247,6 +270,8 @@ def cancel(*, intent_id: str, order_number: str, reason: str = "abandoned") -> I
 def refund(*, intent_id: str, order_number: str, amount: Decimal, key: str) -> dict:
     """Refund ``amount`` rupiah. ``key`` names this refund (derived from what was refunded before), so the same
     request after a crash is answered with the same refund instead of a second one."""
+    import stripe  # lazily: see the note at the top
+
     try:
         result = client().v1.refunds.create(
             {"payment_intent": intent_id, "amount": to_minor_units(amount), "metadata": {"order_number": order_number}},

@@ -19,7 +19,6 @@ import logging
 import time
 from decimal import Decimal
 
-import stripe
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponseBadRequest, JsonResponse
@@ -45,6 +44,10 @@ def stripe_webhook(request):
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
         return HttpResponseBadRequest("webhooks are not configured (STRIPE_WEBHOOK_SECRET)")
+    # The stripe library is imported when a webhook arrives, not with the URLconf (issue 16: the shop's
+    # workers should not load the payment SDK until a payment needs it).
+    import stripe
+
     header = request.headers.get("Stripe-Signature", "")
     try:
         payload = request.body.decode("utf-8")
@@ -64,6 +67,8 @@ def stripe_webhook(request):
 
 
 def _check_not_future(header: str) -> None:
+    import stripe  # lazily, as in stripe_webhook
+
     stamps = [part[2:] for part in header.split(",") if part.startswith("t=")]
     if not stamps or not stamps[0].isdigit() or int(stamps[0]) > time.time() + TOLERANCE_SECONDS:
         raise stripe.SignatureVerificationError("Timestamp outside the tolerance zone (future)", header)

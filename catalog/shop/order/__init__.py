@@ -1,1 +1,1 @@
-default_app_config = '...catalog.shop.order.apps.OrderConfig'
+"""Oscar's order app, forked into the shop (INSTALLED_APPS names its AppConfig in apps.py)."""

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from oscar.apps.order.admin import *  # noqa: F401,F403  (registers Oscar's classes first)
 
-from guyub.admin_base import make_read_only
+from common.admin import make_read_only
 
 for _model in apps.get_app_config("order").get_models():
     if admin.site.is_registered(_model):

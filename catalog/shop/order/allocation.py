@@ -1,7 +1,7 @@
 """Holding, releasing and consuming stock for orders — the only place order code touches stock numbers.
 
 Oscar 4.2.1's ``StockRecord.allocate()`` is an unconditional ``num_allocated += qty``: two buyers of the last unit
-both succeed (INTEGRATION.md). ``allocate_basket_lines`` replaces it with a guarded conditional UPDATE that
+both succeed (docs/integration.md). ``allocate_basket_lines`` replaces it with a guarded conditional UPDATE that
 matches no row when the free stock is short, so on PostgreSQL (row lock + re-check of the WHERE clause after
 a concurrent update) and on SQLite (one writer at a time) stock can never be over-allocated.
 

@@ -1,15 +1,13 @@
 import oscar.apps.order.apps as apps
+from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 
-# The payment event types staff pick in the dashboard (a line refund is a "Refunded" payment event).
-PAYMENT_EVENT_TYPES = [("paid", "Paid"), ("refunded", "Refunded")]
+from common.order_status import PAYMENT_EVENT_TYPES
 
 
 def create_payment_event_types(sender, using="default", **kwargs):
     # Migration 0023 creates them; this puts them back after every migrate (like Django does for content
     # types), e.g. in a reused test database that a transactional test flushed.
-    from django.apps import apps as global_apps
-
     state = kwargs.get("apps") or global_apps  # migrate sends its app state; flush sends none
     PaymentEventType = state.get_model("order", "PaymentEventType")
     for code, name in PAYMENT_EVENT_TYPES:

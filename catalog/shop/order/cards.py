@@ -88,6 +88,7 @@ def capture_placed_order(*, order, intent_id: str, notify: bool = False) -> str:
 
 def schedule_sweep() -> None:
     """With the database worker, look again once the grace period is over (cron covers other backends)."""
+    # Imported here, not at the top: the job module runs this module's sweep and imports it at its top.
     from .tasks import schedule, settle_card_payments_task
 
     grace = timedelta(minutes=settings.GUYUB_CARD_AUTHORISATION_GRACE_MINUTES, seconds=30)

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from oscar.apps.order.signals import order_status_changed
 from oscar.core.loading import get_model
 
+from books import services as books
 from catalog.shop.payment.models import BankTransfer, CardPayment
+from pooling.services import withdraw_order
 
 from . import emails, statuses
 from .allocation import consume_order_lines, release_order_lines
@@ -74,6 +76,8 @@ def record_payment_event(order, *, amount: Decimal, reference: str, source_name:
         source = Source.objects.create(order=order, source_type=source_type(source_name), currency=order.currency,
                                        amount_allocated=order.total_incl_tax, reference=reference)
     (source.debit if kind == PAID_EVENT else source.refund)(amount, reference=reference)
+    if kind == REFUNDED_EVENT:
+        books.post_refund(order=order, event=event)  # members' credits and the fee taken back in proportion
     return event
 
 
@@ -100,6 +104,7 @@ def cancel_order(*, order, reason: str, user=None, notify: bool = True) -> bool:
     with transaction.atomic():
         if not transition(order, to=statuses.CANCELLED, allowed_from=statuses.HOLDING_STOCK):
             return False
+        withdraw_order(order=order)  # members stop making its goods: both happen or neither
         release_order_lines(order=order)
         BankTransfer.objects.filter(order=order, status=BankTransfer.AWAITING).update(
             status=BankTransfer.CANCELLED, released_at=timezone.now()
@@ -116,6 +121,7 @@ def mark_shipped(*, order, user=None) -> bool:
         if not transition(order, to=statuses.SHIPPED, allowed_from=[statuses.PAID, statuses.IN_PRODUCTION]):
             return False
         consume_order_lines(order=order)
+        books.post_order_shipped(order=order, user=user)  # each line's member credited, the fee withheld
         _after_commit_email(order, emails.ORDER_SHIPPED)
     return True
 

@@ -1,19 +1,9 @@
-"""Order statuses: English codes stored on the order, translated when shown (``status_label``).
+"""Order statuses as the shop shows them. The codes are defined once in common.order_status (the pool reads
+them too); ``status_label`` translates one for the reader."""
+from django.utils.translation import gettext
 
-settings.OSCAR_ORDER_STATUS_PIPELINE (end of settings/base.py) uses the same strings; keep them in step.
-"""
-from django.utils.translation import gettext, gettext_noop
-
-AWAITING_PAYMENT = gettext_noop("Awaiting payment")
-PAID = gettext_noop("Paid")
-IN_PRODUCTION = gettext_noop("In production")
-SHIPPED = gettext_noop("Shipped")
-COMPLETE = gettext_noop("Complete")
-CANCELLED = gettext_noop("Cancelled")
-
-ALL = (AWAITING_PAYMENT, PAID, IN_PRODUCTION, SHIPPED, COMPLETE, CANCELLED)
-# Stock is still held (allocated, not yet consumed) in these statuses.
-HOLDING_STOCK = (AWAITING_PAYMENT, PAID, IN_PRODUCTION)
+from common.order_status import (ALL, AWAITING_PAYMENT, CANCELLED, COMPLETE, HOLDING_STOCK,  # noqa: F401
+                                 IN_PRODUCTION, PAID, SHIPPED)
 
 
 def status_label(status: str) -> str:

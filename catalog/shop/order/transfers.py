@@ -2,8 +2,8 @@
 
 Most Indonesian buyers pay by transfer. The order is placed "Awaiting payment" with its stock held; the buyer
 transfers the amount quoting the reference; staff confirm receipt (services.confirm_bank_transfer). Unpaid
-orders give their stock back after GUYUB_BANK_TRANSFER_HOLD_HOURS (``release_expired_transfers``, run by the
-``release_expired_transfers`` command from cron or the tasks worker).
+orders give their stock back after GUYUB_BANK_TRANSFER_HOLD_HOURS (``release_expired_transfers``, enqueued by
+``manage.py clock`` every 15 minutes, site/guyub/jobs/schedule.py; also a management command).
 """
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ def create_bank_transfer(*, order, now=None) -> BankTransfer:
 def _schedule_release(transfer: BankTransfer) -> None:
     """With a backend that can defer (the database worker), also run the release right at the deadline;
     the periodic command covers backends that cannot (the in-process default)."""
+    # Imported here, not at the top: the job module runs this module's release and imports it at its top.
     from .tasks import release_expired_transfers_task, schedule
 
     schedule(release_expired_transfers_task, at=transfer.expires_at + timedelta(seconds=5))

@@ -1,1 +1,1 @@
-default_app_config = '...catalog.shop.partner.apps.PartnerConfig'
+"""Oscar's partner app, forked into the shop (INSTALLED_APPS names its AppConfig in apps.py)."""

@@ -3,6 +3,6 @@
 from oscar.apps.partner.admin import *  # noqa: F401,F403  (registers Oscar's classes first)
 from oscar.core.loading import get_model
 
-from guyub.admin_base import make_read_only
+from common.admin import make_read_only
 
 make_read_only(get_model("partner", "StockRecord"))

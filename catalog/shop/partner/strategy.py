@@ -12,17 +12,46 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from oscar.apps.partner import availability, prices, strategy
 
 from catalog.pricing import rules
+from catalog.selectors import agreements_by_product
+from inventory import ledger
+from pooling.selectors import weekly_spare_by_class
 
 from .availability import CooperativeAvailability
 
 
 class Selector:
     def strategy(self, request=None, user=None, now=None, **kwargs):
-        return CooperativeStrategy(request, now=now)
+        # One strategy per request (Oscar's basket middleware asks first; anything later in the same request
+        # gets the same one), so the agreed prices and stock it has read are read once per request.
+        if request is None or now is not None:
+            return CooperativeStrategy(request, now=now)
+        strategy_ = getattr(request, "_cooperative_strategy", None)
+        if strategy_ is None:
+            strategy_ = request._cooperative_strategy = CooperativeStrategy(request)
+        return strategy_
+
+
+def _parent_is_loaded(product) -> bool:
+    return type(product)._meta.get_field("parent").is_cached(product)
+
+
+class StockRecordsOnce:
+    """A product's stockrecords, read once per strategy (one request): from the listing's or the basket's
+    prefetch, else one query whose answer the strategy keeps (the stock choice and the availability both read
+    them). Never kept on the product itself: a product object outlives the request in tests and tasks."""
+
+    def stockrecords(self, product) -> list:
+        if "stockrecords" in getattr(product, "_prefetched_objects_cache", {}):
+            return list(product.stockrecords.all())
+        read = self.__dict__.setdefault("_stockrecords_read", {})
+        if product.pk not in read:
+            read[product.pk] = list(product.stockrecords.all())
+        return read[product.pk]
 
 
 class AgreedUnitPrice(prices.FixedPrice):
@@ -49,11 +78,11 @@ class AgreedUnitPrice(prices.FixedPrice):
         return self.quote.next_tier if self.quote else None
 
 
-class UseMostStockedRecord:
+class UseMostStockedRecord(StockRecordsOnce):
     """Pick the member stockrecord with the most free stock (ties: the oldest record)."""
 
     def select_stockrecord(self, product):
-        records = list(product.stockrecords.all())  # uses prefetched records when the view prefetched them
+        records = self.stockrecords(product)
         if not records:
             return None
         return max(records, key=lambda r: (r.net_stock_level, -r.pk))
@@ -65,8 +94,10 @@ class AgreedPricing:
     def prime(self, products) -> None:
         """Read the agreements of the products not read yet, in one query (a listing page primes all of its
         products first, so each price is a lookup)."""
-        from catalog.selectors import agreements_by_product
-
+        products = list(products)
+        note_classes = getattr(self, "note_classes", None)
+        if note_classes is not None:
+            note_classes(products)
         missing = [p.pk for p in products if p.pk not in self._agreed]
         if missing:
             self._agreed.update(agreements_by_product(missing, until=self.now))
@@ -98,7 +129,7 @@ class AgreedPricing:
         return super().availability_policy(product, stockrecord, quantity=quantity)
 
 
-class MadeToOrder:
+class MadeToOrder(StockRecordsOnce):
     """Availability mixin: free stock across every member, then what skilled members can still make."""
 
     def availability_policy(self, product, stockrecord, quantity=None):
@@ -107,7 +138,7 @@ class MadeToOrder:
         product_class = product.get_product_class()
         if not product_class.track_stock:
             return availability.Available()
-        free = sum(max(0, r.net_stock_level) for r in product.stockrecords.all())  # prefetched on listings
+        free = sum(max(0, r.net_stock_level) for r in self.stockrecords(product))
         return CooperativeAvailability(free=free, spare=lambda: self._spare_for(product_class),
                                        first_week=self._first_week, quantity=quantity)
 
@@ -121,16 +152,24 @@ class MadeToOrder:
     @cached_property
     def _first_week(self):
         # Lead times count from the week of `self.now` (fixed per request, read for every product).
-        from inventory import ledger
-
         return ledger.week_start(timezone.localtime(self.now).date())
 
     def _spare_for(self, product_class) -> list[int]:
-        from pooling.selectors import weekly_spare
-
+        # The spare capacity of this class and of every other class on the page (the primed products'), in one
+        # read: a basket or a listing with variants of several classes beyond stock costs the same few queries
+        # as one.
         if product_class.pk not in self._spare:
-            self._spare[product_class.pk] = weekly_spare(product_class, first_week=self._first_week)
+            wanted = {product_class.pk} | (self._page_classes - set(self._spare))
+            self._spare.update(weekly_spare_by_class(wanted, first_week=self._first_week))
         return self._spare[product_class.pk]
+
+    def note_classes(self, products) -> None:
+        """Remember the product classes of a page's products (read without a query), for ``_spare_for``."""
+        for product in products:
+            if product.product_class_id:
+                self._page_classes.add(product.product_class_id)
+            elif product.parent_id and _parent_is_loaded(product) and product.parent.product_class_id:
+                self._page_classes.add(product.parent.product_class_id)
 
 
 class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, MadeToOrder, strategy.Structured):
@@ -142,9 +181,24 @@ class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, MadeToOrder, stra
         self.now = now or timezone.now()
         self._agreed: dict = {}
         self._spare: dict = {}  # product class pk → spare units per week (made-to-order capacity)
+        self._page_classes: set = set()  # product class pks of the products primed so far
+
+    def prime_lines(self, lines) -> None:
+        """Read what pricing a basket's lines needs for all of them at once: their stockrecords, product
+        classes, the parents' images (the mini-basket's thumbnails) and agreed prices. Oscar's
+        ``Basket.all_lines()`` prefetches only the lines' own images and attributes."""
+        products = [line.product for line in lines
+                    if "stockrecords" not in getattr(line.product, "_prefetched_objects_cache", {})]
+        if products:
+            prefetch_related_objects(products, "stockrecords", "product_class", "parent__product_class",
+                                     "parent__images")
+            self.prime(products)
 
     def fetch_for_line(self, line, stockrecord=None):
         product = line.product
+        basket = line.basket if line.basket_id else None  # the basket the lines were read from: no query
+        if basket is not None and basket.id is not None:
+            self.prime_lines(basket.all_lines())
         stockrecord = self.select_stockrecord(product)
         quote = self.quote(product, max(line.quantity or 1, 1))
         price = AgreedUnitPrice(quote.amount, quote=quote) if quote else prices.Unavailable()

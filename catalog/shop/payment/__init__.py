@@ -1,1 +1,1 @@
-default_app_config = '...catalog.shop.payment.apps.PaymentConfig'
+"""Oscar's payment app, forked into the shop (INSTALLED_APPS names its AppConfig in apps.py)."""

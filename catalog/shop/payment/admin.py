@@ -4,7 +4,7 @@ from django.apps import apps
 from django.contrib import admin
 from oscar.apps.payment.admin import *  # noqa: F401,F403  (registers Oscar's classes first)
 
-from guyub.admin_base import ReadOnlyAdmin, make_read_only
+from common.admin import ReadOnlyAdmin, make_read_only
 
 from .models import BankTransfer, CardPayment, ProcessedWebhookEvent
 

@@ -4,21 +4,18 @@ Each text exists in Indonesian (the primary field) and English (the `_en` field)
 `page|localised:"intro"` and get the buyer's language, falling back to Indonesian.
 """
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from common import language
+
 
 class BilingualMixin:
     def localised(self, field: str) -> str:
-        from django.utils import translation
-
-        if (translation.get_language() or "id").startswith("en"):
-            english = getattr(self, f"{field}_en", "")
-            if english:
-                return english
-        return getattr(self, field, "")
+        return language.localised(self, field)
 
 
 def bilingual_panels(*fields: str) -> list:
@@ -38,15 +35,27 @@ class HomePage(BilingualMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("title_en")] + bilingual_panels("intro", "body")
     max_count = 1
     subpage_types = ["content.ArtisanIndexPage", "content.StoryIndexPage"]
+    featured_count = 8  # "New from our workshops"
+
+    def route(self, request, path_components):
+        # Passing through a section (/pengrajin/m01/): its page is only asked to route further, so it is made
+        # specific without reading its own table (Wagtail's route reads every page on the way twice).
+        if len(path_components) > 1:
+            slug, *rest = path_components
+            child = self.get_children().filter(slug=slug).first()
+            if child is None:
+                raise Http404
+            child._cached_parent_obj = self
+            return child.specific_deferred.route(request, rest)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from oscar.core.loading import get_model
+        from catalog.shop.catalogue import listing
 
-        Product = get_model("catalogue", "Product")
-        context["featured_products"] = (
-            Product.objects.browsable().filter(is_public=True).order_by("-date_created")[:8]
-        )
+        # The catalogue's listing (prefetched variants, stockrecords, images) and its agreed prices in one query.
+        newest = listing.listing().filter(is_public=True).order_by("-date_created", "pk")[: self.featured_count]
+        context["featured_products"] = listing.prime(request, newest)
         context["artisan_index"] = ArtisanIndexPage.objects.live().first()
         context["story_index"] = StoryIndexPage.objects.live().first()
         return context
@@ -61,6 +70,18 @@ class ArtisanIndexPage(BilingualMixin, Page):
     parent_page_types = ["content.HomePage"]
     subpage_types = ["content.ArtisanPage"]
     max_count = 1
+
+    def route(self, request, path_components):
+        if path_components:
+            # A workshop's profile with its partner and member in one query (Wagtail's route takes two, and
+            # the page would read the partner and the member one query each).
+            slug, *rest = path_components
+            page = ArtisanPage.objects.child_of(self).select_related("partner__member").filter(slug=slug).first()
+            if page is None:
+                raise Http404
+            page._cached_parent_obj = self
+            return page.route(request, rest)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -84,7 +105,9 @@ class ArtisanPage(BilingualMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["products"] = self.products()
+        from catalog.shop.catalogue import listing
+
+        context["products"] = listing.prime(request, listing.listing(self.products()))
         context["member"] = getattr(self.partner, "member", None) if self.partner_id else None
         return context
 

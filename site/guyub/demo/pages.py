@@ -1,7 +1,8 @@
 """The demo's Wagtail pages: home, "Our artisans" with a profile per member, and stories."""
 import datetime
 
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.models import Collection, Locale, Page, Site
 
 from guyub.content.models import ArtisanIndexPage, ArtisanPage, HomePage, StoryIndexPage, StoryPage
 
@@ -60,9 +61,6 @@ def _add(parent, page):
 def _wagtail_roots() -> Page:
     """Wagtail's migrations make the root page, locale and collection; a flushed test database (after a
     transactional test) has none, so make them again rather than fail."""
-    from django.conf import settings
-    from wagtail.models import Collection, Locale
-
     locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if not Collection.objects.exists():
         Collection.add_root(name="Root")

@@ -13,17 +13,27 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import transaction
 from oscar.core.loading import get_model
+from oscar.core.utils import slugify
 from PIL import Image, ImageDraw
 
+from books.demo import seed_books
+from catalog.demo import seed_agreed_prices
+from catalog.shop.search.documents import paused as search_indexing_paused
+from common.roles import board_group, shop_staff_group
+from inventory.demo import seed_inventory
 from inventory.models import Member
-from inventory.roles import board_group, shop_staff_group
+from pooling.demo import seed_pooling
+from pooling.loans.demo import seed_loans
 
 from . import data
+from .pages import seed_pages
 
 ProductClass = get_model("catalogue", "ProductClass")
 ProductAttribute = get_model("catalogue", "ProductAttribute")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -49,27 +59,26 @@ def seed_demo(*, workshops: int = 33, products: int = 41, images: bool = True, a
     """The demo cooperative. ``activity`` adds work in flight (an offered work order, open material loans);
     the test suite seeds without it so each test starts from quiet workshops."""
     report = SeedReport()
-    with transaction.atomic():
+    # The catalogue is indexed once at the end (Wagtail's `update_index`, named `wagtail_update_index` beside
+    # haystack's), not once per saved product and variant.
+    with search_indexing_paused(), transaction.atomic():
         _site_and_country()
         classes = _product_classes(report)
         people = _people(report)
         members = _members(report, workshops, classes)
         _products(report, products, classes, members, images)
-        from .pages import seed_pages
-
         seed_pages(report, members)
         _seed_apps(report, activity=activity)
     del people
+    call_command("wagtail_update_index", verbosity=0)
+    from catalog.shop.search.backend import analyse_sqlite
+
+    analyse_sqlite()
     return report
 
 
 def _seed_apps(report: SeedReport, *, activity: bool) -> None:
     """Each app seeds its own part of the demo, idempotently, on top of the catalogue and members."""
-    from catalog.demo import seed_agreed_prices
-    from inventory.demo import seed_inventory
-    from pooling.demo import seed_pooling
-    from pooling.loans.demo import seed_loans
-
     results = {
         "prices": seed_agreed_prices(),
         "inventory": seed_inventory().created,  # after prices: opening stock follows the stockrecords
@@ -77,6 +86,7 @@ def _seed_apps(report: SeedReport, *, activity: bool) -> None:
     if activity:
         results["pooling"] = seed_pooling()  # after inventory: work orders need materials and bills
         results["loans"] = seed_loans()
+        results["books"] = seed_books()  # after orders, work and loans: three closed months and a payout run
     for prefix, counts in results.items():
         for name, created in counts.items():
             if created:
@@ -98,10 +108,24 @@ def _user(report: SeedReport, email: str, first: str, last: str = "", **flags):
     User = get_user_model()
     user, created = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last, **flags})
     if created:
-        user.set_password(data.PASSWORD)
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     report.count("users", created)
     return user
+
+
+_password_hash: str | None = None
+
+
+def _demo_password_hash() -> str:
+    """The demo password hashed once per seed run (every demo login shares the published password; hashing it
+    per user took 0.8 s each, most of a 200-workshop seed)."""
+    global _password_hash
+    if _password_hash is None:
+        from django.contrib.auth.hashers import make_password
+
+        _password_hash = make_password(data.PASSWORD)
+    return _password_hash
 
 
 def _people(report: SeedReport) -> dict:
@@ -196,53 +220,82 @@ def _catalogue_plan(count: int):
         yield slug, title, title_en, step, serial
 
 
+BATCH = 500  # parents per bulk insert: flat memory at 5,000 products
+
+
 def _products(report: SeedReport, count: int, classes: dict, members: list, images: bool) -> None:
+    """The catalogue in bulk inserts (plain rows: no ledger, no signals to keep; search is re-indexed once at
+    the end of the seed). Parents already present (by UPC) are kept."""
     class_info = {slug: (name, en, price, colour) for slug, name, en, price, colour in data.PRODUCT_CLASSES}
     makers = {slug: [m for m in members if classes[slug].pk in {s.pk for s in m.skills.all()}] for slug in classes}
     for category in Category.objects.filter(slug__in=class_info, name_en=""):  # seeded before English names
         category.name_en = class_info[category.slug][1]
         category.save(update_fields=["name_en"])
+    existing = set(Product.objects.filter(structure=Product.PARENT).values_list("upc", flat=True))
+    attributes = {
+        (a.product_class_id, a.code): a for a in ProductAttribute.objects.filter(product_class__in=classes.values())
+    }
+    categories: dict = {}
+    plan = []
     for n, (slug, title, title_en, step, serial) in enumerate(_catalogue_plan(count)):
         name, name_en, base_price, colour = class_info[slug]
         upc = f"GY-{slug[:3].upper()}-{n + 1:04d}"
+        if upc in existing:
+            continue
         if serial:
             title, title_en = f"{title} Seri {serial + 1}", f"{title_en} Series {serial + 1}"
-        parent = Product.objects.filter(upc=upc).first()
-        if parent is not None:
-            continue
-        parent = Product.objects.create(
+        parent = Product(
             structure=Product.PARENT, product_class=classes[slug], upc=upc, title=title, title_en=title_en,
             description=f"{title} buatan tangan anggota koperasi di Keparakan Kidul, Yogyakarta. Kulit asli, jahitan kuat.",
             description_en=f"{title_en}, handmade by member workshops in Keparakan Kidul, Yogyakarta. Genuine leather, strong stitching.",
         )
-        report.count("products", True)
-        ProductCategory.objects.create(product=parent, category=_category(slug, name, name_en))
-        if images:
-            _draw_image(parent, title_en, colour, n)
-        price = Decimal(base_price + step)
-        _variants(report, parent, slug, upc, price, makers[slug], n)
-
-
-def _variants(report, parent, slug, upc, price, makers, n) -> None:
-    for v, (size, colour) in enumerate(data.VARIANTS[slug]):
-        label = " / ".join(x for x in (size, colour) if x)
-        label_en = " / ".join(x for x in (size, data.COLOURS_EN.get(colour, colour)) if x)
-        child = Product(
-            structure=Product.CHILD, parent=parent, upc=f"{upc}-{v + 1}",
-            title=f"{parent.title} ({label})", title_en=f"{parent.title_en} ({label_en})",
+        parent.slug = slugify(parent.get_title())  # what Product.save() would do
+        if slug not in categories:
+            categories[slug] = _category(slug, name, name_en)
+        plan.append((n, slug, parent, Decimal(base_price + step)))
+    for start in range(0, len(plan), BATCH):
+        batch = plan[start:start + BATCH]
+        Product.objects.bulk_create([parent for _n, _slug, parent, _price in batch])
+        ProductCategory.objects.bulk_create(
+            [ProductCategory(product=parent, category=categories[slug]) for _n, slug, parent, _price in batch]
         )
-        if size:
-            child.attr.ukuran = size
-        child.attr.warna = colour
-        child.save()
+        for n, slug, parent, _price in batch:
+            report.count("products", True)
+            if images:
+                _draw_image(parent, parent.title_en, class_info[slug][3], n)
+        _variants(report, batch, makers, attributes)
+
+
+def _variants(report, batch, makers, attributes) -> None:
+    children = []
+    for n, slug, parent, price in batch:
+        for v, (size, colour) in enumerate(data.VARIANTS[slug]):
+            label = " / ".join(x for x in (size, colour) if x)
+            label_en = " / ".join(x for x in (size, data.COLOURS_EN.get(colour, colour)) if x)
+            child = Product(
+                structure=Product.CHILD, parent=parent, upc=f"{parent.upc}-{v + 1}",
+                title=f"{parent.title} ({label})", title_en=f"{parent.title_en} ({label_en})",
+            )
+            child.slug = slugify(child.get_title())
+            children.append((n, v, parent, child, size, colour, price, makers[slug]))
+    Product.objects.bulk_create([child for _n, _v, _p, child, *_rest in children])
+    values, records = [], []
+    for n, v, parent, child, size, colour, price, makers_ in children:
+        class_id = parent.product_class_id
+        for code, value in (("ukuran", size), ("warna", colour)):  # what child.attr.<code> = value saved
+            if value:
+                attribute = attributes[(class_id, code)]
+                values.append(ProductAttributeValue(attribute=attribute, product=child, value_text=value))
         report.count("variants", True)
-        stockists = [makers[(n + v + k) % len(makers)] for k in range(min(STOCKISTS_PER_VARIANT, len(makers)))]
+        stockists = [makers_[(n + v + k) % len(makers_)] for k in range(min(STOCKISTS_PER_VARIANT, len(makers_)))]
         for k, member in enumerate(dict.fromkeys(stockists)):
-            StockRecord.objects.create(
+            records.append(StockRecord(
                 product=child, partner=member.partner, partner_sku=f"{member.code}-{child.upc}",
                 price_currency="IDR", price=price, num_in_stock=(n * 7 + v * 3 + k * 5) % 13,
-            )
+            ))
             report.count("stockrecords", True)
+    ProductAttributeValue.objects.bulk_create(values, batch_size=1000)
+    StockRecord.objects.bulk_create(records, batch_size=1000)
 
 
 def _draw_image(product, label: str, colour: tuple, n: int) -> None:

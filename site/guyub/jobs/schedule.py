@@ -27,6 +27,7 @@ JOBS = (
     Job("catalog.shop.order.tasks.settle_card_payments_task", 10 * 60,
         "card authorisations whose request died are captured or cancelled"),
     Job("pooling.loans.tasks.recall_needed_loans", 60 * 60, "loans the lender's accepted work needs are recalled"),
+    Job("books.tasks.charge_monthly_dues", 60 * 60, "monthly dues (iuran) are debited on the first of the month"),
 )
 
 

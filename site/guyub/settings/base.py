@@ -32,9 +32,11 @@ INSTALLED_APPS = [
     "guyub.content",
     "guyub.demo",
     "guyub.jobs",
+    "common",  # the base layer (roles, access, read-only admin, refusals): imports none of the apps below
     "catalog",
     "inventory",
     "pooling",
+    "books",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,7 +61,7 @@ INSTALLED_APPS = [
     "oscar.apps.offer.apps.OfferConfig",
     "catalog.shop.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
-    "oscar.apps.search.apps.SearchConfig",
+    "catalog.shop.search.apps.SearchConfig",  # product search through Wagtail's search framework
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "catalog.shop.dashboard.apps.DashboardConfig",
@@ -216,7 +218,9 @@ THUMBNAIL_DEBUG = False
 # --- Wagtail -----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Guyub"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search backend (FTS5 on SQLite, full text on PostgreSQL), ranked in one pass on SQLite:
+# catalog/shop/search/backend.py. A bigger catalogue can move to OpenSearch/Elasticsearch here alone.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "catalog.shop.search.backend"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt"]
 
 # --- Background work: Django's Tasks API (django-tasks backport, brought by Wagtail) -----------

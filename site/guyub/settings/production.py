@@ -46,3 +46,21 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Media (uploads) are served by the proxy from the shared volume, never by Django (guyub/urls.py).
 GUYUB_SERVE_MEDIA = False
 OSCAR_URL_SCHEMA = "https"
+
+# A cache every worker shares (issue 16): the category tree's fragment and other cached reads must be renewed
+# for all workers at once when the data changes. REDIS_URL (or CACHE_URL) names it, e.g. redis://redis:6379/0
+# (the `redis` service in docker/compose.yaml). Without one, each worker keeps its own local-memory cache, as in
+# development; cached fragments then expire on their own timeout (an hour at most) in the other workers.
+_cache_url = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL") or ""
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "guyub",
+            "TIMEOUT": 300,
+        }
+    }
+elif _cache_url:
+    scheme = _cache_url.split(":")[0]
+    raise ImproperlyConfigured(f"REDIS_URL/CACHE_URL must be a redis:// or rediss:// URL, not {scheme!r}.")

@@ -1,6 +1,9 @@
 from django import template
 
+from catalog.shop.order import statuses
+from catalog.shop.order.emails import bank_details
 from catalog.shop.order.statuses import status_label as _status_label
+from catalog.shop.payment.models import CardPayment
 
 register = template.Library()
 
@@ -14,8 +17,6 @@ def status_label(status):
 @register.inclusion_tag("oscar/customer/partials/order_payment.html")
 def order_payment_panel(order):
     """Status and payment of an order for its buyer: bank details while a transfer is awaited."""
-    from catalog.shop.order.emails import bank_details
-
     return {
         "order": order,
         "transfer": getattr(order, "bank_transfer", None),
@@ -27,9 +28,6 @@ def order_payment_panel(order):
 @register.inclusion_tag("oscar/dashboard/orders/partials/guyub_payment.html", takes_context=True)
 def order_payment_staff_panel(context, order):
     """The dashboard's payment box: confirm a transfer, capture a waiting card payment, refund."""
-    from catalog.shop.order import statuses
-    from catalog.shop.payment.models import CardPayment
-
     transfer = getattr(order, "bank_transfer", None)
     card = order.card_payments.first()
     if card is not None and card.status == CardPayment.CAPTURED:

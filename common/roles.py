@@ -1,4 +1,8 @@
-"""Who is who: the board (pengurus), staff, artisans (users acting for a member workshop), buyers."""
+"""Who is who: the board (pengurus), shop staff, artisans (users acting for a member workshop), buyers.
+
+Which workshops a user acts for is the inventory's question (`inventory.access.workshops_of`): it needs the
+Member model, which this base layer must not import.
+"""
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
@@ -30,6 +34,14 @@ def is_board(user) -> bool:
     return user.groups.filter(name=BOARD_GROUP).exists()
 
 
+def is_staff(user) -> bool:
+    return bool(user.is_authenticated and user.is_staff)
+
+
+def is_board_or_staff(user) -> bool:
+    return is_staff(user) or is_board(user)
+
+
 def board_group() -> Group:
     group, _ = Group.objects.get_or_create(name=BOARD_GROUP)
     return group
@@ -43,9 +55,3 @@ def shop_staff_group():
         wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
     group.permissions.set(Permission.objects.filter(wanted))
     return group
-
-
-def workshops_of(user):
-    from .models import Member
-
-    return Member.objects.for_user(user)

@@ -6,7 +6,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from inventory.selectors import bill_for
-from pooling.models import WorkOrder
+
+from .models import WorkOrder
 
 
 def accepted_work_needs(members, material, until: datetime.date | None) -> dict[int, Decimal]:

@@ -1,0 +1,64 @@
+"""Boot a shop worker the way gunicorn does and report its cost (issue 16): modules loaded, peak RSS, seconds to
+boot (settings, apps, the whole URLconf) and to answer its first request (the home page, rendered in full).
+
+    DATABASE_URL=sqlite:////tmp/x.sqlite3 .venv/bin/python bench/boot_probe.py [--preload stripe] [--json]
+
+``--preload MODULE`` imports a module first (e.g. ``stripe``, to measure what importing it at boot costs, as the
+checkout did before issue 16). Prints one JSON object with ``--json``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--preload", action="append", default=[], help="import this module before Django")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    sys.path[:0] = [str(ROOT), str(ROOT / "site")]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guyub.settings.dev")
+    os.environ.setdefault("DJANGO_DEBUG", "0")
+
+    start = time.perf_counter()
+    for module in args.preload:
+        __import__(module)
+    import django
+
+    django.setup()
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns  # every app's URLs and the views they import, as a worker's first request does
+    booted = time.perf_counter()
+
+    from django.test import Client
+
+    response = Client(HTTP_HOST="localhost").get("/")
+    answered = time.perf_counter()
+    result = {
+        "preload": args.preload,
+        "status": response.status_code,
+        "modules": len(sys.modules),
+        "stripe_loaded": "stripe" in sys.modules,
+        "rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),  # Linux: KiB
+        "boot_s": round(booted - start, 2),
+        "first_request_s": round(answered - booted, 2),
+        "boot_to_first_response_s": round(answered - start, 2),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>26}: {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Product search: Wagtail's search backend finds the products, the database gives their facets, one page is built.
+
+A fixed number of queries whatever the number of hits or the page size:
+1. the full-text search (Wagtail: FTS5 on SQLite, tsvector on PostgreSQL) over parents and standalone products,
+   in relevance order, with only the columns sorting needs;
+2.–5. for the hits: member stockrecords (free stock per variant), colour and size values, categories, agreed
+   unit prices (one query each, over all hits: counts and pages are over products, never variants);
+then the page's products through the catalogue's own listing queryset and price priming (catalogue views).
+Facets combine: values of one facet widen (OR), facets narrow each other (AND); each facet counts the hits that
+pass every *other* facet, so a buyer sees what choosing a value would give.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from oscar.core.loading import get_model
+from wagtail.search.backends import get_search_backend
+
+from catalog.models import AgreedPrice
+from catalog.pricing import rules
+from common.language import reader_is_english
+
+from . import text
+
+Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+StockRecord = get_model("partner", "StockRecord")
+
+# Price bands in rupiah: (code, from, below).
+PRICE_BANDS = [
+    ("0-100000", None, Decimal(100_000)),
+    ("100000-250000", Decimal(100_000), Decimal(250_000)),
+    ("250000-500000", Decimal(250_000), Decimal(500_000)),
+    ("500000-", Decimal(500_000), None),
+]
+IN_STOCK, MADE_TO_ORDER = "in-stock", "made-to-order"
+SORTS = ("relevance", "price-asc", "price-desc", "newest", "title")
+FACETS = ("category", "price", "size", "colour", "availability")
+
+
+@dataclass
+class Hit:
+    pk: int
+    title: str
+    title_en: str
+    date_created: datetime | None
+    rank: int
+    is_parent: bool = True
+    categories: set = field(default_factory=set)
+    colours: set = field(default_factory=set)
+    sizes: set = field(default_factory=set)
+    free: int = 0
+    price: Decimal | None = None
+    purchasable: bool = False
+
+    @property
+    def availability(self) -> str | None:
+        if not self.purchasable:
+            return None
+        return IN_STOCK if self.free > 0 else MADE_TO_ORDER
+
+    @property
+    def price_band(self) -> str | None:
+        if self.price is None:
+            return None
+        for code, low, below in PRICE_BANDS:
+            if (low is None or self.price >= low) and (below is None or self.price < below):
+                return code
+        return None
+
+    def values(self, facet: str) -> set:
+        if facet == "category":
+            return {str(c) for c in self.categories}
+        if facet == "price":
+            return {self.price_band} - {None}
+        if facet == "size":
+            return self.sizes
+        if facet == "colour":
+            return self.colours
+        return {self.availability} - {None}
+
+
+@dataclass
+class Outcome:
+    query: str
+    searched: str  # the words actually searched (the correction when one was applied)
+    corrected: bool = False
+    suggestion: str | None = None
+    pks: list = field(default_factory=list)  # every matching product, filtered and sorted
+    counts: dict = field(default_factory=dict)  # facet → {value: count}
+    category_names: dict = field(default_factory=dict)  # category pk → (name, name_en)
+
+
+def search(query: str, *, selected: dict[str, list[str]], sort: str = "relevance", now=None) -> Outcome:
+    now = now or timezone.now()
+    words = text.query_words(query)
+    outcome = Outcome(query=query, searched=" ".join(words))
+    sort = sort if words or sort != "relevance" else "newest"
+    hits, scope = _find(words, sort=sort)
+    if words and not hits:
+        corrected = text.suggestion(words)
+        if corrected:
+            outcome.suggestion = corrected
+            hits, scope = _find(text.query_words(corrected), sort=sort)
+            if hits:
+                outcome.corrected, outcome.searched = True, corrected
+    if not hits:
+        return outcome
+    _describe(hits, scope, now, outcome)
+    chosen = {name: set(selected.get(name) or ()) for name in FACETS}
+    if any(chosen.values()):
+        passing = {name: [h for h in hits.values() if _passes(h, chosen, but=name)] for name in FACETS}
+    else:  # nothing chosen (the usual first page): every facet counts every hit
+        passing = dict.fromkeys(FACETS, list(hits.values()))
+    for name in FACETS:
+        counts: dict = {}
+        for hit in passing[name]:
+            for value in hit.values(name):
+                counts[value] = counts.get(value, 0) + 1
+        outcome.counts[name] = counts
+    found = [h for h in passing[FACETS[0]] if _passes_one(h, FACETS[0], chosen[FACETS[0]])]
+    outcome.pks = [h.pk for h in sorted(found, key=_sort_key(sort))]
+    return outcome
+
+
+def _base():
+    return Product.objects.filter(structure__in=[Product.PARENT, Product.STANDALONE], is_public=True)
+
+
+def _find(words: list[str], *, sort: str):
+    """The hits in relevance order, with the columns their sort needs (titles, dates) and no more, and their pks
+    (sub-queries of the full-text match instead of the list plan badly on SQLite)."""
+    dated, titled = sort == "newest", sort == "title"
+    queryset = _base().only("pk", "structure", *(["date_created"] if dated else []),
+                            *(["title", "title_en"] if titled else []))
+    if words:
+        results = get_search_backend().search(text.search_query(words), queryset, order_by_relevance=True)
+    else:
+        results = queryset.order_by("-date_created", "-pk")
+    hits = {
+        p.pk: Hit(pk=p.pk, rank=n, is_parent=p.structure == Product.PARENT,
+                  title=p.title if titled else "", title_en=p.title_en if titled else "",
+                  date_created=p.date_created if dated else None)
+        for n, p in enumerate(results)
+    }
+    return hits, list(hits)
+
+
+def _describe(hits: dict[int, Hit], scope, now, outcome: Outcome) -> None:
+    """Stock, colours, sizes, categories and prices of the hits; `scope` selects them (rows of products that
+    matched but are not hits, e.g. not public, are skipped)."""
+    parents = [pk for pk in scope if hits[pk].is_parent]
+    standalone = [pk for pk in scope if not hits[pk].is_parent]
+    owned = Q(pk__in=[])
+    if parents:
+        owned |= Q(product__parent_id__in=parents)
+    if standalone:
+        owned |= Q(product_id__in=standalone)
+    # Stock: the free stock of every member's stockrecord of the product's variants, added up.
+    free = Greatest(F("num_in_stock") - Coalesce(F("num_allocated"), 0), Value(0))
+    for owner, owner_free in (
+        StockRecord.objects.filter(owned, product__is_public=True)
+        .values_list(Coalesce("product__parent_id", "product_id")).annotate(free=Sum(free)).order_by()
+    ):
+        if owner in hits:
+            hits[owner].free += owner_free or 0
+    for owner, code, value in (
+        ProductAttributeValue.objects.filter(owned, attribute__code__in=[text.COLOUR_CODE, text.SIZE_CODE])
+        .values_list(Coalesce("product__parent_id", "product_id"), "attribute__code", "value_text").distinct()
+    ):
+        if value and owner in hits:
+            (hits[owner].colours if code == text.COLOUR_CODE else hits[owner].sizes).add(value)
+    for product, category, name, name_en in ProductCategory.objects.filter(product_id__in=scope).values_list(
+        "product_id", "category_id", "category__name", "category__name_en"
+    ):
+        if product not in hits:
+            continue
+        hits[product].categories.add(category)
+        outcome.category_names[category] = (name, name_en)
+    # Prices as the catalogue shows them (catalog.pricing.rules): the agreed unit price in force now; a parent
+    # "from" its cheapest variant a member holds. Only unit agreements: tiers never lower a price for one unit.
+    # In force: the latest started (ties: the later agreed), as catalog.pricing.rules decides; read in that order,
+    # the last row of a product wins.
+    in_force: dict[int, tuple[int, Decimal]] = {}
+    held = Exists(StockRecord.objects.filter(product_id=OuterRef("product_id"), product__is_public=True))
+    for item, owner, amount in (
+        AgreedPrice.objects.valid().filter(owned, held, min_quantity=rules.UNIT, effective_from__lte=now)
+        .order_by("product_id", "effective_from", "pk")
+        .values_list("product_id", Coalesce("product__parent_id", "product_id"), "amount")
+    ):
+        in_force[item] = (owner, amount)
+    for owner, amount in in_force.values():
+        if owner not in hits:
+            continue
+        hit = hits[owner]
+        hit.purchasable = True
+        hit.price = amount if hit.price is None else min(hit.price, amount)
+
+
+def _passes_one(hit: Hit, name: str, values: set) -> bool:
+    return not values or bool(hit.values(name) & values)
+
+
+def _passes(hit: Hit, chosen: dict, *, but: str) -> bool:
+    return all(_passes_one(hit, name, values) for name, values in chosen.items() if name != but)
+
+
+def _sort_key(sort: str):
+    if sort == "price-asc":
+        return lambda h: (h.price is None, h.price or 0, h.rank)
+    if sort == "price-desc":
+        return lambda h: (h.price is None, -(h.price or 0), h.rank)
+    if sort == "newest":
+        return lambda h: (-h.date_created.timestamp(), -h.pk)
+    if sort == "title":
+        english = reader_is_english()
+        return lambda h: (((h.title_en if english and h.title_en else h.title) or "").casefold(), h.pk)
+    return lambda h: h.rank

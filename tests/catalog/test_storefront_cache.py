@@ -1,0 +1,99 @@
+"""What the storefront caches (issue 16), and that none of it goes stale.
+
+- Agreed prices are cached for one request only (one strategy per request): a price the board approves shows
+  on the next page at once, and so does a scheduled price the moment it takes effect.
+- The category tree's fragment is cached across requests and renewed when a category changes.
+- Production reads a shared Redis cache from REDIS_URL; development and tests keep local memory.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from catalog.shop.partner.strategy import Selector
+
+Category = get_model("catalogue", "Category")
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_price_the_board_approves_shows_on_the_product_page_at_once(client, make_product, agree):
+    product = make_product()
+    agree(product, 150_000, at=timezone.now() - timedelta(hours=1))
+    assert "Rp 150.000" in client.get(product.get_absolute_url()).content.decode()
+
+    agree(product, 165_000)  # approved now, in force now
+    html = client.get(product.get_absolute_url()).content.decode()
+    assert "Rp 165.000" in html and "Rp 150.000" not in html
+
+
+def test_a_scheduled_price_shows_the_moment_it_takes_effect(client, make_product, agree, monkeypatch):
+    product = make_product()
+    agree(product, 150_000, at=timezone.now() - timedelta(hours=1))
+    starts = timezone.now() + timedelta(days=3)
+    agree(product, 170_000, at=starts)  # the board approved it for a later date
+    url = product.get_absolute_url()
+    assert "Rp 150.000" in client.get(url).content.decode()
+
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(days=3, minutes=1))
+    html = client.get(url).content.decode()
+    assert "Rp 170.000" in html and "Rp 150.000" not in html
+
+
+def test_one_strategy_per_request_reads_each_agreed_price_once(make_product, agree):
+    product = make_product()
+    agree(product, 150_000, at=timezone.now() - timedelta(hours=1))
+    from django.contrib.auth.models import AnonymousUser
+
+    def request():
+        made = RequestFactory().get("/")
+        made.user = AnonymousUser()
+        return made
+
+    current = request()
+    first = Selector().strategy(request=current)
+    assert Selector().strategy(request=current) is first  # later asks in the same request share it
+    assert Selector().strategy(request=request()) is not first  # never across requests
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(3):
+            assert first.fetch_for_product(product).price.incl_tax == 150_000
+    agreed_reads = [q for q in captured.captured_queries if "catalog_agreedprice" in q["sql"]]
+    assert len(agreed_reads) == 1
+
+
+def test_the_category_tree_is_cached_and_renewed_when_a_category_changes(client):
+    category = Category.objects.filter(is_public=True).order_by("path").first()
+    html = client.get("/catalogue/").content.decode()
+    assert category.name in html
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/catalogue/")
+    assert not [q for q in captured.captured_queries if "catalogue_category" in q["sql"]]  # from the cache
+
+    category.name = "Kategori Baru Sekali"
+    category.save()
+    html = client.get("/catalogue/").content.decode()
+    assert "Kategori Baru Sekali" in html
+
+
+def test_production_caches_in_redis_from_redis_url(tmp_path):
+    from django.core.management.utils import get_random_secret_key
+
+    from tests.test_deploy import _production
+
+    code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default'])"
+    result = _production(tmp_path, code=code, DJANGO_SECRET_KEY=get_random_secret_key(),
+                         REDIS_URL="redis://redis:6379/0")
+    assert result.returncode == 0, result.stderr
+    assert "django.core.cache.backends.redis.RedisCache" in result.stdout and "redis://redis:6379/0" in result.stdout
+
+
+def test_development_and_tests_keep_local_memory(settings):
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
