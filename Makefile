@@ -36,6 +36,7 @@ check: install
 	@status=0; \
 	echo "== makemigrations --check"; ( $(MANAGE) makemigrations --check --dry-run ) || status=1; \
 	echo "== ruff check"; $(VENV)/bin/ruff check . || status=1; \
+	echo "== ruff format --check"; $(VENV)/bin/ruff format --check -q . || status=1; \
 	if grep -q '^\[tool\.importlinter\]' pyproject.toml; then \
 		echo "== lint-imports"; PYTHONPATH=.:site $(VENV)/bin/lint-imports || status=1; \
 	else echo "== lint-imports: skipped, no [tool.importlinter] in pyproject.toml"; fi; \

@@ -9,6 +9,7 @@ request), with the cooperative's strategy and, as the baseline in the same run, 
 with every variant sold out (so every answer needs members' capacity). Prints ms per request, queries per
 request and the ratio to the baseline. Not part of the test suite.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -92,15 +93,21 @@ def main() -> None:
 
     Product = get_model("catalogue", "Product")
     StockRecord = get_model("partner", "StockRecord")
-    products = list(Product.objects.filter(structure="child").prefetch_related("stockrecords")
-                    .select_related("parent", "product_class", "parent__product_class"))
+    products = list(
+        Product.objects.filter(structure="child")
+        .prefetch_related("stockrecords")
+        .select_related("parent", "product_class", "parent__product_class")
+    )
     print(f"{len(products)} variants, {StockRecord.objects.count()} stockrecords; median of {args.repeat} requests")
     for label in ("stock everywhere", "every variant sold out"):
         with transaction.atomic():
             if label == "every variant sold out":  # rolled back below: the bench database keeps its stock
                 StockRecord.objects.update(num_in_stock=0, num_allocated=0)
-                products = list(Product.objects.filter(structure="child").prefetch_related("stockrecords")
-                                .select_related("parent", "product_class", "parent__product_class"))
+                products = list(
+                    Product.objects.filter(structure="child")
+                    .prefetch_related("stockrecords")
+                    .select_related("parent", "product_class", "parent__product_class")
+                )
             rows = {name: measure(cls, products, args.repeat) for name, cls in strategies().items()}
             transaction.set_rollback(True)
         base_ms, _ = rows["stock-only (baseline)"]

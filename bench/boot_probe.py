@@ -6,6 +6,7 @@ boot (settings, apps, the whole URLconf) and to answer its first request (the ho
 ``--preload MODULE`` imports a module first (e.g. ``stripe``, to measure what importing it at boot costs, as the
 checkout did before issue 16). Prints one JSON object with ``--json``.
 """
+
 from __future__ import annotations
 
 import argparse

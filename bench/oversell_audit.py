@@ -10,6 +10,7 @@ Every buyer walks basket → guest → address → shipping → bank transfer �
 barrier releases all "Place order" posts at once. Prints attempts, expected and observed orders, server errors,
 and what promise_check and inventory_check say. Not part of the test suite (it takes a minute or two per case).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -98,15 +99,24 @@ def fresh_database(base_url: str, name: str) -> str:
 
 def run_case(name: str, case: dict, base_url: str, buyers: int) -> dict:
     url = fresh_database(base_url, f"guyub_audit_{name}")
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
-           "GUYUB_TEST_TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
+        "GUYUB_TEST_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
+    }
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "seed_demo", "--workshops", "8", "--products", "10", "--no-images")
     variant = json.loads(manage(env, "shell", code=f"CASE = {case!r}\n" + SETUP).strip().splitlines()[-1])
     port = _free_port()
-    server = subprocess.Popen([PYTHON, "-m", "gunicorn", "guyub.wsgi", "-w", "4", "-b", f"127.0.0.1:{port}",
-                               "--timeout", "120"], cwd=ROOT / "site", env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "guyub.wsgi", "-w", "4", "-b", f"127.0.0.1:{port}", "--timeout", "120"],
+        cwd=ROOT / "site",
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -150,23 +160,34 @@ def run_case(name: str, case: dict, base_url: str, buyers: int) -> dict:
         server.terminate()
         server.wait(timeout=30)
     counts = json.loads(manage(env, "shell", code=COUNT).strip().splitlines()[-1])
-    return {"case": name, "attempts": buyers, "expected": case["expected"], "observed": counts["orders"],
-            "server_errors": sum(1 for s in statuses if s >= 500), "client_failures": len(failures),
-            "uncovered_lines": counts["uncovered"], "ledger_differs": counts["ledger_differs"],
-            "seconds": round(seconds, 1)}
+    return {
+        "case": name,
+        "attempts": buyers,
+        "expected": case["expected"],
+        "observed": counts["orders"],
+        "server_errors": sum(1 for s in statuses if s >= 500),
+        "client_failures": len(failures),
+        "uncovered_lines": counts["uncovered"],
+        "ledger_differs": counts["ledger_differs"],
+        "seconds": round(seconds, 1),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--buyers", type=int, default=200)
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:54329/guyub"))
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:54329/guyub")
+    )
     parser.add_argument("--case", choices=sorted(CASES), action="append")
     args = parser.parse_args()
     rows = [run_case(name, CASES[name], args.database_url, args.buyers) for name in (args.case or sorted(CASES))]
     print(f"{'case':10} {'attempts':>8} {'expected':>8} {'observed':>8} {'5xx':>5} {'uncovered':>9} {'s':>6}")
     for row in rows:
-        print(f"{row['case']:10} {row['attempts']:>8} {row['expected']:>8} {row['observed']:>8} "
-              f"{row['server_errors']:>5} {row['uncovered_lines']:>9} {row['seconds']:>6}")
+        print(
+            f"{row['case']:10} {row['attempts']:>8} {row['expected']:>8} {row['observed']:>8} "
+            f"{row['server_errors']:>5} {row['uncovered_lines']:>9} {row['seconds']:>6}"
+        )
     print(json.dumps(rows))
 
 

@@ -38,10 +38,7 @@ CLASSES = (
 
 
 def class_names(n: int) -> list[str]:
-    return [
-        CLASSES[i] if i < len(CLASSES) else f"{CLASSES[i % len(CLASSES)]}-{i // len(CLASSES)}"
-        for i in range(n)
-    ]
+    return [CLASSES[i] if i < len(CLASSES) else f"{CLASSES[i % len(CLASSES)]}-{i // len(CLASSES)}" for i in range(n)]
 
 
 def generate(
@@ -69,14 +66,9 @@ def generate(
     popularity /= popularity.sum()
     districts = rng.uniform(0, region_km, (max(2, members // 300 + 2), 2))
     n_villages = max(3, members // 14)
-    village_xy = districts[rng.integers(0, len(districts), n_villages)] + rng.normal(
-        0, region_km / 12, (n_villages, 2)
-    )
+    village_xy = districts[rng.integers(0, len(districts), n_villages)] + rng.normal(0, region_km / 12, (n_villages, 2))
     village_size = rng.zipf(1.6, n_villages).clip(1, 40).astype(float)
-    traditions = [
-        rng.choice(classes, size=rng.integers(1, 4), replace=False, p=popularity)
-        for _ in range(n_villages)
-    ]
+    traditions = [rng.choice(classes, size=rng.integers(1, 4), replace=False, p=popularity) for _ in range(n_villages)]
     village = rng.choice(n_villages, members, p=village_size / village_size.sum())
     out_members, busy = [], []
     for j in range(members):
@@ -86,19 +78,12 @@ def generate(
         n_skills = int(rng.integers(1, 3) if micro else rng.integers(2, 5))
         skills = list(
             dict.fromkeys(
-                [int(rng.choice(traditions[v]))]
-                + rng.choice(classes, size=n_skills - 1, p=popularity).tolist()
+                [int(rng.choice(traditions[v]))] + rng.choice(classes, size=n_skills - 1, p=popularity).tolist()
             )
         )
         rate = rng.uniform(2.0, 5.0)
         capacity = [
-            int(
-                round(
-                    workers
-                    * rate
-                    * rng.choice([1.0, 1.0, 1.0, 0.8, 0.0], p=[0.5, 0.2, 0.2, 0.08, 0.02])
-                )
-            )
+            int(round(workers * rate * rng.choice([1.0, 1.0, 1.0, 0.8, 0.0], p=[0.5, 0.2, 0.2, 0.08, 0.02])))
             for _ in range(weeks)
         ]
         level = rng.choice([0.1, 0.5, 0.9, 1.15], p=[0.25, 0.4, 0.25, 0.1])
@@ -134,9 +119,7 @@ def generate(
         quantity = int(min(60, rng.geometric(0.5) + (rng.random() < 0.04) * rng.integers(5, 25)))
         preferred = None
         if rng.random() < 0.15 and by_skill.get(cls):
-            near = sorted(
-                by_skill[cls], key=lambda j: math.dist(out_members[j]["location"], origin)
-            )
+            near = sorted(by_skill[cls], key=lambda j: math.dist(out_members[j]["location"], origin))
             preferred = out_members[int(rng.choice(near[:5]))]["id"]
         out_lines.append(
             {
@@ -183,9 +166,7 @@ def run_engine(path: Path, out: Path, explain: bool = False) -> tuple[float, flo
     cmd = [sys.executable, "-m", "pooling", "route", str(path), "--out", str(out)]
     if explain:
         cmd.append("--explain")
-    done = subprocess.run(
-        [sys.executable, "-c", _TIMER, *cmd], cwd=ROOT, check=True, capture_output=True, text=True
-    )
+    done = subprocess.run([sys.executable, "-c", _TIMER, *cmd], cwd=ROOT, check=True, capture_output=True, text=True)
     seconds, max_rss_kb, cpu = done.stdout.split()
     return float(seconds), int(max_rss_kb) / 1024.0, float(cpu)
 
@@ -254,16 +235,10 @@ def _explain_summary(path: Path, tmp: Path) -> None:
     s = data["summary"]
     print(
         f"with --explain: {seconds:.2f} s; method: {s['method']}; proven gap bound "
-        f"{100 * s['gap_bound']:.5f}%; breakdown "
-        + ", ".join(f"{k} {v:.1f}" for k, v in s["cost_breakdown"].items())
+        f"{100 * s['gap_bound']:.5f}%; breakdown " + ", ".join(f"{k} {v:.1f}" for k, v in s["cost_breakdown"].items())
     )
     if data["assignments"]:
-        print(
-            "  e.g. "
-            + data["assignments"][0]["line"]
-            + ": "
-            + data["assignments"][0]["explanation"]
-        )
+        print("  e.g. " + data["assignments"][0]["line"] + ": " + data["assignments"][0]["explanation"])
 
 
 def compare_solvers(instance: dict) -> None:
@@ -291,9 +266,7 @@ def compare_solvers(instance: dict) -> None:
         graph.add_node(node, demand=-supply)
     graph.add_edges_from(
         (t, h, {"capacity": c, "weight": w})
-        for t, h, c, w in zip(
-            a.tails.tolist(), a.heads.tolist(), a.capacities.tolist(), a.costs.tolist(), strict=True
-        )
+        for t, h, c, w in zip(a.tails.tolist(), a.heads.tolist(), a.capacities.tolist(), a.costs.tolist(), strict=True)
     )
     c_nx, _ = nx.network_simplex(graph)
     t_nx = time.perf_counter() - start
@@ -316,9 +289,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         bench_case("small", generate(33, 200, 8, seed=args.seed), tmp, exact=True, repeats=5)
-        bench_case(
-            "small-tight", generate(33, 400, 8, seed=args.seed + 1), tmp, exact=True, repeats=3
-        )
+        bench_case("small-tight", generate(33, 400, 8, seed=args.seed + 1), tmp, exact=True, repeats=3)
         compare_solvers(generate(150, 1500, 10, seed=args.seed))
         if not args.quick:
             big = generate(2000, 17000, 50, seed=args.seed)

@@ -92,9 +92,7 @@ def exact_optimum(inst: dict, time_limit: float = 60.0, gap: float = 1e-9) -> Ex
     from scipy.sparse import coo_matrix
 
     weeks, fair = inst["weeks"], inst["weights"]["fairness"]
-    mw = [
-        (m, w) for m in inst["members"] for w in range(weeks) if m["capacity"][w] - m["load"][w] > 0
-    ]
+    mw = [(m, w) for m in inst["members"] for w in range(weeks) if m["capacity"][w] - m["load"][w] > 0]
     mw_row = {(m["id"], w): i for i, (m, w) in enumerate(mw)}
     cost, upper, integer, rows, cols, vals = [], [], [], [], [], []
     rhs_lo, rhs_hi = [], []
@@ -114,17 +112,13 @@ def exact_optimum(inst: dict, time_limit: float = 60.0, gap: float = 1e-9) -> Ex
         q, split = line["quantity"], line["splittable"]
         r = len(rhs_lo)
         rhs_lo.append(q if split else 1), rhs_hi.append(q if split else 1)
-        coef(
-            r, var(inst["weights"]["unrouted"] * (1 if split else q), q if split else 1, True), 1.0
-        )
+        coef(r, var(inst["weights"]["unrouted"] * (1 if split else q), q if split else 1, True), 1.0)
         for m in inst["members"]:
             if line["product_class"] not in m["skills"]:
                 continue
             for w in range(_last(inst, line) + 1):
                 if (m["id"], w) in mw_row and (split or m["capacity"][w] - m["load"][w] >= q):
-                    v = var(
-                        _unit_cost(inst, line, m) * (1 if split else q), q if split else 1, True
-                    )
+                    v = var(_unit_cost(inst, line, m) * (1 if split else q), q if split else 1, True)
                     coef(r, v, 1.0)
                     coef(mw_row[m["id"], w], v, -(1.0 if split else q))
     for (m, w), nv in zip(mw, n_var, strict=True):  # t >= tangent of F at every integer k
@@ -191,9 +185,7 @@ def brute_force(inst: dict) -> float:
                     n[m["id"], w] = n.get((m["id"], w), 0) + x
                     cost += x * _unit_cost(inst, line, m)
         members = {m["id"]: m for m in inst["members"]}
-        if any(
-            x > max(0, members[j]["capacity"][w] - members[j]["load"][w]) for (j, w), x in n.items()
-        ):
+        if any(x > max(0, members[j]["capacity"][w] - members[j]["load"][w]) for (j, w), x in n.items()):
             continue
         cost += sum(_fair(inst, members[j], w, x) for (j, w), x in n.items())
         best = min(best, cost)
@@ -248,9 +240,7 @@ def greedy(inst: dict) -> dict:
                 left = 0
         else:
             while left and cols.size:
-                price = np.where(
-                    r - nn > 0, unit[:, None] + w8["fairness"] * (l0 + nn + 1) / safe, np.inf
-                )
+                price = np.where(r - nn > 0, unit[:, None] + w8["fairness"] * (l0 + nn + 1) / safe, np.inf)
                 i, wk = np.unravel_index(int(np.argmin(price)), price.shape)
                 if not price[i, wk] < w8["unrouted"]:
                     break
@@ -262,10 +252,7 @@ def greedy(inst: dict) -> dict:
         if left:
             unrouted.append({"line": line["id"], "quantity": left})
     answer = {
-        "assignments": [
-            {"line": l, "member": m, "week": w, "quantity": q}
-            for (l, m, w), q in assignments.items()
-        ],
+        "assignments": [{"line": l, "member": m, "week": w, "quantity": q} for (l, m, w), q in assignments.items()],
         "unrouted": unrouted,
     }
     answer["total_cost"] = recount(inst, answer)

@@ -11,6 +11,7 @@ per request and the median and p95 milliseconds over --repeat runs. Then, as the
 old search: Oscar's haystack simple backend doing what its view did (count the hits, load the first page of 20),
 once per query at 5,000 products (it takes seconds). Not part of the tests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 DIR = Path(os.environ.get("GUYUB_SEARCH_BENCH_DIR", "/tmp/guyub-search-bench"))
 SIZES = {"41": (33, 41), "5000": (200, 5000)}
-QUERIES = ["tas", "dompet", "wallets", "sandals", "shoes", "belts", "hitam", "black", "sabuk kulit", "tas-tas",
-           "dompt", "walet", "coin purse", "{sku}"]
+QUERIES = [
+    "tas",
+    "dompet",
+    "wallets",
+    "sandals",
+    "shoes",
+    "belts",
+    "hitam",
+    "black",
+    "sabuk kulit",
+    "tas-tas",
+    "dompt",
+    "walet",
+    "coin purse",
+    "{sku}",
+]
 
 
 def setup(workshops: int, products: int) -> None:
@@ -57,9 +72,10 @@ def setup(workshops: int, products: int) -> None:
 
     IndexEntry = get_app_config().get_model("IndexEntry")
 
-    if not IndexEntry.objects.exists() or IndexEntry.objects.count() < Product.objects.exclude(
-        structure=Product.CHILD
-    ).count():
+    if (
+        not IndexEntry.objects.exists()
+        or IndexEntry.objects.count() < Product.objects.exclude(structure=Product.CHILD).count()
+    ):
         started = time.perf_counter()
         call_command("wagtail_update_index", verbosity=0)
         print(f"  indexed in {time.perf_counter() - started:.1f} s")
@@ -106,8 +122,7 @@ def measure(repeat: int, skip_old: bool) -> None:
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         medians.append(statistics.median(times))
         hits = len(engine.search(q, selected={}).pks)
-        print(f"  {q:<16}{hits:>6}{len(counted):>9}"
-              f"{statistics.median(times):>11.1f}{p95:>9.1f}")
+        print(f"  {q:<16}{hits:>6}{len(counted):>9}{statistics.median(times):>11.1f}{p95:>9.1f}")
     print(f"  median of the medians: {statistics.median(medians):.1f} ms")
     if skip_old:
         print("  old haystack search: skipped (--skip-old)")

@@ -10,6 +10,7 @@ first request.
 The database is a throw-away SQLite file: migrated and seeded once into var/bench/ (reused while the
 migrations, the seed and the lock file are unchanged), then copied for each run; nothing touches var/guyub.sqlite3.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-SIZES = {"demo": ["--workshops", "33", "--products", "41"],
-         "big": ["--workshops", "200", "--products", "5000", "--no-images"]}
+SIZES = {
+    "demo": ["--workshops", "33", "--products", "41"],
+    "big": ["--workshops", "200", "--products", "5000", "--no-images"],
+}
 
 
 def _fingerprint() -> str:
@@ -46,9 +49,15 @@ def _fingerprint() -> str:
 
 def _env(db: Path, size: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "GUYUB_VAR_DIR"))}
-    env.update({"DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "bench.bench_settings",
-                "DJANGO_DEBUG": "0", "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
-                "GUYUB_VAR_DIR": str(ROOT / "var" / "bench" / size)})  # the seed's images live here
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{db}",
+            "DJANGO_SETTINGS_MODULE": "bench.bench_settings",
+            "DJANGO_DEBUG": "0",
+            "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
+            "GUYUB_VAR_DIR": str(ROOT / "var" / "bench" / size),
+        }
+    )  # the seed's images live here
     return env
 
 
@@ -67,18 +76,27 @@ def template_database(size: str) -> Path:
     started = time.perf_counter()
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=_env(building, size), check=True, cwd=ROOT)
     seeded = time.perf_counter()
-    subprocess.run([*manage, "seed_demo", *SIZES[size]], env=_env(building, size), check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*manage, "seed_demo", *SIZES[size]], env=_env(building, size), check=True, cwd=ROOT, stdout=subprocess.DEVNULL
+    )
     print(f"  migrate {seeded - started:.0f} s, seed {time.perf_counter() - seeded:.0f} s", flush=True)
     # Fold the WAL into the file, so one file is the whole database.
-    subprocess.run([PYTHON, "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
-                    "c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.execute('PRAGMA journal_mode=DELETE'); c.close()",
-                    str(building)], check=True)
+    subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+            "c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.execute('PRAGMA journal_mode=DELETE'); c.close()",
+            str(building),
+        ],
+        check=True,
+    )
     building.rename(path)
     return path
 
 
 # --- measuring ----------------------------------------------------------------------------------------------
+
 
 def _setup_django(db: Path, size: str) -> None:
     os.environ.update(_env(db, size))
@@ -116,8 +134,11 @@ def _variants(n: int) -> list:
     from catalog.selectors import agreements_by_product
 
     Product = get_model("catalogue", "Product")
-    children = list(Product.objects.filter(structure=Product.CHILD, stockrecords__num_in_stock__gt=0)
-                    .distinct().order_by("upc")[: n * 4])
+    children = list(
+        Product.objects.filter(structure=Product.CHILD, stockrecords__num_in_stock__gt=0)
+        .distinct()
+        .order_by("upc")[: n * 4]
+    )
     agreed = agreements_by_product([c.pk for c in children])
     return [c for c in children if agreed[c.pk]][:n]
 
@@ -136,9 +157,19 @@ def _preview_client(lines: int):
     client = _basket_client(lines)
     steps = [
         ("post", reverse("checkout:index"), {"username": "bench@example.com", "options": "anonymous"}),
-        ("post", reverse("checkout:shipping-address"), {
-            "first_name": "Sari", "last_name": "Wulandari", "line1": "Jl. Kauman No. 5", "line4": "Yogyakarta",
-            "postcode": "55122", "country": "ID", "phone_number": "+6281227001234"}),
+        (
+            "post",
+            reverse("checkout:shipping-address"),
+            {
+                "first_name": "Sari",
+                "last_name": "Wulandari",
+                "line1": "Jl. Kauman No. 5",
+                "line4": "Yogyakarta",
+                "postcode": "55122",
+                "country": "ID",
+                "phone_number": "+6281227001234",
+            },
+        ),
         ("get", reverse("checkout:shipping-method"), None),
         ("post", reverse("checkout:payment-method"), {"method": "transfer"}),
         ("get", reverse("checkout:payment-details"), None),
@@ -156,8 +187,12 @@ def pages(size: str) -> list[tuple[str, object, str]]:
 
     Product = get_model("catalogue", "Product")
     Category = get_model("catalogue", "Category")
-    detail = (Product.objects.filter(structure=Product.PARENT, is_public=True, children__isnull=False)
-              .distinct().order_by("upc").first())
+    detail = (
+        Product.objects.filter(structure=Product.PARENT, is_public=True, children__isnull=False)
+        .distinct()
+        .order_by("upc")
+        .first()
+    )
     category = Category.objects.filter(is_public=True, product__isnull=False).order_by("path").first()
     anonymous = _client()
     rows = [
@@ -171,8 +206,13 @@ def pages(size: str) -> list[tuple[str, object, str]]:
         rows.append((label, _basket_client(lines), reverse("basket:summary")))
     rows.append(("detail + 8-line mini-basket", _basket_client(8), detail.get_absolute_url()))
     for lines in (1, 5):
-        rows.append((f"checkout preview, {lines} line{'s' if lines > 1 else ''}", _preview_client(lines),
-                     reverse("checkout:preview")))
+        rows.append(
+            (
+                f"checkout preview, {lines} line{'s' if lines > 1 else ''}",
+                _preview_client(lines),
+                reverse("checkout:preview"),
+            )
+        )
     return rows
 
 
@@ -203,8 +243,11 @@ def measure(rows, strategies: Strategies, repeat: int) -> list[dict]:
             row[f"{name}_p95"] = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
         row["ratio"] = row["stock_median"] / row["guyub_median"]  # > 1: ours is faster
         results.append(row)
-        print(f"  {label}: {row['guyub_queries']} / {row['stock_queries']} queries, "
-              f"{row['guyub_median']:.1f} / {row['stock_median']:.1f} ms", flush=True)
+        print(
+            f"  {label}: {row['guyub_queries']} / {row['stock_queries']} queries, "
+            f"{row['guyub_median']:.1f} / {row['stock_median']:.1f} ms",
+            flush=True,
+        )
     strategies.use("guyub")
     return results
 
@@ -221,21 +264,25 @@ def boot_probe(db: Path, size: str, *preload: str) -> dict:
 
 def report(size: str, results: list[dict], boots: list[dict]) -> None:
     print(f"\nStorefront, {size} database (SQLite, DEBUG off, Django test client; ours vs Oscar's stock strategy)")
-    header = (f"{'page':<30} {'queries':>9} {'median ms':>17} {'p95 ms':>17} {'stock/ours':>10}")
+    header = f"{'page':<30} {'queries':>9} {'median ms':>17} {'p95 ms':>17} {'stock/ours':>10}"
     print(header)
     print(f"{'':<30} {'ours/stk':>9} {'ours / stock':>17} {'ours / stock':>17} {'(median)':>10}")
     print("-" * len(header))
     for r in results:
         ok = r["guyub_status"] == r["stock_status"] == 200
         flag = "" if ok else f"  (HTTP {r['guyub_status']}/{r['stock_status']})"
-        print(f"{r['page']:<30} {r['guyub_queries']:>4}/{r['stock_queries']:<4} "
-              f"{r['guyub_median']:>8.1f} /{r['stock_median']:>7.1f} {r['guyub_p95']:>8.1f} /{r['stock_p95']:>7.1f} "
-              f"{r['ratio']:>9.2f}x{flag}")
+        print(
+            f"{r['page']:<30} {r['guyub_queries']:>4}/{r['stock_queries']:<4} "
+            f"{r['guyub_median']:>8.1f} /{r['stock_median']:>7.1f} {r['guyub_p95']:>8.1f} /{r['stock_p95']:>7.1f} "
+            f"{r['ratio']:>9.2f}x{flag}"
+        )
     print("\nA fresh worker (bench/boot_probe.py: boot Django + every URL, then render the home page)")
     for b in boots:
         label = "as shipped" if not b["preload"] else f"with {'+'.join(b['preload'])} imported at boot"
-        print(f"  {label:<44} {b['modules']:>5} modules, {b['rss_mib']:>6.1f} MiB peak RSS, boot {b['boot_s']:.2f} s, "
-              f"first request {b['first_request_s']:.2f} s (stripe loaded: {b['stripe_loaded']})")
+        print(
+            f"  {label:<44} {b['modules']:>5} modules, {b['rss_mib']:>6.1f} MiB peak RSS, boot {b['boot_s']:.2f} s, "
+            f"first request {b['first_request_s']:.2f} s (stripe loaded: {b['stripe_loaded']})"
+        )
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
 """The books in the Django admin: read-only for everyone (postings are facts; changes go through services)."""
+
 from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin

@@ -5,6 +5,7 @@ money and dues, then one payout run — so statements are not empty.
 posted through ``books.services.post`` with the same fee and price rules the hooks use, but without placing
 real shop orders (that would make ``make demo`` slow); its references name demo order numbers.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -17,8 +18,8 @@ from oscar.core.loading import get_model
 from inventory.models import Member
 
 from . import ledger, services
-from .prices import agreed_price
 from .models import BankAccount, ClosedMonth, FeeRate, PayoutRun, Posting
+from .prices import agreed_price
 
 BANKS = ("BRI", "BNI", "Mandiri", "BPD DIY", "BCA")
 
@@ -33,10 +34,16 @@ def seed_books(*, months: int = 3) -> dict[str, int]:
     members = list(Member.objects.active().select_related("partner").order_by("code"))
     for i, member in enumerate(members):
         if not member.bank_accounts.exists():
-            BankAccount.objects.create(member=member, bank=BANKS[i % len(BANKS)], number=f"{7001000000 + i * 7919}",
-                                       holder=member.owner.get_full_name() or member.name, requested_by=member.owner,
-                                       status=BankAccount.Status.CONFIRMED, decided_by=board1,
-                                       decided_at=timezone.now())
+            BankAccount.objects.create(
+                member=member,
+                bank=BANKS[i % len(BANKS)],
+                number=f"{7001000000 + i * 7919}",
+                holder=member.owner.get_full_name() or member.name,
+                requested_by=member.owner,
+                status=BankAccount.Status.CONFIRMED,
+                decided_by=board1,
+                decided_at=timezone.now(),
+            )
     if Posting.objects.filter(idempotency_key__startswith="demo:").exists():
         return created
     today = timezone.localdate()
@@ -45,9 +52,12 @@ def seed_books(*, months: int = 3) -> dict[str, int]:
     for _ in range(months):
         first = ledger.month_start(first - datetime.timedelta(days=1))
         history.insert(0, first)
-    records = list(get_model("partner", "StockRecord").objects.filter(partner__member__in=members)
-                   .select_related("product__parent__product_class", "product__product_class", "partner__member")
-                   .order_by("pk")[:60])
+    records = list(
+        get_model("partner", "StockRecord")
+        .objects.filter(partner__member__in=members)
+        .select_related("product__parent__product_class", "product__product_class", "partner__member")
+        .order_by("pk")[:60]
+    )
     prices = {r.pk: agreed_price(r.product, at=timezone.now()) for r in records}
     records = [r for r in records if prices[r.pk]]
     for m, month in enumerate(history):
@@ -64,25 +74,45 @@ def seed_books(*, months: int = 3) -> dict[str, int]:
             _post(created, "fee", reference, {account: -fee, ledger.FEES: fee}, f"demo:fee:{label}:{n}", day)
             if m == 1 and n == 0:  # one refund: half of the first sale of the middle month
                 back, back_fee = gross // 2, fee // 2
-                _post(created, "refund", reference, {account: back_fee - back, ledger.FEES: -back_fee,
-                                                     ledger.REFUNDS: back}, f"demo:refund:{label}:{n}",
-                      day + datetime.timedelta(days=5))
+                _post(
+                    created,
+                    "refund",
+                    reference,
+                    {account: back_fee - back, ledger.FEES: -back_fee, ledger.REFUNDS: back},
+                    f"demo:refund:{label}:{n}",
+                    day + datetime.timedelta(days=5),
+                )
         if len(members) >= 4:
             maker, owner = members[(m + 2) % len(members)], members[(m + 3) % len(members)]
             amount = 3 * 150000 * 90 // 100
-            _post(created, "pool", f"WO-DEMO-{label} / 3 × sandal", {ledger.member_account(maker.code): amount,
-                                                                     ledger.member_account(owner.code): -amount},
-                  f"demo:pool:{label}", month + datetime.timedelta(days=18))
+            _post(
+                created,
+                "pool",
+                f"WO-DEMO-{label} / 3 × sandal",
+                {ledger.member_account(maker.code): amount, ledger.member_account(owner.code): -amount},
+                f"demo:pool:{label}",
+                month + datetime.timedelta(days=18),
+            )
         for member in members:
             dues = services.BooksSettings.current().monthly_dues
-            _post(created, "dues", f"iuran {ledger.month_label(month)}",
-                  {ledger.member_account(member.code): -dues, ledger.DUES: dues},
-                  f"dues:{member.code}:{ledger.month_label(month)}", month)
+            _post(
+                created,
+                "dues",
+                f"iuran {ledger.month_label(month)}",
+                {ledger.member_account(member.code): -dues, ledger.DUES: dues},
+                f"dues:{member.code}:{ledger.month_label(month)}",
+                month,
+            )
     if len(members) >= 2:
         lender, borrower = members[0], members[1]
-        _post(created, "loan", "L-DEMO / kulit sapi A", {ledger.member_account(lender.code): 96000,
-                                                        ledger.member_account(borrower.code): -96000},
-              "demo:loan:1", history[-1] + datetime.timedelta(days=20))
+        _post(
+            created,
+            "loan",
+            "L-DEMO / kulit sapi A",
+            {ledger.member_account(lender.code): 96000, ledger.member_account(borrower.code): -96000},
+            "demo:loan:1",
+            history[-1] + datetime.timedelta(days=20),
+        )
     for month in history:
         if not ClosedMonth.objects.filter(month=month).exists():
             services.month_close(month=month, user=board1, today=today)

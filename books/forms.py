@@ -1,4 +1,5 @@
 """Forms of the money books: they check the shape of the input; the services decide (and name the field)."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
@@ -20,11 +21,15 @@ class MonthCloseForm(forms.Form):
 
 
 class FeeRateForm(forms.Form):
-    percent = forms.DecimalField(label=_("Fee (%)"), min_value=0, max_value=ledger.MAX_FEE_PERCENT, decimal_places=2,
-                                 max_digits=5)
+    percent = forms.DecimalField(
+        label=_("Fee (%)"), min_value=0, max_value=ledger.MAX_FEE_PERCENT, decimal_places=2, max_digits=5
+    )
     effective_from = forms.DateField(label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"}))
-    product_class = forms.ModelChoiceField(label=_("Product class (empty: all)"), required=False,
-                                           queryset=get_model("catalogue", "ProductClass").objects.order_by("name"))
+    product_class = forms.ModelChoiceField(
+        label=_("Product class (empty: all)"),
+        required=False,
+        queryset=get_model("catalogue", "ProductClass").objects.order_by("name"),
+    )
 
 
 class BooksSettingsForm(forms.Form):

@@ -8,6 +8,7 @@ cooperative owes the member (negative: the member owes the cooperative), and eve
 
 ``Books`` below is the in-memory reference the property tests compare the database against.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -67,15 +68,19 @@ def rupiah(value, *, field: str = "amount", positive: bool = False) -> int:
     if isinstance(value, str) and THOUSANDS.match(value.strip()):
         value = value.strip().replace(".", "")  # 150.000 as Indonesians write it
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip() if isinstance(value, str)
-                                                                  else value)
+        number = (
+            value if isinstance(value, Decimal) else Decimal(str(value).strip() if isinstance(value, str) else value)
+        )
     except (InvalidOperation, ValueError, TypeError):
         raise BooksError(gettext_noop("%(value)s is not a whole number of rupiah."), field=field, value=value) from None
     if not number.is_finite() or number != number.to_integral_value():
         raise BooksError(gettext_noop("%(value)s is not a whole number of rupiah."), field=field, value=value)
     if abs(number) > MAX_AMOUNT:
-        raise BooksError(gettext_noop("The amount must be at most Rp %(max)s."), field=field,
-                         max=format_rupiah(MAX_AMOUNT, prefix=False))
+        raise BooksError(
+            gettext_noop("The amount must be at most Rp %(max)s."),
+            field=field,
+            max=format_rupiah(MAX_AMOUNT, prefix=False),
+        )
     if positive and number <= 0:
         raise BooksError(gettext_noop("The amount must be more than zero."), field=field)
     return int(number)
@@ -100,11 +105,13 @@ def fee_percent(value, *, field: str = "percent") -> Decimal:
     except (InvalidOperation, ValueError):
         raise BooksError(gettext_noop("%(value)s is not a percentage."), field=field, value=value) from None
     if not number.is_finite() or number != number.quantize(Decimal("0.01")):
-        raise BooksError(gettext_noop("%(value)s is not a percentage with at most two decimals."), field=field,
-                         value=value)
+        raise BooksError(
+            gettext_noop("%(value)s is not a percentage with at most two decimals."), field=field, value=value
+        )
     if number < 0 or number > MAX_FEE_PERCENT:
-        raise BooksError(gettext_noop("The fee must be between 0 and %(max)s percent."), field=field,
-                         max=MAX_FEE_PERCENT)
+        raise BooksError(
+            gettext_noop("The fee must be between 0 and %(max)s percent."), field=field, max=MAX_FEE_PERCENT
+        )
     return number.quantize(Decimal("0.01"))
 
 
@@ -140,7 +147,7 @@ def refund_reversal(credits: Sequence[LineCredit], wanted_gross: Sequence[int]) 
         gross = max(0, min(wanted, credit.gross - credit.reversed_gross))
         fee = 0
         if credit.gross:
-            fee_to_date = (Decimal(credit.fee) * (credit.reversed_gross + gross) / credit.gross)
+            fee_to_date = Decimal(credit.fee) * (credit.reversed_gross + gross) / credit.gross
             fee = int(fee_to_date.quantize(Decimal(1), rounding=ROUND_HALF_UP)) - credit.reversed_fee
         out.append((gross, max(0, min(fee, credit.fee - credit.reversed_fee))))
     return out
@@ -156,8 +163,9 @@ def check_legs(legs: Mapping[str, int]) -> dict[str, int]:
     if len(clean) < 2:
         raise BooksError(gettext_noop("A posting needs at least two accounts with an amount."))
     if sum(clean.values()) != 0:
-        raise BooksError(gettext_noop("A posting's amounts must add up to zero (they add up to %(sum)s)."),
-                         sum=sum(clean.values()))
+        raise BooksError(
+            gettext_noop("A posting's amounts must add up to zero (they add up to %(sum)s)."), sum=sum(clean.values())
+        )
     return clean
 
 

@@ -1,5 +1,6 @@
 """The cooperative's money books: accounts, postings and their legs (append-only), closed months, the board's fee
 rates and settings, members' bank accounts and payout runs. The rules are in books/ledger.py (plain Python)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -18,8 +19,14 @@ class Account(models.Model):
 
     code = models.CharField(_("Code"), max_length=40, unique=True)
     name = models.CharField(_("Name"), max_length=120)
-    member = models.OneToOneField("inventory.Member", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="books_account", verbose_name=_("Member workshop"))
+    member = models.OneToOneField(
+        "inventory.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="books_account",
+        verbose_name=_("Member workshop"),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -38,8 +45,9 @@ class Posting(AppendOnlyModel):
     reference = models.CharField(_("Reference"), max_length=120)
     date = models.DateField(_("Date"))
     month = models.DateField(_("Booked in month"), db_index=True)
-    order_line = models.ForeignKey("order.Line", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("Order line"))
+    order_line = models.ForeignKey(
+        "order.Line", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Order line")
+    )
 
     class Meta:
         ordering = ["date", "id"]
@@ -63,9 +71,10 @@ class Leg(models.Model):
         verbose_name_plural = _("Legs")
         indexes = [models.Index(fields=["account", "posting"])]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(amount=0) & models.Q(amount__gte=-ledger.MAX_AMOUNT,
-                                                                            amount__lte=ledger.MAX_AMOUNT),
-                                   name="books_leg_amount_bounded"),
+            models.CheckConstraint(
+                condition=~models.Q(amount=0) & models.Q(amount__gte=-ledger.MAX_AMOUNT, amount__lte=ledger.MAX_AMOUNT),
+                name="books_leg_amount_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,10 +109,20 @@ class FeeRate(models.Model):
     """The cooperative's fee on sales from a day on, for every product class or one; the latest started wins,
     a class's own rate over the general one. Rows are never changed: a new rate supersedes."""
 
-    product_class = models.ForeignKey("catalogue.ProductClass", on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+", verbose_name=_("Product class (empty: all)"))
-    percent = models.DecimalField(_("Fee (%)"), max_digits=5, decimal_places=2,
-                                  validators=[MinValueValidator(0), MaxValueValidator(ledger.MAX_FEE_PERCENT)])
+    product_class = models.ForeignKey(
+        "catalogue.ProductClass",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Product class (empty: all)"),
+    )
+    percent = models.DecimalField(
+        _("Fee (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(ledger.MAX_FEE_PERCENT)],
+    )
     effective_from = models.DateField(_("In force from"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,8 +131,12 @@ class FeeRate(models.Model):
         ordering = ["-effective_from", "-id"]
         verbose_name = _("Fee rate")
         verbose_name_plural = _("Fee rates")
-        constraints = [models.CheckConstraint(condition=models.Q(percent__gte=0, percent__lte=ledger.MAX_FEE_PERCENT),
-                                              name="books_fee_percent_bounded")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent__gte=0, percent__lte=ledger.MAX_FEE_PERCENT),
+                name="books_fee_percent_bounded",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.percent}% {self.product_class or '*'} {self.effective_from}"
@@ -122,15 +145,21 @@ class FeeRate(models.Model):
 class BooksSettings(SingletonSettings, models.Model):
     """The board's money rules (one row)."""
 
-    monthly_dues = models.PositiveIntegerField(_("Monthly dues (Rp)"), default=25_000,
-                                               validators=[MaxValueValidator(10_000_000)])
-    payout_minimum = models.PositiveIntegerField(_("Smallest payout (Rp)"), default=50_000,
-                                                 validators=[MaxValueValidator(100_000_000)])
+    monthly_dues = models.PositiveIntegerField(
+        _("Monthly dues (Rp)"), default=25_000, validators=[MaxValueValidator(10_000_000)]
+    )
+    payout_minimum = models.PositiveIntegerField(
+        _("Smallest payout (Rp)"), default=50_000, validators=[MaxValueValidator(100_000_000)]
+    )
     pool_share_percent = models.PositiveSmallIntegerField(
-        _("Pool price (% of the agreed price)"), default=90, validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text=_("What a member who hands its own order to the pool pays the maker per unit."))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+        _("Pool price (% of the agreed price)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("What a member who hands its own order to the pool pays the maker per unit."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -156,11 +185,11 @@ class BankAccount(models.Model):
     number = models.CharField(_("Account number"), max_length=30)
     holder = models.CharField(_("Name on the account"), max_length=100)
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                     related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -168,10 +197,12 @@ class BankAccount(models.Model):
         verbose_name = _("Bank account")
         verbose_name_plural = _("Bank accounts")
         constraints = [
-            models.UniqueConstraint(fields=["member"], condition=models.Q(status="confirmed"),
-                                    name="books_one_confirmed_account"),
-            models.UniqueConstraint(fields=["member"], condition=models.Q(status="pending"),
-                                    name="books_one_pending_account"),
+            models.UniqueConstraint(
+                fields=["member"], condition=models.Q(status="confirmed"), name="books_one_confirmed_account"
+            ),
+            models.UniqueConstraint(
+                fields=["member"], condition=models.Q(status="pending"), name="books_one_pending_account"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -188,15 +219,28 @@ class PayoutRun(models.Model):
         PAID = "paid", _("Paid")
 
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("Made by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Made by")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("Approved by"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Approved by"),
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     exported_at = models.DateTimeField(null=True, blank=True)
-    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+", verbose_name=_("Marked paid by"))
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Marked paid by"),
+    )
     paid_at = models.DateTimeField(null=True, blank=True)
     bank_reference = models.CharField(_("Bank reference"), max_length=60, blank=True)
 
@@ -204,8 +248,11 @@ class PayoutRun(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("Payout run")
         verbose_name_plural = _("Payout runs")
-        constraints = [models.CheckConstraint(condition=~models.Q(approved_by=models.F("created_by")),
-                                              name="books_payout_checker_is_not_maker")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(approved_by=models.F("created_by")), name="books_payout_checker_is_not_maker"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"P{self.pk}"

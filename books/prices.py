@@ -4,6 +4,7 @@ The books sit below the catalog (the pool and the shop post into them, and the c
 post), so they may not import it. The catalog registers its price reader when its app is ready
 (catalog/apps.py); the books ask through ``agreed_price``.
 """
+
 from __future__ import annotations
 
 import datetime

@@ -1,5 +1,6 @@
 """Reading the money books: balances, the trial balance, a member's monthly statement, who is due a payout.
 Each is a fixed number of queries, whatever the number of members."""
+
 from __future__ import annotations
 
 import datetime
@@ -25,15 +26,20 @@ def balances() -> dict[str, int]:
 def trial_balance() -> dict:
     """Every account with its balance, and the total (always 0)."""
     sums = balances()
-    accounts = [{"code": a.code, "name": gettext(a.name) if a.member_id is None else a.name,
-                 "balance": int(sums.get(a.code, 0))} for a in Account.objects.order_by("code")]
+    accounts = [
+        {
+            "code": a.code,
+            "name": gettext(a.name) if a.member_id is None else a.name,
+            "balance": int(sums.get(a.code, 0)),
+        }
+        for a in Account.objects.order_by("code")
+    ]
     return {"accounts": accounts, "total": sum(a["balance"] for a in accounts)}
 
 
 def member_balances() -> dict[int, int]:
     """Member id → what the cooperative owes it now."""
-    rows = (Leg.objects.filter(account__member__isnull=False).values("account__member_id")
-            .annotate(total=Sum("amount")))
+    rows = Leg.objects.filter(account__member__isnull=False).values("account__member_id").annotate(total=Sum("amount"))
     return {row["account__member_id"]: int(row["total"]) for row in rows}
 
 
@@ -59,10 +65,16 @@ class Statement:
         return self.opening + sum(e.amount for e in self.entries)
 
     def as_json(self) -> dict:
-        return {"member": self.member.code, "month": ledger.month_label(self.month), "opening": self.opening,
-                "closing": self.closing,
-                "entries": [{"date": e.date.isoformat(), "kind": e.kind, "reference": e.reference,
-                             "amount": e.amount} for e in self.entries]}
+        return {
+            "member": self.member.code,
+            "month": ledger.month_label(self.month),
+            "opening": self.opening,
+            "closing": self.closing,
+            "entries": [
+                {"date": e.date.isoformat(), "kind": e.kind, "reference": e.reference, "amount": e.amount}
+                for e in self.entries
+            ],
+        }
 
 
 def statement(member: Member, month: datetime.date) -> Statement:
@@ -71,15 +83,26 @@ def statement(member: Member, month: datetime.date) -> Statement:
     month = ledger.month_start(month)
     legs = Leg.objects.filter(account__member=member)
     opening = legs.filter(posting__month__lt=month).aggregate(s=Sum("amount"))["s"] or 0
-    rows = (legs.filter(posting__month=month).select_related("posting")
-            .order_by("posting__date", "posting_id", "id"))
+    rows = legs.filter(posting__month=month).select_related("posting").order_by("posting__date", "posting_id", "id")
     entries = [Entry(r.posting.date, r.posting.kind, r.posting.reference, int(r.amount)) for r in rows]
     earned = sum(e.amount for e in entries if e.kind in TURNOVER_KINDS and e.amount > 0)
-    refunded = (Leg.objects.filter(posting__month=month, posting__kind="refund", account__code=ledger.REFUNDS,
-                                   posting__legs__account__member=member).aggregate(s=Sum("amount"))["s"] or 0)
-    return Statement(member=member, month=month, opening=int(opening), entries=entries,
-                     turnover=int(earned - refunded),
-                     closed=ClosedMonth.objects.filter(month=month).exists())
+    refunded = (
+        Leg.objects.filter(
+            posting__month=month,
+            posting__kind="refund",
+            account__code=ledger.REFUNDS,
+            posting__legs__account__member=member,
+        ).aggregate(s=Sum("amount"))["s"]
+        or 0
+    )
+    return Statement(
+        member=member,
+        month=month,
+        opening=int(opening),
+        entries=entries,
+        turnover=int(earned - refunded),
+        closed=ClosedMonth.objects.filter(month=month).exists(),
+    )
 
 
 def closed_months() -> list[datetime.date]:
@@ -105,10 +128,14 @@ def payout_candidates() -> list[Candidate]:
     minimum = max(1, BooksSettings.current().payout_minimum)
     owed = {mid: b for mid, b in member_balances().items() if b >= minimum}
     members = Member.objects.filter(pk__in=owed).select_related("partner").order_by("code")
-    accounts = {a.member_id: a for a in BankAccount.objects.filter(member_id__in=owed,
-                                                                    status=BankAccount.Status.CONFIRMED)}
-    busy = set(PayoutLine.objects.filter(member_id__in=owed).exclude(run__status=PayoutRun.Status.PAID)
-               .values_list("member_id", flat=True))
+    accounts = {
+        a.member_id: a for a in BankAccount.objects.filter(member_id__in=owed, status=BankAccount.Status.CONFIRMED)
+    }
+    busy = set(
+        PayoutLine.objects.filter(member_id__in=owed)
+        .exclude(run__status=PayoutRun.Status.PAID)
+        .values_list("member_id", flat=True)
+    )
     return [Candidate(m, owed[m.pk], accounts.get(m.pk), m.pk in busy) for m in members]
 
 
@@ -124,6 +151,10 @@ def pending_bank_accounts():
 
 
 def bank_accounts_of(member: Member) -> dict:
-    rows = {a.status: a for a in member.bank_accounts.filter(
-        Q(status=BankAccount.Status.CONFIRMED) | Q(status=BankAccount.Status.PENDING))}
+    rows = {
+        a.status: a
+        for a in member.bank_accounts.filter(
+            Q(status=BankAccount.Status.CONFIRMED) | Q(status=BankAccount.Status.PENDING)
+        )
+    }
     return {"confirmed": rows.get(BankAccount.Status.CONFIRMED), "pending": rows.get(BankAccount.Status.PENDING)}

@@ -9,6 +9,7 @@ an order line and finished stock taken from another member are paid by the recei
 less the same fee (so the maker or giver nets exactly what a sale of its own would have brought); work for a
 member's own outside order costs the board's pool price (a share of the agreed price in force at hand-over).
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,15 +26,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from oscar.core.loading import get_model
 
-from common.order_status import PAYMENT_EVENT_TYPES
 from common.errors import Refusal
 from common.idempotency import run_once
+from common.order_status import PAYMENT_EVENT_TYPES
 from common.roles import is_board, is_staff
 from inventory.models import Member
 
 from . import ledger
-from .prices import agreed_price
 from .models import Account, BankAccount, BooksSettings, ClosedMonth, FeeRate, Leg, PayoutLine, PayoutRun, Posting
+from .prices import agreed_price
 
 Order = get_model("order", "Order")
 logger = logging.getLogger("guyub.books")
@@ -41,8 +42,11 @@ logger = logging.getLogger("guyub.books")
 
 
 def refusal(error: ledger.BooksError) -> Refusal:
-    return Refusal(gettext(error.template) % error.params if error.params else gettext(error.template),
-                   code=type(error).__name__, field=error.field)
+    return Refusal(
+        gettext(error.template) % error.params if error.params else gettext(error.template),
+        code=type(error).__name__,
+        field=error.field,
+    )
 
 
 def _refuse(message: str, *, field: str | None = None) -> Refusal:
@@ -71,8 +75,17 @@ def last_closed_month() -> datetime.date | None:
     return ClosedMonth.objects.aggregate(m=Max("month"))["m"]
 
 
-def post(*, kind: str, reference: str, legs: Mapping[str, int], idempotency_key: str,
-         on: datetime.date | None = None, order_line=None, source: str = "", user=None) -> Posting:
+def post(
+    *,
+    kind: str,
+    reference: str,
+    legs: Mapping[str, int],
+    idempotency_key: str,
+    on: datetime.date | None = None,
+    order_line=None,
+    source: str = "",
+    user=None,
+) -> Posting:
     """Post once: legs (account code → rupiah) summing to zero, booked in the month of ``on`` (today) or, when
     that month is closed, in the open month. A key seen before returns the first posting and posts nothing."""
     if kind not in ledger.KINDS:
@@ -95,11 +108,18 @@ def post(*, kind: str, reference: str, legs: Mapping[str, int], idempotency_key:
         day = on or timezone.localdate()
         month = ledger.booking_month(day, last_closed_month())
         posting = Posting.objects.create(
-            kind=kind, reference=reference[:120], date=max(day, month), month=month, order_line=order_line,
-            idempotency_key=idempotency_key, source=source[:100],
-            created_by=user if getattr(user, "is_authenticated", False) else None)
-        Leg.objects.bulk_create([Leg(posting=posting, account=accounts[code], amount=amount)
-                                 for code, amount in sorted(legs.items())])
+            kind=kind,
+            reference=reference[:120],
+            date=max(day, month),
+            month=month,
+            order_line=order_line,
+            idempotency_key=idempotency_key,
+            source=source[:100],
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        Leg.objects.bulk_create(
+            [Leg(posting=posting, account=accounts[code], amount=amount) for code, amount in sorted(legs.items())]
+        )
         return posting
 
     return run_once(replay=replay, apply=apply)
@@ -135,8 +155,9 @@ def _line_gross(line) -> int:
 
 
 def _line_member(line) -> Member:
-    return Member.objects.select_related("partner").get(partner_id=line.stockrecord.partner_id
-                                                        if line.stockrecord_id else line.partner_id)
+    return Member.objects.select_related("partner").get(
+        partner_id=line.stockrecord.partner_id if line.stockrecord_id else line.partner_id
+    )
 
 
 def _placed_on(order) -> datetime.date:
@@ -166,11 +187,25 @@ def post_order_shipped(*, order, user=None) -> list[Posting]:
         reference = f"{order.number} / {line.title}"[:120]
         common = {"order_line": line, "source": f"order:{order.number}", "user": user}
         if gross:
-            postings.append(post(kind="sale", reference=reference, legs={member: gross, ledger.BUYERS: -gross},
-                                 idempotency_key=f"sale:line:{line.pk}", **common))
+            postings.append(
+                post(
+                    kind="sale",
+                    reference=reference,
+                    legs={member: gross, ledger.BUYERS: -gross},
+                    idempotency_key=f"sale:line:{line.pk}",
+                    **common,
+                )
+            )
         if fee:
-            postings.append(post(kind="fee", reference=reference, legs={member: -fee, ledger.FEES: fee},
-                                 idempotency_key=f"fee:line:{line.pk}", **common))
+            postings.append(
+                post(
+                    kind="fee",
+                    reference=reference,
+                    legs={member: -fee, ledger.FEES: fee},
+                    idempotency_key=f"fee:line:{line.pk}",
+                    **common,
+                )
+            )
     for event in order.payment_events.filter(event_type__code=REFUNDED_CODE).order_by("pk"):
         postings += _post_refund_event(order, event, user=user)
     return postings
@@ -186,8 +221,11 @@ def post_refund(*, order, event, user=None) -> list[Posting]:
 
 def _line_credits(order) -> dict[int, ledger.LineCredit]:
     """Per line of the order: gross credited, fee withheld, and what refunds took back so far."""
-    legs = (Leg.objects.filter(posting__order_line__order=order)
-            .values("posting__order_line_id", "posting__kind", "account__code").annotate(total=Sum("amount")))
+    legs = (
+        Leg.objects.filter(posting__order_line__order=order)
+        .values("posting__order_line_id", "posting__kind", "account__code")
+        .annotate(total=Sum("amount"))
+    )
     found: dict[int, dict[str, int]] = {}
     for row in legs:
         numbers = found.setdefault(row["posting__order_line_id"], {})
@@ -222,11 +260,20 @@ def _post_refund_event(order, event, *, user=None) -> list[Posting]:
         if not gross:
             continue
         line = lines[line_id]
-        legs = ledger.merge_legs([(member_code(_line_member(line)), fee - gross), (ledger.FEES, -fee),
-                                  (ledger.REFUNDS, gross)])
-        postings.append(post(kind="refund", reference=f"{order.number} / {line.title}"[:120], legs=legs,
-                             idempotency_key=f"refund:event:{event.pk}:line:{line_id}", order_line=line,
-                             source=f"order:{order.number}", user=user))
+        legs = ledger.merge_legs(
+            [(member_code(_line_member(line)), fee - gross), (ledger.FEES, -fee), (ledger.REFUNDS, gross)]
+        )
+        postings.append(
+            post(
+                kind="refund",
+                reference=f"{order.number} / {line.title}"[:120],
+                legs=legs,
+                idempotency_key=f"refund:event:{event.pk}:line:{line_id}",
+                order_line=line,
+                source=f"order:{order.number}",
+                user=user,
+            )
+        )
     return postings
 
 
@@ -254,10 +301,18 @@ def post_work_handed_over(*, work_order, user=None) -> Posting | None:
         kind, reference = "pool", f"WO{work_order.pk} / {units} × {work_order.product.get_title()}"
     if not amount:
         return None
-    return post(kind=kind, reference=reference[:120], idempotency_key=f"work:wo:{work_order.pk}", user=user,
-                legs={ledger.member_account(work_order.member.code): amount,
-                      ledger.member_account(request.member.code): -amount},
-                order_line=line, source=work_order.load_source)
+    return post(
+        kind=kind,
+        reference=reference[:120],
+        idempotency_key=f"work:wo:{work_order.pk}",
+        user=user,
+        legs={
+            ledger.member_account(work_order.member.code): amount,
+            ledger.member_account(request.member.code): -amount,
+        },
+        order_line=line,
+        source=work_order.load_source,
+    )
 
 
 def post_stock_taken(*, line, giver: Member, taker: Member, units: int) -> Posting | None:
@@ -267,10 +322,14 @@ def post_stock_taken(*, line, giver: Member, taker: Member, units: int) -> Posti
     _fee, amount = net_of_fee(gross, line.product.get_product_class(), on=_placed_on(line.order))
     if not amount:
         return None
-    return post(kind="transfer", reference=f"{line.order.number} / {units} × {line.title} ({giver.code})"[:120],
-                legs={ledger.member_account(giver.code): amount, ledger.member_account(taker.code): -amount},
-                idempotency_key=f"transfer:line:{line.pk}:from:{giver.pk}", order_line=line,
-                source=f"order-line:{line.pk}")
+    return post(
+        kind="transfer",
+        reference=f"{line.order.number} / {units} × {line.title} ({giver.code})"[:120],
+        legs={ledger.member_account(giver.code): amount, ledger.member_account(taker.code): -amount},
+        idempotency_key=f"transfer:line:{line.pk}:from:{giver.pk}",
+        order_line=line,
+        source=f"order-line:{line.pk}",
+    )
 
 
 def post_loan_settlement(*, loan, amount) -> Posting | None:
@@ -279,10 +338,13 @@ def post_loan_settlement(*, loan, amount) -> Posting | None:
     amount = ledger.rupiah(amount)
     if not amount:
         return None
-    return post(kind="loan", reference=f"L{loan.pk} / {loan.material}"[:120],
-                legs={ledger.member_account(loan.lender.code): amount,
-                      ledger.member_account(loan.borrower.code): -amount},
-                idempotency_key=f"loan:{loan.pk}:settlement", source=f"loan:{loan.pk}")
+    return post(
+        kind="loan",
+        reference=f"L{loan.pk} / {loan.material}"[:120],
+        legs={ledger.member_account(loan.lender.code): amount, ledger.member_account(loan.borrower.code): -amount},
+        idempotency_key=f"loan:{loan.pk}:settlement",
+        source=f"loan:{loan.pk}",
+    )
 
 
 def charge_monthly_dues(*, today: datetime.date | None = None) -> int:
@@ -299,8 +361,13 @@ def charge_monthly_dues(*, today: datetime.date | None = None) -> int:
         if Posting.objects.filter(idempotency_key=key).exists():
             continue
         with transaction.atomic():
-            post(kind="dues", reference=f"iuran {ledger.month_label(month)}", on=month, idempotency_key=key,
-                 legs={ledger.member_account(member.code): -dues, ledger.DUES: dues})
+            post(
+                kind="dues",
+                reference=f"iuran {ledger.month_label(month)}",
+                on=month,
+                idempotency_key=key,
+                legs={ledger.member_account(member.code): -dues, ledger.DUES: dues},
+            )
         made += 1
     return made
 
@@ -315,8 +382,13 @@ def post_adjustment(*, member: Member, amount, reason: str, idempotency_key: str
     if not (reason or "").strip():
         raise _refuse(gettext("An adjustment needs a reason."), field="reason")
     with transaction.atomic():
-        return post(kind="adjustment", reference=reason.strip()[:120], idempotency_key=idempotency_key, user=user,
-                    legs={ledger.member_account(member.code): amount, ledger.FEES: -amount})
+        return post(
+            kind="adjustment",
+            reference=reason.strip()[:120],
+            idempotency_key=idempotency_key,
+            user=user,
+            legs={ledger.member_account(member.code): amount, ledger.FEES: -amount},
+        )
 
 
 # --- The board: month close, fees, rules ---------------------------------------------------------
@@ -342,8 +414,9 @@ def month_close(*, month: datetime.date, user, today: datetime.date | None = Non
     why = ledger.closable(ledger.month_start(month), last_closed_month(), today or timezone.localdate())
     if why:
         last = last_closed_month()
-        raise _refuse(gettext(why) % {"month": ledger.month_label(ledger.next_month(last)) if last else ""},
-                      field="month")
+        raise _refuse(
+            gettext(why) % {"month": ledger.month_label(ledger.next_month(last)) if last else ""}, field="month"
+        )
     return ClosedMonth.objects.create(month=ledger.month_start(month), closed_by=user)
 
 
@@ -358,8 +431,9 @@ def fee_rate_add(*, percent, effective_from: datetime.date, product_class=None, 
     last = last_closed_month()
     if effective_from is None or (last is not None and effective_from < ledger.next_month(last)):
         raise _refuse(gettext("A fee can start only in an open month."), field="effective_from")
-    return FeeRate.objects.create(percent=percent, effective_from=effective_from, product_class=product_class,
-                                  created_by=user)
+    return FeeRate.objects.create(
+        percent=percent, effective_from=effective_from, product_class=product_class, created_by=user
+    )
 
 
 @transaction.atomic
@@ -398,9 +472,11 @@ def bank_account_request(*, member: Member, bank: str, number: str, holder: str,
     if not holder:
         raise _refuse(gettext("Give the name on the account."), field="holder")
     BankAccount.objects.filter(member=member, status=BankAccount.Status.PENDING).update(
-        status=BankAccount.Status.REJECTED, decided_at=timezone.now())  # the newer request replaces it
-    return BankAccount.objects.create(member=member, bank=bank[:60], number=number, holder=holder[:100],
-                                      requested_by=user)
+        status=BankAccount.Status.REJECTED, decided_at=timezone.now()
+    )  # the newer request replaces it
+    return BankAccount.objects.create(
+        member=member, bank=bank[:60], number=number, holder=holder[:100], requested_by=user
+    )
 
 
 @transaction.atomic
@@ -411,7 +487,8 @@ def bank_account_decide(*, bank_account: BankAccount, confirm: bool, user) -> Ba
         raise _refuse(gettext("This bank account was already decided."))
     if confirm:
         BankAccount.objects.filter(member_id=row.member_id, status=BankAccount.Status.CONFIRMED).update(
-            status=BankAccount.Status.REPLACED)
+            status=BankAccount.Status.REPLACED
+        )
     row.status = BankAccount.Status.CONFIRMED if confirm else BankAccount.Status.REJECTED
     row.decided_by, row.decided_at = user, timezone.now()
     row.save()
@@ -431,12 +508,21 @@ def payout_run_create(*, user) -> PayoutRun:
     BooksSettings.current(lock=True)  # one run made at a time: a member is never in two
     candidates = [c for c in selectors.payout_candidates() if c.bank_account is not None and not c.in_open_run]
     if not candidates:
-        raise _refuse(gettext("No member is due a payout (balance above the minimum and a confirmed bank "
-                              "account)."))
+        raise _refuse(gettext("No member is due a payout (balance above the minimum and a confirmed bank account)."))
     run = PayoutRun.objects.create(created_by=user)
-    PayoutLine.objects.bulk_create([
-        PayoutLine(run=run, member=c.member, amount=c.balance, bank=c.bank_account.bank,
-                   number=c.bank_account.number, holder=c.bank_account.holder) for c in candidates])
+    PayoutLine.objects.bulk_create(
+        [
+            PayoutLine(
+                run=run,
+                member=c.member,
+                amount=c.balance,
+                bank=c.bank_account.bank,
+                number=c.bank_account.number,
+                holder=c.bank_account.holder,
+            )
+            for c in candidates
+        ]
+    )
     return run
 
 
@@ -469,8 +555,15 @@ def payout_run_export(*, run: PayoutRun, user) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for line in run.lines.select_related("member"):
-        writer.writerow([_safe_cell(line.bank), line.number, _safe_cell(line.holder), line.amount,
-                         f"{run.reference}-{line.member.code}"])
+        writer.writerow(
+            [
+                _safe_cell(line.bank),
+                line.number,
+                _safe_cell(line.holder),
+                line.amount,
+                f"{run.reference}-{line.member.code}",
+            ]
+        )
     return out.getvalue()
 
 
@@ -493,10 +586,19 @@ def payout_run_mark_paid(*, run: PayoutRun, bank_reference: str, user) -> Payout
     if row.status != PayoutRun.Status.APPROVED or row.exported_at is None:
         raise _refuse(gettext("Only an approved payout run whose transfer file was exported can be marked paid."))
     for line in row.lines.select_related("member"):
-        post(kind="payout", reference=f"{row.reference} / {bank_reference}"[:120], user=user,
-             legs={ledger.member_account(line.member.code): -line.amount, ledger.PAYOUTS: line.amount},
-             idempotency_key=f"payout:{row.pk}:{line.member.code}", source=f"payout:{row.pk}")
-    row.status, row.paid_by, row.paid_at, row.bank_reference = PayoutRun.Status.PAID, user, timezone.now(), \
-        bank_reference[:60]
+        post(
+            kind="payout",
+            reference=f"{row.reference} / {bank_reference}"[:120],
+            user=user,
+            legs={ledger.member_account(line.member.code): -line.amount, ledger.PAYOUTS: line.amount},
+            idempotency_key=f"payout:{row.pk}:{line.member.code}",
+            source=f"payout:{row.pk}",
+        )
+    row.status, row.paid_by, row.paid_at, row.bank_reference = (
+        PayoutRun.Status.PAID,
+        user,
+        timezone.now(),
+        bank_reference[:60],
+    )
     row.save()
     return row

@@ -1,4 +1,5 @@
 """The books' periodic job (see site/guyub/jobs/schedule.py)."""
+
 from django_tasks import task
 
 

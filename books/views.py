@@ -1,5 +1,6 @@
 """Pages of the money books. Thin: the access decorators decide who may see what (a member its own statement,
 the board everything, staff the payout files), forms check input, services write, selectors read."""
+
 from __future__ import annotations
 
 import uuid
@@ -41,9 +42,16 @@ def statement(request, ws):
     months = [ledger.month_start(today)]
     while len(months) < 12:
         months.append(ledger.month_start(months[-1] - timezone.timedelta(days=1)))
-    return _workspace(request, "books/statement.html", ws, statement=selectors.statement(ws.member, month),
-                      months=months, previous=ledger.month_start(month - timezone.timedelta(days=1)),
-                      following=ledger.next_month(month), is_current=month == ledger.month_start(today))
+    return _workspace(
+        request,
+        "books/statement.html",
+        ws,
+        statement=selectors.statement(ws.member, month),
+        months=months,
+        previous=ledger.month_start(month - timezone.timedelta(days=1)),
+        following=ledger.next_month(month),
+        is_current=month == ledger.month_start(today),
+    )
 
 
 @member_view()
@@ -60,8 +68,7 @@ def bank_account(request, ws):
             else:
                 messages.success(request, _("Saved. The board confirms a new bank account before payouts use it."))
                 return redirect("books:bank-account", code=ws.member.code)
-    return _workspace(request, "books/bank_account.html", ws, form=form,
-                      accounts=selectors.bank_accounts_of(ws.member))
+    return _workspace(request, "books/bank_account.html", ws, form=form, accounts=selectors.bank_accounts_of(ws.member))
 
 
 # --- The board -------------------------------------------------------------------------------------
@@ -70,13 +77,21 @@ def bank_account(request, ws):
 def _board_page(request, status=200, **forms):
     rules = BooksSettings.current()
     context = {
-        "close_form": MonthCloseForm(), "fee_form": FeeRateForm(),
-        "rules_form": BooksSettingsForm(initial={"monthly_dues": rules.monthly_dues,
-                                                 "payout_minimum": rules.payout_minimum,
-                                                 "pool_share_percent": rules.pool_share_percent}),
-        "closed": selectors.closed_months()[:12], "open_month": selectors.open_month(timezone.localdate()),
-        "fees": FeeRate.objects.select_related("product_class")[:30], "pending": selectors.pending_bank_accounts(),
-        "trial": selectors.trial_balance(), **forms,
+        "close_form": MonthCloseForm(),
+        "fee_form": FeeRateForm(),
+        "rules_form": BooksSettingsForm(
+            initial={
+                "monthly_dues": rules.monthly_dues,
+                "payout_minimum": rules.payout_minimum,
+                "pool_share_percent": rules.pool_share_percent,
+            }
+        ),
+        "closed": selectors.closed_months()[:12],
+        "open_month": selectors.open_month(timezone.localdate()),
+        "fees": FeeRate.objects.select_related("product_class")[:30],
+        "pending": selectors.pending_bank_accounts(),
+        "trial": selectors.trial_balance(),
+        **forms,
     }
     return render(request, "books/board.html", context, status=status)
 
@@ -101,22 +116,31 @@ def _board_post(request, form_name, form, run):
 @board_view
 @require_POST
 def month_close(request):
-    return _board_post(request, "close_form", MonthCloseForm(request.POST),
-                       lambda data: services.month_close(month=data["month"], user=request.user))
+    return _board_post(
+        request,
+        "close_form",
+        MonthCloseForm(request.POST),
+        lambda data: services.month_close(month=data["month"], user=request.user),
+    )
 
 
 @board_view
 @require_POST
 def fee_add(request):
-    return _board_post(request, "fee_form", FeeRateForm(request.POST),
-                       lambda data: services.fee_rate_add(user=request.user, **data))
+    return _board_post(
+        request, "fee_form", FeeRateForm(request.POST), lambda data: services.fee_rate_add(user=request.user, **data)
+    )
 
 
 @board_view
 @require_POST
 def rules_update(request):
-    return _board_post(request, "rules_form", BooksSettingsForm(request.POST),
-                       lambda data: services.books_settings_update(user=request.user, **data))
+    return _board_post(
+        request,
+        "rules_form",
+        BooksSettingsForm(request.POST),
+        lambda data: services.books_settings_update(user=request.user, **data),
+    )
 
 
 @board_view
@@ -124,8 +148,9 @@ def rules_update(request):
 def bank_decide(request, pk):
     row = get_object_or_404(BankAccount, pk=pk)
     try:
-        services.bank_account_decide(bank_account=row, confirm=request.POST.get("decision") == "confirm",
-                                     user=request.user)
+        services.bank_account_decide(
+            bank_account=row, confirm=request.POST.get("decision") == "confirm", user=request.user
+        )
     except Refusal as error:
         messages.error(request, " ".join(error.messages))
     return redirect("books:board")
@@ -136,11 +161,17 @@ def bank_decide(request, pk):
 
 @board_or_staff_view
 def payouts(request):
-    return render(request, "books/payouts.html", {
-        "runs": PayoutRun.objects.select_related("created_by", "approved_by")[:24],
-        "candidates": selectors.payout_candidates(), "owing": selectors.members_owing(),
-        "minimum": BooksSettings.current().payout_minimum, "can_make": is_board(request.user),
-    })
+    return render(
+        request,
+        "books/payouts.html",
+        {
+            "runs": PayoutRun.objects.select_related("created_by", "approved_by")[:24],
+            "candidates": selectors.payout_candidates(),
+            "owing": selectors.members_owing(),
+            "minimum": BooksSettings.current().payout_minimum,
+            "can_make": is_board(request.user),
+        },
+    )
 
 
 @board_view
@@ -158,11 +189,20 @@ def payout_create(request):
 def payout_detail(request, pk, form=None, status=200):
     run = get_object_or_404(PayoutRun.objects.select_related("created_by", "approved_by", "paid_by"), pk=pk)
     lines = list(run.lines.select_related("member__partner"))
-    return render(request, "books/payout.html", {
-        "run": run, "lines": lines, "total": sum(line.amount for line in lines), "form": form or MarkPaidForm(),
-        "can_approve": is_board(request.user) and run.created_by_id != request.user.pk,
-        "can_export": is_staff(request.user), "key": uuid.uuid4().hex,
-    }, status=status)
+    return render(
+        request,
+        "books/payout.html",
+        {
+            "run": run,
+            "lines": lines,
+            "total": sum(line.amount for line in lines),
+            "form": form or MarkPaidForm(),
+            "can_approve": is_board(request.user) and run.created_by_id != request.user.pk,
+            "can_export": is_staff(request.user),
+            "key": uuid.uuid4().hex,
+        },
+        status=status,
+    )
 
 
 @board_view

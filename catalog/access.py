@@ -3,6 +3,7 @@
 The board proposes and approves; members' artisans and the shop staff read the price list and its history
 (a member must know the price it sells at); buyers only ever see the price in force, in the shop.
 """
+
 from common.roles import is_board, is_staff
 from inventory.access import workshops_of
 

@@ -1,5 +1,6 @@
 """Read-only admin views of the agreement: changes go through the board's screens (/prices/), never the admin,
 so every change keeps its proposal, votes and quorum."""
+
 from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
@@ -19,8 +20,17 @@ class VoteInline(admin.TabularInline):
 
 @admin.register(PriceProposal)
 class PriceProposalAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "product", "min_quantity", "previous_amount", "amount", "effective_from", "status",
-                    "proposed_by", "proposed_at"]
+    list_display = [
+        "pk",
+        "product",
+        "min_quantity",
+        "previous_amount",
+        "amount",
+        "effective_from",
+        "status",
+        "proposed_by",
+        "proposed_at",
+    ]
     list_filter = ["status", "source"]
     search_fields = ["product__upc", "product__title"]
     inlines = [VoteInline]

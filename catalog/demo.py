@@ -6,6 +6,7 @@
 - A trader tier (from 12 units, 10% less) for the first few products, one proposal waiting for the board, and
   one approved price scheduled for the next meeting, so every board screen has something to show.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -56,32 +57,61 @@ def _agree_stockrecord_prices(board, rules_, now) -> int:
     """Bulk, because the large demo (--scale) has thousands of variants."""
     agreed_at = min(_meeting(now, -2), now - timedelta(days=1))
     unpriced = (
-        purchasable_products().filter(agreed_prices__isnull=True, stockrecords__price__gt=0)
-        .annotate(seed_price=Min("stockrecords__price")).order_by("upc", "pk").values_list("pk", "seed_price")
+        purchasable_products()
+        .filter(agreed_prices__isnull=True, stockrecords__price__gt=0)
+        .annotate(seed_price=Min("stockrecords__price"))
+        .order_by("upc", "pk")
+        .values_list("pk", "seed_price")
     )
     rows = list(unpriced)
     if not rows:
         return 0
-    proposer, approvers = board[0], board[1:1 + rules_.quorum]
-    proposals = PriceProposal.objects.bulk_create([
-        PriceProposal(
-            product_id=pk, amount=Decimal(price).quantize(Decimal("1")), effective_from=agreed_at,
-            reason="Harga awal koperasi.", proposed_by=proposer, proposed_at=agreed_at - timedelta(days=2),
-            quorum=rules_.quorum, status=PriceProposal.Status.APPROVED, decided_at=agreed_at,
-            source=PriceProposal.Source.DEMO,
-        )
-        for pk, price in rows
-    ], batch_size=500)
-    ProposalVote.objects.bulk_create([
-        ProposalVote(proposal=p, board_member=member, decision=ProposalVote.Decision.APPROVE,
-                     decided_at=agreed_at - timedelta(days=1) + timedelta(hours=k))
-        for p in proposals for k, member in enumerate(approvers)
-    ], batch_size=500)
-    AgreedPrice.objects.bulk_create([
-        AgreedPrice(product_id=p.product_id, min_quantity=1, amount=p.amount, effective_from=agreed_at,
-                    proposal=p, agreed_at=agreed_at)
-        for p in proposals
-    ], batch_size=500)
+    proposer, approvers = board[0], board[1 : 1 + rules_.quorum]
+    proposals = PriceProposal.objects.bulk_create(
+        [
+            PriceProposal(
+                product_id=pk,
+                amount=Decimal(price).quantize(Decimal("1")),
+                effective_from=agreed_at,
+                reason="Harga awal koperasi.",
+                proposed_by=proposer,
+                proposed_at=agreed_at - timedelta(days=2),
+                quorum=rules_.quorum,
+                status=PriceProposal.Status.APPROVED,
+                decided_at=agreed_at,
+                source=PriceProposal.Source.DEMO,
+            )
+            for pk, price in rows
+        ],
+        batch_size=500,
+    )
+    ProposalVote.objects.bulk_create(
+        [
+            ProposalVote(
+                proposal=p,
+                board_member=member,
+                decision=ProposalVote.Decision.APPROVE,
+                decided_at=agreed_at - timedelta(days=1) + timedelta(hours=k),
+            )
+            for p in proposals
+            for k, member in enumerate(approvers)
+        ],
+        batch_size=500,
+    )
+    AgreedPrice.objects.bulk_create(
+        [
+            AgreedPrice(
+                product_id=p.product_id,
+                min_quantity=1,
+                amount=p.amount,
+                effective_from=agreed_at,
+                proposal=p,
+                agreed_at=agreed_at,
+            )
+            for p in proposals
+        ],
+        batch_size=500,
+    )
     return len(proposals)
 
 
@@ -91,13 +121,18 @@ def _extras(board, rules_, now) -> dict[str, int]:
     if len(priced) < 5:
         return {}
     created = {"tiers": 0, "pending proposals": 0, "scheduled prices": 0}
-    proposer, approvers = board[0], board[1:1 + rules_.quorum]
+    proposer, approvers = board[0], board[1 : 1 + rules_.quorum]
     if not demo.filter(min_quantity__gt=1).exists():
         for product in priced[:TIER_PRODUCTS]:
             unit = price_in_force(product, at=now)
             proposal = services.propose_price(
-                product=product, amount=_thousands(unit * Decimal("0.9")), min_quantity=TIER_QUANTITY,
-                proposed_by=proposer, reason=DEMO_TIER_REASON, source=PriceProposal.Source.DEMO, now=now,
+                product=product,
+                amount=_thousands(unit * Decimal("0.9")),
+                min_quantity=TIER_QUANTITY,
+                proposed_by=proposer,
+                reason=DEMO_TIER_REASON,
+                source=PriceProposal.Source.DEMO,
+                now=now,
             )
             for member in approvers:
                 services.approve_proposal(proposal=proposal, board_member=member, now=now)
@@ -105,17 +140,25 @@ def _extras(board, rules_, now) -> dict[str, int]:
     if not demo.filter(reason=DEMO_PENDING_REASON).exists():
         product = priced[3]
         services.propose_price(
-            product=product, amount=_thousands(price_in_force(product, at=now) * Decimal("1.05")),
-            proposed_by=proposer, effective_from=_meeting(now, 1), reason=DEMO_PENDING_REASON,
-            source=PriceProposal.Source.DEMO, now=now,
+            product=product,
+            amount=_thousands(price_in_force(product, at=now) * Decimal("1.05")),
+            proposed_by=proposer,
+            effective_from=_meeting(now, 1),
+            reason=DEMO_PENDING_REASON,
+            source=PriceProposal.Source.DEMO,
+            now=now,
         )
         created["pending proposals"] += 1
     if not demo.filter(reason=DEMO_SCHEDULED_REASON).exists():
         product = priced[4]
         proposal = services.propose_price(
-            product=product, amount=_thousands(price_in_force(product, at=now) * Decimal("1.08")),
-            proposed_by=proposer, effective_from=_meeting(now, 1), reason=DEMO_SCHEDULED_REASON,
-            source=PriceProposal.Source.DEMO, now=now,
+            product=product,
+            amount=_thousands(price_in_force(product, at=now) * Decimal("1.08")),
+            proposed_by=proposer,
+            effective_from=_meeting(now, 1),
+            reason=DEMO_SCHEDULED_REASON,
+            source=PriceProposal.Source.DEMO,
+            now=now,
         )
         for member in approvers:
             services.approve_proposal(proposal=proposal, board_member=member, now=now)

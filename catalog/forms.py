@@ -1,4 +1,5 @@
 """Board forms. They only parse input; the services decide (and name the field when they refuse)."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -30,22 +31,30 @@ class RupiahField(forms.CharField):
 
 class ProposalForm(forms.Form):
     sku = forms.CharField(
-        label=_("Product SKU"), max_length=64,
+        label=_("Product SKU"),
+        max_length=64,
         help_text=_("The variant's SKU, e.g. GY-SAN-0001-1 (a product with variants has no price of its own)."),
     )
     amount = RupiahField(label=_("Agreed price (Rp)"))
     min_quantity = forms.IntegerField(
-        label=_("From quantity"), initial=1, min_value=1, max_value=rules.MAX_MIN_QUANTITY,
+        label=_("From quantity"),
+        initial=1,
+        min_value=1,
+        max_value=rules.MAX_MIN_QUANTITY,
         help_text=_("1 for the agreed price; e.g. 12 for a trader price from 12 units."),
     )
     effective_from = forms.DateTimeField(
-        label=_("Takes effect"), required=False,
+        label=_("Takes effect"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
         help_text=_("Leave empty for “as soon as the board approves”. Never earlier than the approval."),
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for a change larger than the board's threshold."),
     )
 

@@ -1,4 +1,5 @@
 """Words for the plain-Python engine's error codes (catalog/pricing keeps no Django and so no translations)."""
+
 from django.utils.translation import gettext, gettext_lazy as _
 
 from common.errors import Refusal
@@ -26,9 +27,7 @@ MESSAGES = {
     "parent_product": _("“%(sku)s” is a product with variants: give the price of each variant."),
     "duplicate": _("This product and quantity already appear in row %(first_row)s."),
     "too_long": _("Too long (at most %(max)s characters)."),
-    "reason_required": _(
-        "A change of %(percent)s%% is more than the board's %(threshold)s%%: give a reason."
-    ),
+    "reason_required": _("A change of %(percent)s%% is more than the board's %(threshold)s%%: give a reason."),
     # proposals and votes
     "not_purchasable": _("A product with variants has no price of its own: propose a price for each variant."),
     "quorum_unreachable": _(
@@ -62,7 +61,9 @@ def problem_text(problem) -> str:
     text = message(problem.code, **problem.param_dict())
     if problem.row >= 2 and problem.column:
         return gettext("Row %(row)s, column “%(column)s”: %(text)s") % {
-            "row": problem.row, "column": problem.column, "text": text,
+            "row": problem.row,
+            "column": problem.column,
+            "text": text,
         }
     if problem.column:
         return gettext("Column “%(column)s”: %(text)s") % {"column": problem.column, "text": text}

@@ -4,6 +4,7 @@ Nothing here is ever deleted (PROTECT everywhere): the history of who proposed, 
 old → new is part of the cooperative's record. A member workshop has no price of its own; Oscar's
 stockrecord price is ignored by the shop (catalog/shop/partner/strategy.py).
 """
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,16 +20,24 @@ class PriceBoardSettings(SingletonSettings, models.Model):
     """The board's own rules for price changes (one row, edited by the board at /prices/settings/)."""
 
     quorum = models.PositiveSmallIntegerField(
-        _("Approvals needed"), default=2, validators=[MinValueValidator(1), MaxValueValidator(20)],
+        _("Approvals needed"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("How many board members other than the proposer must approve a price."),
     )
     change_threshold_percent = models.PositiveSmallIntegerField(
-        _("Change that needs a reason (%)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        _("Change that needs a reason (%)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text=_("A price change larger than this, up or down, must give a reason."),
     )
     updated_at = models.DateTimeField(_("Updated"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Updated by"),
     )
 
@@ -58,7 +67,9 @@ class PriceProposal(models.Model):
         "catalogue.Product", on_delete=models.PROTECT, related_name="price_proposals", verbose_name=_("Product")
     )
     min_quantity = models.PositiveIntegerField(
-        _("From quantity"), default=1, validators=[MinValueValidator(1)],
+        _("From quantity"),
+        default=1,
+        validators=[MinValueValidator(1)],
         help_text=_("1 for the agreed price; more for a trader price from that many units."),
     )
     amount = models.DecimalField(_("Price (Rp)"), **RUPIAH)
@@ -66,7 +77,9 @@ class PriceProposal(models.Model):
     effective_from = models.DateTimeField(_("Takes effect"))
     reason = models.TextField(_("Reason"), blank=True)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="price_proposals",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="price_proposals",
         verbose_name=_("Proposed by"),
     )
     proposed_at = models.DateTimeField(_("Proposed"), default=timezone.now)
@@ -75,7 +88,11 @@ class PriceProposal(models.Model):
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     decided_at = models.DateTimeField(_("Decided"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Withdrawn by"),
     )
     withdrawal_reason = models.TextField(_("Why withdrawn"), blank=True)

@@ -10,6 +10,7 @@ when the board's agreement changed while the product sat in the basket, and neve
 A receiver, not a service call: Oscar saves basket lines itself (add, quantity forms, merges) and we do not
 fork its basket, so a line's save is the one place every change passes through.
 """
+
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone

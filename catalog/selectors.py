@@ -1,11 +1,12 @@
 """Reads of the price agreement. The decisions themselves (what is in force, tiers) live in catalog/pricing."""
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Iterable, Optional
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -24,7 +25,7 @@ Product = get_model("catalogue", "Product")
 # --- The agreement in force -------------------------------------------------------------------------------
 
 
-def agreements_by_product(product_ids: Iterable[int], *, until: Optional[datetime] = None) -> dict[int, list]:
+def agreements_by_product(product_ids: Iterable[int], *, until: datetime | None = None) -> dict[int, list]:
     """Every valid agreed price of the products (started by `until` when given), as plain rules.Agreement."""
     ids = list({pk for pk in product_ids if pk is not None})
     result: dict[int, list] = {pk: [] for pk in ids}
@@ -40,13 +41,13 @@ def agreements_by_product(product_ids: Iterable[int], *, until: Optional[datetim
     return result
 
 
-def quote_for(product, *, at: datetime, quantity: int = 1) -> Optional[rules.Quote]:
+def quote_for(product, *, at: datetime, quantity: int = 1) -> rules.Quote | None:
     """The unit price a buyer pays for `quantity` of `product` at `at` (None: not for sale)."""
     agreements = agreements_by_product([product.pk], until=at)[product.pk]
     return rules.quote(agreements, at, quantity)
 
 
-def price_in_force(product, *, at: datetime) -> Optional[Decimal]:
+def price_in_force(product, *, at: datetime) -> Decimal | None:
     """The agreed unit price of `product` at `at` (None: not for sale)."""
     agreement = rules.in_force(agreements_by_product([product.pk], until=at)[product.pk], at)
     return agreement.amount if agreement else None
@@ -87,8 +88,11 @@ def search_price_list(query: str = "") -> QuerySet:
     query = (query or "").strip()
     if query:
         products = products.filter(
-            Q(upc__icontains=query) | Q(title__icontains=query) | Q(title_en__icontains=query)
-            | Q(parent__title__icontains=query) | Q(parent__title_en__icontains=query)
+            Q(upc__icontains=query)
+            | Q(title__icontains=query)
+            | Q(title_en__icontains=query)
+            | Q(parent__title__icontains=query)
+            | Q(parent__title_en__icontains=query)
         )
     return products.order_by("upc", "pk")
 
@@ -96,7 +100,7 @@ def search_price_list(query: str = "") -> QuerySet:
 @dataclass
 class PriceRow:
     product: object
-    unit: Optional[rules.Agreement] = None
+    unit: rules.Agreement | None = None
     tiers: list = field(default_factory=list)  # rules.Agreement for min_quantity > 1, in force
     scheduled: list = field(default_factory=list)  # AgreedPrice approved, not yet started
     pending: list = field(default_factory=list)  # PriceProposal waiting for the board
@@ -108,8 +112,8 @@ def price_rows(products: Iterable, *, at: datetime) -> list[PriceRow]:
     ids = [p.pk for p in products]
     agreements = agreements_by_product(ids, until=at)
     scheduled = defaultdict(list)
-    for agreed in AgreedPrice.objects.valid().filter(product_id__in=ids, effective_from__gt=at).order_by(
-        "effective_from"
+    for agreed in (
+        AgreedPrice.objects.valid().filter(product_id__in=ids, effective_from__gt=at).order_by("effective_from")
     ):
         scheduled[agreed.product_id].append(agreed)
     pending = defaultdict(list)
@@ -120,13 +124,15 @@ def price_rows(products: Iterable, *, at: datetime) -> list[PriceRow]:
     rows = []
     for product in products:
         tiers = rules.tiers_in_force(agreements[product.pk], at)
-        rows.append(PriceRow(
-            product=product,
-            unit=tiers.pop(rules.UNIT, None),
-            tiers=[tiers[q] for q in sorted(tiers)],
-            scheduled=scheduled[product.pk],
-            pending=pending[product.pk],
-        ))
+        rows.append(
+            PriceRow(
+                product=product,
+                unit=tiers.pop(rules.UNIT, None),
+                tiers=[tiers[q] for q in sorted(tiers)],
+                scheduled=scheduled[product.pk],
+                pending=pending[product.pk],
+            )
+        )
     return rows
 
 
@@ -178,9 +184,9 @@ def proposals(*, show: str = "pending", at: datetime, query: str = "") -> QueryS
     if show == "pending":
         rows = rows.filter(status=PriceProposal.Status.PENDING).order_by("effective_from", "pk")
     elif show == "scheduled":
-        rows = rows.filter(
-            status=PriceProposal.Status.APPROVED, agreed_price__effective_from__gt=at
-        ).order_by("agreed_price__effective_from", "pk")
+        rows = rows.filter(status=PriceProposal.Status.APPROVED, agreed_price__effective_from__gt=at).order_by(
+            "agreed_price__effective_from", "pk"
+        )
     elif show == "decided":
         rows = rows.exclude(status=PriceProposal.Status.PENDING).order_by("-decided_at", "-pk")
     query = (query or "").strip()
@@ -191,8 +197,9 @@ def proposals(*, show: str = "pending", at: datetime, query: str = "") -> QueryS
 
 def proposal_detail(pk: int) -> PriceProposal:
     return (
-        PriceProposal.objects
-        .select_related("product", "product__parent", "proposed_by", "withdrawn_by", "agreed_price")
+        PriceProposal.objects.select_related(
+            "product", "product__parent", "proposed_by", "withdrawn_by", "agreed_price"
+        )
         .prefetch_related("votes__board_member")
         .get(pk=pk)
     )
@@ -201,7 +208,7 @@ def proposal_detail(pk: int) -> PriceProposal:
 @dataclass
 class HistoryEntry:
     agreed: AgreedPrice
-    old: Optional[Decimal]
+    old: Decimal | None
     in_force: bool
     scheduled: bool
 
@@ -209,8 +216,10 @@ class HistoryEntry:
 def product_history(product, *, at: datetime) -> dict:
     """Everything the board decided about a product's price: the ledger (old → new), every proposal, a chart."""
     ledger = list(
-        AgreedPrice.objects.valid().filter(product=product)
-        .select_related("proposal", "proposal__proposed_by").prefetch_related("proposal__votes__board_member")
+        AgreedPrice.objects.valid()
+        .filter(product=product)
+        .select_related("proposal", "proposal__proposed_by")
+        .prefetch_related("proposal__votes__board_member")
         .order_by("effective_from", "pk")
     )
     agreements = [rules.Agreement(a.amount, a.effective_from, a.min_quantity, seq=a.pk) for a in ledger]
@@ -225,8 +234,10 @@ def product_history(product, *, at: datetime) -> dict:
     ]
     steps = [(a.effective_from, a.amount) for a in ledger if a.min_quantity == rules.UNIT]
     others = (
-        PriceProposal.objects.filter(product=product).exclude(status=PriceProposal.Status.APPROVED)
-        .select_related("proposed_by", "withdrawn_by").prefetch_related("votes__board_member")
+        PriceProposal.objects.filter(product=product)
+        .exclude(status=PriceProposal.Status.APPROVED)
+        .select_related("proposed_by", "withdrawn_by")
+        .prefetch_related("votes__board_member")
         .order_by("-proposed_at", "-pk")
     )
     return {

@@ -5,12 +5,12 @@ database, the locks and the who-may-do-it. `now=` lets tests (and imports) fix t
 current time. Refusals are `common.errors.Refusal` (a ValidationError) naming the field (for forms and sheets)
 or PermissionDenied.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Optional
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -41,16 +41,30 @@ def _require_board(user) -> None:
 
 @transaction.atomic
 def propose_price(
-    *, product, amount, proposed_by, effective_from: Optional[datetime] = None, reason: str = "",
-    min_quantity: int = 1, source: str = PriceProposal.Source.FORM, now: Optional[datetime] = None,
+    *,
+    product,
+    amount,
+    proposed_by,
+    effective_from: datetime | None = None,
+    reason: str = "",
+    min_quantity: int = 1,
+    source: str = PriceProposal.Source.FORM,
+    now: datetime | None = None,
 ) -> PriceProposal:
     """A board member proposes a price (min_quantity 1) or trader tier price for a variant or standalone product.
 
     `effective_from` None means "as soon as the board approves". The proposal waits for the quorum.
     """
     return _propose(
-        product=product, amount=amount, proposed_by=proposed_by, effective_from=effective_from, reason=reason,
-        min_quantity=min_quantity, source=source, now=now or timezone.now(), rules_=PriceBoardSettings.current(),
+        product=product,
+        amount=amount,
+        proposed_by=proposed_by,
+        effective_from=effective_from,
+        reason=reason,
+        min_quantity=min_quantity,
+        source=source,
+        now=now or timezone.now(),
+        rules_=PriceBoardSettings.current(),
     )
 
 
@@ -76,9 +90,16 @@ def _propose(*, product, amount, proposed_by, effective_from, reason, min_quanti
     if percent is not None and not reason:
         _refuse("reason", "reason_required", percent=percent, threshold=rules_.change_threshold_percent)
     proposal = PriceProposal(
-        product=product, amount=amount, min_quantity=min_quantity, previous_amount=prices.get(min_quantity),
-        effective_from=effective_from or now, reason=reason, proposed_by=proposed_by, proposed_at=now,
-        quorum=rules_.quorum, source=source,
+        product=product,
+        amount=amount,
+        min_quantity=min_quantity,
+        previous_amount=prices.get(min_quantity),
+        effective_from=effective_from or now,
+        reason=reason,
+        proposed_by=proposed_by,
+        proposed_at=now,
+        quorum=rules_.quorum,
+        source=source,
     )
     _require_reachable_quorum(proposal)
     proposal.save()
@@ -95,14 +116,14 @@ def _require_reachable_quorum(proposal: PriceProposal) -> None:
 
 
 @transaction.atomic
-def approve_proposal(*, proposal: PriceProposal, board_member, now: Optional[datetime] = None) -> PriceProposal:
+def approve_proposal(*, proposal: PriceProposal, board_member, now: datetime | None = None) -> PriceProposal:
     """Approve; at the quorum the price enters the ledger, in force from max(proposed time, now)."""
     return _vote(proposal, board_member, ProposalVote.Decision.APPROVE, "", now or timezone.now())
 
 
 @transaction.atomic
 def reject_proposal(
-    *, proposal: PriceProposal, board_member, reason: str, now: Optional[datetime] = None
+    *, proposal: PriceProposal, board_member, reason: str, now: datetime | None = None
 ) -> PriceProposal:
     """Reject with a reason; the proposal fails once the quorum can no longer be reached."""
     if not (reason or "").strip():
@@ -115,7 +136,8 @@ def _vote(proposal, board_member, decision, reason, now) -> PriceProposal:
     # The row lock serialises votes on one proposal, so two last approvals cannot both create a ledger row.
     locked = PriceProposal.objects.select_for_update().get(pk=proposal.pk)
     refusal = rules.vote_refusal(
-        voter_id=board_member.pk, proposer_id=locked.proposed_by_id,
+        voter_id=board_member.pk,
+        proposer_id=locked.proposed_by_id,
         already_voted=locked.votes.filter(board_member=board_member).exists(),
         is_pending=locked.status == PriceProposal.Status.PENDING,
     )
@@ -132,8 +154,12 @@ def _vote(proposal, board_member, decision, reason, now) -> PriceProposal:
     if outcome is rules.Outcome.APPROVED:
         locked.status, locked.decided_at = PriceProposal.Status.APPROVED, now
         AgreedPrice.objects.create(
-            product_id=locked.product_id, min_quantity=locked.min_quantity, amount=locked.amount,
-            effective_from=rules.starts_at(locked.effective_from, now), proposal=locked, agreed_at=now,
+            product_id=locked.product_id,
+            min_quantity=locked.min_quantity,
+            amount=locked.amount,
+            effective_from=rules.starts_at(locked.effective_from, now),
+            proposal=locked,
+            agreed_at=now,
         )
         locked.save(update_fields=["status", "decided_at"])
     elif outcome is rules.Outcome.REJECTED:
@@ -144,7 +170,7 @@ def _vote(proposal, board_member, decision, reason, now) -> PriceProposal:
 
 @transaction.atomic
 def withdraw_proposal(
-    *, proposal: PriceProposal, withdrawn_by, reason: str = "", now: Optional[datetime] = None
+    *, proposal: PriceProposal, withdrawn_by, reason: str = "", now: datetime | None = None
 ) -> PriceProposal:
     """The proposer withdraws a waiting proposal, or an approved one that has not started yet."""
     now = now or timezone.now()
@@ -154,8 +180,10 @@ def withdraw_proposal(
     if locked.status == PriceProposal.Status.APPROVED:
         agreed = AgreedPrice.objects.select_for_update().get(proposal=locked)
     refusal = rules.withdrawal_refusal(
-        by_proposer=locked.proposed_by_id == withdrawn_by.pk, is_pending=locked.status == PriceProposal.Status.PENDING,
-        starts_at=agreed.effective_from if agreed else None, now=now,
+        by_proposer=locked.proposed_by_id == withdrawn_by.pk,
+        is_pending=locked.status == PriceProposal.Status.PENDING,
+        starts_at=agreed.effective_from if agreed else None,
+        now=now,
     )
     if refusal:
         _refuse("__all__", refusal)
@@ -193,19 +221,22 @@ class SheetResult:
 
 
 def check_price_sheet(
-    *, text: str, now: Optional[datetime] = None, board_rules: Optional[PriceBoardSettings] = None
+    *, text: str, now: datetime | None = None, board_rules: PriceBoardSettings | None = None
 ) -> SheetCheck:
     """The dry run: every row checked against the prices in force, nothing written."""
     now = now or timezone.now()
     board_rules = board_rules or PriceBoardSettings.current()
     return check_sheet(
-        text, lookup=lambda skus: selectors.sheet_catalogue(skus, at=now), now=now,
-        tz=timezone.get_default_timezone(), threshold_percent=board_rules.change_threshold_percent,
+        text,
+        lookup=lambda skus: selectors.sheet_catalogue(skus, at=now),
+        now=now,
+        tz=timezone.get_default_timezone(),
+        threshold_percent=board_rules.change_threshold_percent,
     )
 
 
 @transaction.atomic
-def apply_price_sheet(*, text: str, proposed_by, now: Optional[datetime] = None) -> SheetResult:
+def apply_price_sheet(*, text: str, proposed_by, now: datetime | None = None) -> SheetResult:
     """All or nothing: when every row is valid, one proposal per changed row (each still needs the quorum).
 
     Returns the check and the proposals made; with any problem, the check's problems and no proposals.
@@ -221,9 +252,16 @@ def apply_price_sheet(*, text: str, proposed_by, now: Optional[datetime] = None)
     product_ids = selectors.product_ids_by_sku(row.sku for row in check.changes)
     made = [
         PriceProposal(
-            product_id=product_ids[row.sku], amount=row.amount, min_quantity=row.min_quantity,
-            previous_amount=row.old, effective_from=row.effective_from or now, reason=row.reason,
-            proposed_by=proposed_by, proposed_at=now, quorum=board_rules.quorum, source=PriceProposal.Source.SHEET,
+            product_id=product_ids[row.sku],
+            amount=row.amount,
+            min_quantity=row.min_quantity,
+            previous_amount=row.old,
+            effective_from=row.effective_from or now,
+            reason=row.reason,
+            proposed_by=proposed_by,
+            proposed_at=now,
+            quorum=board_rules.quorum,
+            source=PriceProposal.Source.SHEET,
         )
         for row in check.changes
     ]

@@ -1,4 +1,5 @@
 """The board's price screens, mounted at /prices/ (site/guyub/urls.py)."""
+
 from django.urls import path
 
 from . import views

@@ -3,17 +3,17 @@
 Readers (board, staff, members' artisans) see the price list, proposals and history; only the board proposes,
 votes, imports and sets the rules. Anonymous visitors are sent to log in; buyers get 403.
 """
+
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from common.access import access
@@ -57,9 +57,18 @@ def price_list(request):
     query = request.GET.get("q", "").strip()
     page = _page(request, selectors.search_price_list(query))
     rows = selectors.price_rows(page.object_list, at=timezone.now())
-    return render(request, "catalog/price_list.html", _context(
-        request, page_obj=page, paginator=page.paginator, rows=rows, query=query, rules=PriceBoardSettings.current(),
-    ))
+    return render(
+        request,
+        "catalog/price_list.html",
+        _context(
+            request,
+            page_obj=page,
+            paginator=page.paginator,
+            rows=rows,
+            query=query,
+            rules=PriceBoardSettings.current(),
+        ),
+    )
 
 
 @readers
@@ -76,11 +85,23 @@ def proposal_list(request):
         show = "pending"
     query = request.GET.get("q", "").strip()
     page = _page(request, selectors.proposals(show=show, at=timezone.now(), query=query))
-    return render(request, "catalog/proposal_list.html", _context(
-        request, page_obj=page, paginator=page.paginator, show=show, query=query,
-        filters=[("pending", _("Waiting")), ("scheduled", _("Scheduled")), ("decided", _("Decided")),
-                 ("all", _("All"))],
-    ))
+    return render(
+        request,
+        "catalog/proposal_list.html",
+        _context(
+            request,
+            page_obj=page,
+            paginator=page.paginator,
+            show=show,
+            query=query,
+            filters=[
+                ("pending", _("Waiting")),
+                ("scheduled", _("Scheduled")),
+                ("decided", _("Decided")),
+                ("all", _("All")),
+            ],
+        ),
+    )
 
 
 @readers
@@ -93,17 +114,36 @@ def proposal_detail(request, pk):
     is_board = can_govern_prices(request.user)
     is_pending = proposal.status == PriceProposal.Status.PENDING
     approved = proposal.status == PriceProposal.Status.APPROVED
-    can_vote = is_board and rules.vote_refusal(
-        voter_id=request.user.pk, proposer_id=proposal.proposed_by_id, is_pending=is_pending,
-        already_voted=any(v.board_member_id == request.user.pk for v in proposal.votes.all()),
-    ) is None
-    can_withdraw = is_board and rules.withdrawal_refusal(
-        by_proposer=proposal.proposed_by_id == request.user.pk, is_pending=is_pending,
-        starts_at=proposal.agreed_price.effective_from if approved else None, now=timezone.now(),
-    ) is None
-    return render(request, "catalog/proposal_detail.html", _context(
-        request, proposal=proposal, can_vote=can_vote, can_withdraw=can_withdraw,
-    ))
+    can_vote = (
+        is_board
+        and rules.vote_refusal(
+            voter_id=request.user.pk,
+            proposer_id=proposal.proposed_by_id,
+            is_pending=is_pending,
+            already_voted=any(v.board_member_id == request.user.pk for v in proposal.votes.all()),
+        )
+        is None
+    )
+    can_withdraw = (
+        is_board
+        and rules.withdrawal_refusal(
+            by_proposer=proposal.proposed_by_id == request.user.pk,
+            is_pending=is_pending,
+            starts_at=proposal.agreed_price.effective_from if approved else None,
+            now=timezone.now(),
+        )
+        is None
+    )
+    return render(
+        request,
+        "catalog/proposal_detail.html",
+        _context(
+            request,
+            proposal=proposal,
+            can_vote=can_vote,
+            can_withdraw=can_withdraw,
+        ),
+    )
 
 
 MAX_ID = 2**31 - 1  # the largest primary key the id columns hold on every database
@@ -131,19 +171,27 @@ def propose(request):
         data = form.cleaned_data
         try:
             proposal = services.propose_price(
-                product=form.product, amount=data["amount"], proposed_by=request.user,
-                effective_from=data["effective_from"], reason=data["reason"], min_quantity=data["min_quantity"],
+                product=form.product,
+                amount=data["amount"],
+                proposed_by=request.user,
+                effective_from=data["effective_from"],
+                reason=data["reason"],
+                min_quantity=data["min_quantity"],
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 field = {"product": "sku", "__all__": None}.get(field, field)
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("Proposal made. It takes effect once %(quorum)s other board members "
-                                        "approve it.") % {"quorum": proposal.quorum})
+            messages.success(
+                request,
+                _("Proposal made. It takes effect once %(quorum)s other board members approve it.")
+                % {"quorum": proposal.quorum},
+            )
             return redirect("catalog:proposal", pk=proposal.pk)
-    return render(request, "catalog/propose.html", _context(request, form=form, product=product or
-                                                            getattr(form, "product", None)))
+    return render(
+        request, "catalog/propose.html", _context(request, form=form, product=product or getattr(form, "product", None))
+    )
 
 
 def _decide(request, pk, act):
@@ -201,8 +249,17 @@ def export_sheet(request):
     for sku, title, min_quantity, amount, since in selectors.sheet_rows(at=now):
         since_text = timezone.localtime(since).strftime("%Y-%m-%d %H:%M") if since else ""
         # Text from the catalogue may start like a formula; numbers and dates we write never do.
-        writer.writerow([escape_cell(sku), escape_cell(title), min_quantity, "" if amount is None else int(amount),
-                         since_text, "", ""])
+        writer.writerow(
+            [
+                escape_cell(sku),
+                escape_cell(title),
+                min_quantity,
+                "" if amount is None else int(amount),
+                since_text,
+                "",
+                "",
+            ]
+        )
     return response
 
 
@@ -221,10 +278,15 @@ def import_sheet(request):
                 result = None
             if result is not None and result.check.ok:
                 count = len(result.proposals)
-                messages.success(request, ngettext(
-                    "%(count)s proposal made; it waits for the board's approval.",
-                    "%(count)s proposals made; they wait for the board's approval.", count,
-                ) % {"count": count})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s proposal made; it waits for the board's approval.",
+                        "%(count)s proposals made; they wait for the board's approval.",
+                        count,
+                    )
+                    % {"count": count},
+                )
                 return redirect(f"{reverse('catalog:proposals')}?show=pending")
             check = result.check if result else services.check_price_sheet(text=text)
         else:
@@ -234,10 +296,17 @@ def import_sheet(request):
     if check:
         titles = selectors.titles_for([r.sku for r in check.rows])
         preview = [(r, titles.get(r.sku, ""), [problem_text(p) for p in r.problems]) for r in check.rows]
-    return render(request, "catalog/import.html", _context(
-        request, form=form, check=check, preview=preview,
-        problems=[problem_text(p) for p in check.file_problems] if check else [],
-    ))
+    return render(
+        request,
+        "catalog/import.html",
+        _context(
+            request,
+            form=form,
+            check=check,
+            preview=preview,
+            problems=[problem_text(p) for p in check.file_problems] if check else [],
+        ),
+    )
 
 
 @board
@@ -246,7 +315,8 @@ def price_rules(request):
     form = PriceRulesForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         services.update_price_rules(
-            quorum=form.cleaned_data["quorum"], change_threshold_percent=form.cleaned_data["change_threshold_percent"],
+            quorum=form.cleaned_data["quorum"],
+            change_threshold_percent=form.cleaned_data["change_threshold_percent"],
             changed_by=request.user,
         )
         messages.success(request, _("The board's price rules are saved."))

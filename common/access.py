@@ -4,10 +4,11 @@
 403. `context`, when given, turns the request (and the URL arguments it names in `takes`) into what the view gets
 as its second argument (a workspace, the user's workshops); it may itself raise 403 or 404.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -15,8 +16,9 @@ from django.core.exceptions import PermissionDenied
 from .roles import is_board, is_board_or_staff
 
 
-def access(allow: Callable[[object], bool] | None = None, *, context: Callable | None = None,
-           takes: tuple[str, ...] = ()):
+def access(
+    allow: Callable[[object], bool] | None = None, *, context: Callable | None = None, takes: tuple[str, ...] = ()
+):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):

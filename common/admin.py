@@ -1,6 +1,7 @@
 """The Django admin shows ledgers, agreements, loans, routing, stock, orders and payments, but never changes them:
 every change goes through a service or Oscar's dashboard (one transaction, ledgers balanced, votes and quorum kept,
 order status through its pipeline)."""
+
 from django.contrib import admin
 
 

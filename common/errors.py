@@ -1,5 +1,6 @@
 """One refusal error for every service (inventory, pooling, loans, prices): a ValidationError, so a form shows
 it by its field and a view by its messages, in the reader's language. Nothing was written when it is raised."""
+
 from django.core.exceptions import ValidationError
 
 

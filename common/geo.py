@@ -4,6 +4,7 @@ Plain Python (no Django). Members are a few km apart in one kampung, so an equir
 the cooperative's centre is exact to well under 1 %; the engine works in that plane (km), and the distance
 between two members is the straight line there.
 """
+
 from __future__ import annotations
 
 import math

@@ -1,7 +1,9 @@
 """Running a keyed change once: a retry (a double-submitted form, a re-run job) answers the first result."""
+
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 

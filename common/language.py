@@ -1,6 +1,7 @@
 """The reader's language. The site speaks Indonesian (the default) and English; texts kept in both (product and
 material names, page bodies: a field and its `_en` twin) show the English one only to a reader who chose
 English, and fall back to Indonesian when it is empty."""
+
 from django.utils import translation
 
 

@@ -4,6 +4,7 @@ pool must not import the shop that sits above it.
 
 settings.OSCAR_ORDER_STATUS_PIPELINE (end of settings/base.py) uses the same strings; keep them in step.
 """
+
 from django.utils.translation import gettext_noop
 
 AWAITING_PAYMENT = gettext_noop("Awaiting payment")

@@ -3,6 +3,7 @@
 Which workshops a user acts for is the inventory's question (`inventory.access.workshops_of`): it needs the
 Member model, which this base layer must not import.
 """
+
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
@@ -12,14 +13,43 @@ SHOP_STAFF_GROUP = "Staf toko"
 # Oscar 4's dashboard checks model permissions, not just is_staff. Shop staff (and the board) read everything
 # the shop keeps and run orders and the catalogue; nobody here may delete, and prices and stock are not theirs
 # to type in (the dashboard's stockrecord form shows them read-only; agreed prices are the board's screens).
-SHOP_STAFF_VIEW_APPS = ("order", "catalogue", "partner", "offer", "voucher", "reviews", "communication", "payment",
-                        "shipping", "address", "inventory", "pooling", "loans")
+SHOP_STAFF_VIEW_APPS = (
+    "order",
+    "catalogue",
+    "partner",
+    "offer",
+    "voucher",
+    "reviews",
+    "communication",
+    "payment",
+    "shipping",
+    "address",
+    "inventory",
+    "pooling",
+    "loans",
+)
 SHOP_STAFF_CHANGES = {
-    "order": ("change_order", "change_line", "add_ordernote", "change_ordernote", "add_shippingevent",
-              "add_paymentevent", "add_communicationevent"),
-    "catalogue": ("add_product", "change_product", "add_productimage", "change_productimage", "add_category",
-                  "change_category", "add_productattributevalue", "change_productattributevalue",
-                  "add_productrecommendation", "change_productrecommendation"),
+    "order": (
+        "change_order",
+        "change_line",
+        "add_ordernote",
+        "change_ordernote",
+        "add_shippingevent",
+        "add_paymentevent",
+        "add_communicationevent",
+    ),
+    "catalogue": (
+        "add_product",
+        "change_product",
+        "add_productimage",
+        "change_productimage",
+        "add_category",
+        "change_category",
+        "add_productattributevalue",
+        "change_productattributevalue",
+        "add_productrecommendation",
+        "change_productrecommendation",
+    ),
     "partner": ("add_stockrecord", "change_stockrecord", "change_partner"),
     "reviews": ("change_productreview",),
     "communication": ("change_communicationeventtype",),

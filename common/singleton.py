@@ -1,4 +1,5 @@
 """Settings the board edits kept as one database row (pk=1): routing weights, loan rules, price rules."""
+
 from __future__ import annotations
 
 

@@ -1,6 +1,7 @@
 """Container health checks (compose.yaml): `healthcheck.py web` or `healthcheck.py worker`; exit 0 when healthy.
 
 Plain Python and psycopg, no Django start-up, so a check costs milliseconds every interval."""
+
 import os
 import sys
 import urllib.request
@@ -12,7 +13,8 @@ def web() -> None:
     # As the proxy would ask: an allowed host name and HTTPS (else SECURE_SSL_REDIRECT answers 301).
     host = os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost").split(",")[0].lstrip(".") or "localhost"
     request = urllib.request.Request(
-        "http://127.0.0.1:8000/healthz", headers={"Host": host, "X-Forwarded-Proto": "https"})
+        "http://127.0.0.1:8000/healthz", headers={"Host": host, "X-Forwarded-Proto": "https"}
+    )
     with urllib.request.urlopen(request, timeout=5) as response:  # raises on anything but 2xx/3xx
         assert response.status == 200, response.status
 

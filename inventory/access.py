@@ -4,6 +4,7 @@ A user acting for the workshop (its owner or one of its users) sees and changes 
 every workshop read-only (and edits profiles); anyone else gets 403, and another workshop's artisan
 gets 404, so guessing codes or ids in URLs reveals nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,11 +1,22 @@
 """Django admin: members and the catalogue of materials and bills are editable; ledgers are read-only
 (movements are facts: a correction is a new movement, recorded through the workspace or the services)."""
+
 from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
 
-from .models import (BillLine, Material, MaterialBalance, MaterialMovement, Member, MemberClassCapacity, OwnOrder,
-                     Production, StockMovement, WeeklyLoad)
+from .models import (
+    BillLine,
+    Material,
+    MaterialBalance,
+    MaterialMovement,
+    Member,
+    MemberClassCapacity,
+    OwnOrder,
+    Production,
+    StockMovement,
+    WeeklyLoad,
+)
 
 
 class MemberClassCapacityInline(admin.TabularInline):

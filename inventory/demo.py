@@ -6,6 +6,7 @@ ledger (opening movements equal to their numbers), adds the materials catalogue,
 product class (with product- and variant-level overrides), opening material balances, per-class
 capacity overrides, and a few own orders so the capacity calendar has load.
 """
+
 from __future__ import annotations
 
 import random
@@ -42,7 +43,14 @@ MATERIALS = [
 # What one unit of each product class consumes.
 BILLS = {
     "sandal": {"kulit-sapi-b": "1.50", "sol-karet": "1", "gesper": "2", "benang": "3.00", "lem": "0.05"},
-    "tas": {"kulit-sapi-a": "8.00", "gesper": "2", "mata-ayam": "6", "ritsleting": "1", "benang": "12.00", "lem": "0.10"},
+    "tas": {
+        "kulit-sapi-a": "8.00",
+        "gesper": "2",
+        "mata-ayam": "6",
+        "ritsleting": "1",
+        "benang": "12.00",
+        "lem": "0.10",
+    },
     "sabuk": {"kulit-sapi-a": "1.20", "gesper": "1", "mata-ayam": "5", "benang": "2.00"},
     "sepatu": {"kulit-sapi-a": "3.00", "sol-karet": "1", "mata-ayam": "10", "benang": "5.00", "lem": "0.08"},
     "dompet": {"kulit-kambing": "1.00", "benang": "3.00", "lem": "0.02"},
@@ -96,8 +104,9 @@ class _BillLines:
         self.wanted: dict[tuple, BillLine] = {}
 
     def add(self, quantity, *, material, product_class=None, product=None) -> None:
-        line = BillLine(material=self.materials[material], product_class=product_class, product=product,
-                        quantity=Decimal(quantity))
+        line = BillLine(
+            material=self.materials[material], product_class=product_class, product=product, quantity=Decimal(quantity)
+        )
         self.wanted.setdefault(self._key(line), line)  # the first wins, as with get_or_create
 
     @staticmethod
@@ -120,9 +129,15 @@ def _bills(report, materials) -> None:
         for code, quantity in bill.items():
             lines.add(quantity, product_class=classes[slug], material=code)
     leathers = {slug: next(c for c in bill if c.startswith("kulit")) for slug, bill in BILLS.items()}
-    sizes = Prefetch("children__attribute_values", queryset=ProductAttributeValue.objects.filter(attribute__code="ukuran"))
-    parents = (Product.objects.filter(structure=Product.PARENT, product_class__slug__in=BILLS)
-               .select_related("product_class").prefetch_related(sizes).order_by("pk"))
+    sizes = Prefetch(
+        "children__attribute_values", queryset=ProductAttributeValue.objects.filter(attribute__code="ukuran")
+    )
+    parents = (
+        Product.objects.filter(structure=Product.PARENT, product_class__slug__in=BILLS)
+        .select_related("product_class")
+        .prefetch_related(sizes)
+        .order_by("pk")
+    )
     for parent in parents:
         slug = parent.product_class.slug
         base = leather = leathers[slug]
@@ -142,11 +157,20 @@ def _opening_stock(report) -> None:
     """The seed wrote num_in_stock directly; record it as each stockrecord's opening movement (in bulk,
     without services.stock_move: the numbers are already on the stockrecords, and the seed runs alone)."""
     rows = StockRecord.objects.filter(movements__isnull=True).values_list("pk", "num_in_stock", "num_allocated")
-    created = StockMovement.objects.bulk_create([
-        StockMovement(stockrecord_id=pk, kind=StockMovement.Kind.OPENING, in_stock_delta=in_stock or 0,
-                      allocated_delta=allocated or 0, idempotency_key=f"opening:stockrecord:{pk}", source="demo")
-        for pk, in_stock, allocated in rows.order_by("pk")
-    ], batch_size=1000)
+    created = StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                stockrecord_id=pk,
+                kind=StockMovement.Kind.OPENING,
+                in_stock_delta=in_stock or 0,
+                allocated_delta=allocated or 0,
+                idempotency_key=f"opening:stockrecord:{pk}",
+                source="demo",
+            )
+            for pk, in_stock, allocated in rows.order_by("pk")
+        ],
+        batch_size=1000,
+    )
     report.count("opening stock movements", len(created))
 
 
@@ -180,8 +204,12 @@ def _opening_materials(report, member: Member, materials, per_unit_by_class) -> 
         quantity = (weekly * weeks).quantize(Decimal(1).scaleb(-material.places))
         if quantity > 0:
             services.material_move(
-                member=member, material=material, kind=MaterialMovement.Kind.OPENING, quantity=quantity,
-                idempotency_key=f"opening:{member.code}:{material.code}", source="demo",
+                member=member,
+                material=material,
+                kind=MaterialMovement.Kind.OPENING,
+                quantity=quantity,
+                idempotency_key=f"opening:{member.code}:{material.code}",
+                source="demo",
             )
             report.count("opening material balances")
 
@@ -190,7 +218,8 @@ def _capacity(report, member: Member) -> None:
     skills = {pc.slug: pc for pc in member.skills.all()}
     if "sepatu" in skills and len(skills) > 1:  # shoes take longer than the workshop's other goods
         _, created = MemberClassCapacity.objects.get_or_create(
-            member=member, product_class=skills["sepatu"],
+            member=member,
+            product_class=skills["sepatu"],
             defaults={"weekly_capacity": max(1, member.weekly_capacity // 2)},
         )
         report.count("class capacities", created)
@@ -204,7 +233,10 @@ def _own_orders(report, member: Member) -> None:
     for offset in (1, 2):
         week = ledger.weeks_from(current_week(), offset + 1)[offset]
         services.own_order_create(
-            member=member, product_class=skills[offset % len(skills)], due_week=week,
-            quantity=max(1, int(member.weekly_capacity * rng.uniform(0.3, 0.7))), note="Toko oleh-oleh Malioboro",
+            member=member,
+            product_class=skills[offset % len(skills)],
+            due_week=week,
+            quantity=max(1, int(member.weekly_capacity * rng.uniform(0.3, 0.7))),
+            note="Toko oleh-oleh Malioboro",
         )
         report.count("own orders")

@@ -1,5 +1,6 @@
 """Workspace forms. Each write form carries a request key made when the form is shown, so a double tap
 or a retried POST applies once (the services are idempotent by key)."""
+
 from __future__ import annotations
 
 import datetime
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from . import ledger, selectors
-from .models import Member, MaterialMovement
+from .models import MaterialMovement, Member
 from .services.common import MAX_KEY, refusal
 
 ProductClass = get_model("catalogue", "ProductClass")
@@ -37,8 +38,10 @@ class ProductionForm(KeyedForm):
 
 class StockAdjustForm(KeyedForm):
     change = forms.IntegerField(
-        label=_("Change in units"), help_text=_("Positive adds, negative removes (e.g. -2 for two damaged)."),
-        min_value=-ledger.MAX_MOVE, max_value=ledger.MAX_MOVE,
+        label=_("Change in units"),
+        help_text=_("Positive adds, negative removes (e.g. -2 for two damaged)."),
+        min_value=-ledger.MAX_MOVE,
+        max_value=ledger.MAX_MOVE,
     )
     reason = forms.CharField(label=_("Reason"), max_length=255)
 
@@ -53,10 +56,15 @@ class MaterialRecordForm(KeyedForm):
         (MaterialMovement.Kind.PURCHASE, _("Purchase (material bought)")),
         (MaterialMovement.Kind.ADJUSTED, _("Adjustment (counted differently, damaged, …)")),
     ]
-    kind = forms.ChoiceField(label=_("What happened"), choices=KINDS, widget=forms.RadioSelect,
-                             initial=MaterialMovement.Kind.PURCHASE)
+    kind = forms.ChoiceField(
+        label=_("What happened"), choices=KINDS, widget=forms.RadioSelect, initial=MaterialMovement.Kind.PURCHASE
+    )
     quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=12, decimal_places=2, min_value=-ledger.MAX_MOVE, max_value=ledger.MAX_MOVE,
+        label=_("Quantity"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=-ledger.MAX_MOVE,
+        max_value=ledger.MAX_MOVE,
         help_text=_("For an adjustment, negative removes."),
     )
     reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
@@ -91,8 +99,7 @@ def week_choices(count: int = 12):
 class OwnOrderForm(KeyedForm):
     product_class = forms.ModelChoiceField(queryset=ProductClass.objects.all(), label=_("Product class"))
     quantity = forms.IntegerField(label=_("Units"), min_value=1, max_value=10_000)
-    due_week = forms.TypedChoiceField(label=_("Due week"), choices=(),
-                                      coerce=datetime.date.fromisoformat)
+    due_week = forms.TypedChoiceField(label=_("Due week"), choices=(), coerce=datetime.date.fromisoformat)
     note = forms.CharField(label=_("Customer or note"), max_length=255, required=False)
 
     def __init__(self, *args, member: Member, **kwargs):
@@ -114,8 +121,18 @@ class MemberBoardForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["name", "workers", "phone", "address", "latitude", "longitude", "weekly_capacity", "joined",
-                  "status", "skills"]
+        fields = [
+            "name",
+            "workers",
+            "phone",
+            "address",
+            "latitude",
+            "longitude",
+            "weekly_capacity",
+            "joined",
+            "status",
+            "skills",
+        ]
         widgets = {"skills": forms.CheckboxSelectMultiple, "joined": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
@@ -125,8 +142,11 @@ class MemberBoardForm(forms.ModelForm):
         self.classes = list(ProductClass.objects.order_by("name"))
         for pc in self.classes:
             self.fields[f"capacity_{pc.pk}"] = forms.IntegerField(
-                label=_("Weekly capacity for %(class)s") % {"class": pc.name}, min_value=0,
-                max_value=ledger.MAX_WEEKLY_CAPACITY, required=False, initial=overrides.get(pc.pk),
+                label=_("Weekly capacity for %(class)s") % {"class": pc.name},
+                min_value=0,
+                max_value=ledger.MAX_WEEKLY_CAPACITY,
+                required=False,
+                initial=overrides.get(pc.pk),
             )
 
     def class_capacities(self) -> dict:
@@ -137,8 +157,11 @@ class MemberBoardForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    KINDS = [("members", _("Members")), ("stock", _("Opening stock of products")),
-             ("materials", _("Opening balances of materials"))]
+    KINDS = [
+        ("members", _("Members")),
+        ("stock", _("Opening stock of products")),
+        ("materials", _("Opening balances of materials")),
+    ]
     kind = forms.ChoiceField(label=_("What to import"), choices=KINDS)
     file = forms.FileField(label=_("CSV file"), required=False)
     content = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -151,7 +174,7 @@ class ImportForm(forms.Form):
             try:
                 data["content"] = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise forms.ValidationError(_("The file is not UTF-8 text; save it as CSV UTF-8."))
+                raise forms.ValidationError(_("The file is not UTF-8 text; save it as CSV UTF-8.")) from None
         if not data.get("content"):
             raise forms.ValidationError(_("Choose a CSV file."))
         return data

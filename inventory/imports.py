@@ -5,6 +5,7 @@ Every import is all-or-nothing: all rows are checked first and every error is re
 applies it the same way and rolls back, so the preview shows exactly what the import would do.
 A price column is refused: members never set prices (the board sets one agreed price per product).
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,7 +43,10 @@ class RowError:
 
     def __str__(self) -> str:
         return _("Row %(row)s, column %(column)s: %(message)s") % {
-            "row": self.row, "column": self.column or "-", "message": self.message}
+            "row": self.row,
+            "column": self.column or "-",
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -96,10 +100,13 @@ class Importer:
         try:
             value = int(raw)
         except ValueError:
-            raise RowRefused(column, _("%(value)s is not a whole number.") % {"value": raw})
+            raise RowRefused(column, _("%(value)s is not a whole number.") % {"value": raw}) from None
         if (low is not None and value < low) or (high is not None and value > high):
-            raise RowRefused(column, _("Must be a whole number from %(low)s to %(high)s.") % {
-                "low": low, "high": high if high is not None else "…"})
+            raise RowRefused(
+                column,
+                _("Must be a whole number from %(low)s to %(high)s.")
+                % {"low": low, "high": high if high is not None else "…"},
+            )
         return value
 
     @staticmethod
@@ -124,7 +131,7 @@ class MemberImporter(Importer):
         try:
             validate_slug(code)
         except ValidationError:
-            raise RowRefused("code", _("Use letters, digits and dashes only, e.g. m34."))
+            raise RowRefused("code", _("Use letters, digits and dashes only, e.g. m34.")) from None
         if code in self.seen or Member.objects.filter(code=code).exists():
             raise RowRefused("code", _("The code %(code)s is already taken.") % {"code": code})
         self.seen.add(code)
@@ -132,27 +139,31 @@ class MemberImporter(Importer):
         try:
             validate_email(email)
         except ValidationError:
-            raise RowRefused("owner_email", _("%(value)s is not an email address.") % {"value": email})
+            raise RowRefused("owner_email", _("%(value)s is not an email address.") % {"value": email}) from None
         values = {
-            "code": code, "name": self.text(row, "name", max_length=Partner._meta.get_field("name").max_length),
-            "owner_email": email, "owner_name": self.text(row, "owner_name", required=False),
+            "code": code,
+            "name": self.text(row, "name", max_length=Partner._meta.get_field("name").max_length),
+            "owner_email": email,
+            "owner_name": self.text(row, "owner_name", required=False),
             "workers": self.integer(row, "workers", low=1, high=19),
             "phone": self.text(row, "phone", required=False, max_length=Member._meta.get_field("phone").max_length),
             "address": self.text(row, "address", max_length=Member._meta.get_field("address").max_length),
-            "latitude": self._coordinate(row, "latitude", 90), "longitude": self._coordinate(row, "longitude", 180),
+            "latitude": self._coordinate(row, "latitude", 90),
+            "longitude": self._coordinate(row, "longitude", 180),
             "weekly_capacity": self.integer(row, "weekly_capacity", low=0, high=ledger.MAX_WEEKLY_CAPACITY),
-            "skills": self._skills(row), "status": self._status(row),
+            "skills": self._skills(row),
+            "status": self._status(row),
         }
         joined = self.text(row, "joined", required=False)
         if joined:
             try:
                 values["joined"] = datetime.date.fromisoformat(joined)
             except ValueError:
-                raise RowRefused("joined", _("Write the date as YYYY-MM-DD."))
+                raise RowRefused("joined", _("Write the date as YYYY-MM-DD.")) from None
             try:
                 validate_joined(values["joined"])
             except ValidationError as error:
-                raise RowRefused("joined", " ".join(error.messages))
+                raise RowRefused("joined", " ".join(error.messages)) from error
         return values
 
     @staticmethod
@@ -161,14 +172,16 @@ class MemberImporter(Importer):
         try:
             value = Decimal(raw.replace(",", "."))
         except InvalidOperation:
-            raise RowRefused(column, _("%(value)s is not a number.") % {"value": raw})
+            raise RowRefused(column, _("%(value)s is not a number.") % {"value": raw}) from None
         if not value.is_finite() or abs(value) > bound:
             raise RowRefused(column, _("Must be between -%(bound)s and %(bound)s.") % {"bound": bound})
         return value.quantize(Decimal("0.000001"))
 
     @staticmethod
     def _skills(row) -> list:
-        slugs = [s.strip() for s in Importer.text(row, "skills", required=False).replace(",", ";").split(";") if s.strip()]
+        slugs = [
+            s.strip() for s in Importer.text(row, "skills", required=False).replace(",", ";").split(";") if s.strip()
+        ]
         classes = {pc.slug: pc for pc in ProductClass.objects.filter(slug__in=slugs)}
         unknown = [s for s in slugs if s not in classes]
         if unknown:
@@ -200,18 +213,30 @@ class StockImporter(Importer):
             raise RowRefused("upc", _("%(upc)s is a parent product; give the UPC of a variant.") % {"upc": upc})
         record = services.stockrecord_for(member=member, product=product, create=False)
         if record is not None and StockMovement.objects.filter(stockrecord=record).exists():
-            raise RowRefused("upc", _("%(member)s already has stock of %(upc)s recorded; use an adjustment.") % {
-                "member": member.code, "upc": upc})
-        return {"member": member, "product": product,
-                "quantity": self.integer(row, "quantity", low=1, high=ledger.MAX_MOVE)}
+            raise RowRefused(
+                "upc",
+                _("%(member)s already has stock of %(upc)s recorded; use an adjustment.")
+                % {"member": member.code, "upc": upc},
+            )
+        return {
+            "member": member,
+            "product": product,
+            "quantity": self.integer(row, "quantity", low=1, high=ledger.MAX_MOVE),
+        }
 
     def identity(self, values):
         return ("upc", values["member"].pk, values["product"].pk)
 
     def apply(self, values, *, key, user):
         record = services.stockrecord_for(member=values["member"], product=values["product"])
-        services.stock_move(stockrecord=record, kind=StockMovement.Kind.OPENING, quantity=values["quantity"],
-                            idempotency_key=key, user=user, source="import")
+        services.stock_move(
+            stockrecord=record,
+            kind=StockMovement.Kind.OPENING,
+            quantity=values["quantity"],
+            idempotency_key=key,
+            user=user,
+            source="import",
+        )
 
 
 class MaterialImporter(Importer):
@@ -225,20 +250,30 @@ class MaterialImporter(Importer):
         if material is None:
             raise RowRefused("material", _("No material with code %(code)s.") % {"code": code})
         if MaterialMovement.objects.filter(member=member, material=material).exists():
-            raise RowRefused("material", _("%(member)s already has %(material)s recorded; use an adjustment.") % {
-                "member": member.code, "material": code})
+            raise RowRefused(
+                "material",
+                _("%(member)s already has %(material)s recorded; use an adjustment.")
+                % {"member": member.code, "material": code},
+            )
         try:
             quantity = material.quantity(self.text(row, "quantity").replace(",", "."))
         except ledger.LedgerError as error:
-            raise RowRefused("quantity", refusal(error).messages[0])
+            raise RowRefused("quantity", refusal(error).messages[0]) from error
         return {"member": member, "material": material, "quantity": quantity}
 
     def identity(self, values):
         return ("material", values["member"].pk, values["material"].pk)
 
     def apply(self, values, *, key, user):
-        services.material_move(member=values["member"], material=values["material"], kind=MaterialMovement.Kind.OPENING,
-                               quantity=values["quantity"], idempotency_key=key, user=user, source="import")
+        services.material_move(
+            member=values["member"],
+            material=values["material"],
+            kind=MaterialMovement.Kind.OPENING,
+            quantity=values["quantity"],
+            idempotency_key=key,
+            user=user,
+            source="import",
+        )
 
 
 IMPORTERS = {cls.kind: cls for cls in (MemberImporter, StockImporter, MaterialImporter)}
@@ -259,8 +294,14 @@ def _header_errors(importer: Importer, columns: list[str]) -> list[RowError]:
     priced = {e.column for e in errors}
     for column in columns:
         if column not in priced and column not in importer.required + importer.optional:
-            errors.append(RowError(1, column, _("Unknown column. Columns: %(columns)s.") % {
-                "columns": ", ".join(importer.required + importer.optional)}))
+            errors.append(
+                RowError(
+                    1,
+                    column,
+                    _("Unknown column. Columns: %(columns)s.")
+                    % {"columns": ", ".join(importer.required + importer.optional)},
+                )
+            )
     for column in importer.required:
         if column not in columns:
             errors.append(RowError(1, column, _("This column is missing.")))
@@ -298,9 +339,14 @@ def run_import(kind: str, content: str, *, dry_run: bool, user=None) -> ImportRe
         identity = importer.identity(values)
         if identity is not None:
             if identity in first_rows:
-                result.errors.append(RowError(line, identity[0], _(
-                    "Row %(first)s already gives this member and item; each may appear once per file.") % {
-                    "first": first_rows[identity]}))
+                result.errors.append(
+                    RowError(
+                        line,
+                        identity[0],
+                        _("Row %(first)s already gives this member and item; each may appear once per file.")
+                        % {"first": first_rows[identity]},
+                    )
+                )
                 continue
             first_rows[identity] = line
         parsed.append((line, values))

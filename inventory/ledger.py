@@ -15,12 +15,13 @@ reference the property tests compare the database against.
 Refusal messages are English templates marked with ``gettext_noop`` so that makemessages extracts them; the
 Django layer translates them (``gettext(error.template) % error.params``).
 """
+
 from __future__ import annotations
 
 import datetime
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Hashable, Mapping
 
 
 def gettext_noop(message: str) -> str:
@@ -51,12 +52,15 @@ class StockShortage(LedgerError):
 class MaterialShortage(LedgerError):
     """One or more materials are short; ``shortfalls`` lists them all."""
 
-    def __init__(self, shortfalls: list["Shortfall"]) -> None:
+    def __init__(self, shortfalls: list[Shortfall]) -> None:
         self.shortfalls = shortfalls
         first = shortfalls[0]
         super().__init__(
             gettext_noop("Not enough %(material)s: %(short)s short (needed %(needed)s, have %(available)s)."),
-            material=first.key, short=first.short, needed=first.needed, available=first.available,
+            material=first.key,
+            short=first.short,
+            needed=first.needed,
+            available=first.available,
         )
 
 
@@ -109,7 +113,7 @@ def to_quantity(value, places: int, *, positive: bool = True) -> Decimal:
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise InvalidQuantity(gettext_noop("%(value)s is not a number."), value=value)
+        raise InvalidQuantity(gettext_noop("%(value)s is not a number."), value=value) from None
     if not number.is_finite():
         raise InvalidQuantity(gettext_noop("%(value)s is not a number."), value=value)
     if abs(number) > 10 * MAX_BALANCE:  # before quantize, which fails on numbers with more digits than it keeps
@@ -182,13 +186,17 @@ def stock_shortage(level: StockLevel, d_in_stock: int, d_allocated: int) -> Stoc
     """The refusal of a change that takes more than ``level`` has free."""
     return StockShortage(
         gettext_noop("Not enough stock: %(needed)s needed, %(available)s free."),
-        needed=max(-d_in_stock, d_allocated - d_in_stock), available=level.free,
+        needed=max(-d_in_stock, d_allocated - d_in_stock),
+        available=level.free,
     )
 
 
 def balance_too_large(balance) -> OutOfBounds:
-    return OutOfBounds(gettext_noop("The balance would be %(balance)s, more than the limit of %(max)s."),
-                       balance=balance, max=MAX_BALANCE)
+    return OutOfBounds(
+        gettext_noop("The balance would be %(balance)s, more than the limit of %(max)s."),
+        balance=balance,
+        max=MAX_BALANCE,
+    )
 
 
 def apply_stock(level: StockLevel, d_in_stock: int, d_allocated: int) -> StockLevel:
@@ -198,7 +206,8 @@ def apply_stock(level: StockLevel, d_in_stock: int, d_allocated: int) -> StockLe
     if new.allocated < 0:
         raise StockShortage(
             gettext_noop("Only %(available)s units are allocated; cannot release %(needed)s."),
-            available=level.allocated, needed=-d_allocated,
+            available=level.allocated,
+            needed=-d_allocated,
         )
     if new.in_stock < 0 or new.free < 0:
         raise stock_shortage(level, d_in_stock, d_allocated)
@@ -404,4 +413,3 @@ class Ledger:
         wrong = [a for a, level in self.stock.items() if sums.get(a, StockLevel()) != level]
         wrong += [a for a, qty in self.materials.items() if material_sums.get(a, Decimal(0)) != qty]
         return wrong
-

@@ -4,6 +4,7 @@ Oscar shows a partner user a whole order when any one line is theirs (queryset_o
 artisan would see other members' lines and the buyer's details. Artisans get their own lines in the
 workspace instead; the dashboard is for staff (the board are staff too).
 """
+
 from django.core.exceptions import PermissionDenied
 from django.utils.deprecation import MiddlewareMixin
 

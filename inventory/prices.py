@@ -1,9 +1,10 @@
 """Members never send a price: the board sets one agreed price per product (catalog, /prices/). The rule lives
 here, below the catalog, because the inventory's member-facing imports and forms apply it too."""
+
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +14,7 @@ from common.errors import Refusal
 _PRICE_NAME = re.compile(r"(price|harga)", re.IGNORECASE)
 
 MEMBER_PRICE = _(
-    "Members cannot set prices: the field “%(field)s” is refused. The board sets one agreed price for "
-    "every member."
+    "Members cannot set prices: the field “%(field)s” is refused. The board sets one agreed price for every member."
 )
 
 
@@ -29,6 +29,4 @@ def refuse_member_price(fields: Iterable[str] | Mapping) -> None:
     offending = [n for n in names if isinstance(n, str) and _PRICE_NAME.search(n.strip())]
     if offending:
         # Words looked up when shown (in the reader's language), not when raised.
-        raise Refusal({
-            name: Refusal(MEMBER_PRICE, code="member_price", params={"field": name}) for name in offending
-        })
+        raise Refusal({name: Refusal(MEMBER_PRICE, code="member_price", params={"field": name}) for name in offending})

@@ -1,12 +1,12 @@
 """Reads: what views, the board and later issues (routing, loans) ask of the inventory."""
+
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import (Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, Window,
-                              prefetch_related_objects)
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, Window, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -34,7 +34,8 @@ def member_stock(member: Member):
 def stock_totals(member: Member) -> dict[str, int]:
     """The overview's numbers in one query: ``units`` in stock and the ``variants`` the member holds."""
     return StockRecord.objects.filter(partner_id=member.partner_id).aggregate(
-        units=Coalesce(Sum("num_in_stock"), 0), variants=Count("pk"),
+        units=Coalesce(Sum("num_in_stock"), 0),
+        variants=Count("pk"),
     )
 
 
@@ -44,7 +45,8 @@ def producible_products(member: Member):
     return (
         Product.objects.exclude(structure=Product.PARENT)
         .filter(
-            Q(product_class__in=skills) | Q(parent__product_class__in=skills)
+            Q(product_class__in=skills)
+            | Q(parent__product_class__in=skills)
             | Q(stockrecords__partner_id=member.partner_id)
         )
         .select_related("parent")
@@ -116,12 +118,16 @@ def stock_discrepancies(stockrecords=None) -> list[dict]:
     A stockrecord with no movement must hold nothing: stock enters only through movements.
     """
     sums = StockMovement.objects.filter(stockrecord=OuterRef("pk")).values("stockrecord")
-    rows = (stockrecords if stockrecords is not None else StockRecord.objects.all()).annotate(
-        moved_in=Coalesce(Subquery(sums.annotate(s=Sum("in_stock_delta")).values("s")), Value(0)),
-        moved_alloc=Coalesce(Subquery(sums.annotate(s=Sum("allocated_delta")).values("s")), Value(0)),
-        held_in=Coalesce("num_in_stock", Value(0), output_field=IntegerField()),
-        held_alloc=Coalesce("num_allocated", Value(0), output_field=IntegerField()),
-    ).exclude(moved_in=F("held_in"), moved_alloc=F("held_alloc"))
+    rows = (
+        (stockrecords if stockrecords is not None else StockRecord.objects.all())
+        .annotate(
+            moved_in=Coalesce(Subquery(sums.annotate(s=Sum("in_stock_delta")).values("s")), Value(0)),
+            moved_alloc=Coalesce(Subquery(sums.annotate(s=Sum("allocated_delta")).values("s")), Value(0)),
+            held_in=Coalesce("num_in_stock", Value(0), output_field=IntegerField()),
+            held_alloc=Coalesce("num_allocated", Value(0), output_field=IntegerField()),
+        )
+        .exclude(moved_in=F("held_in"), moved_alloc=F("held_alloc"))
+    )
     return list(rows.values("pk", "partner__code", "product__upc", "held_in", "moved_in", "held_alloc", "moved_alloc"))
 
 
@@ -136,8 +142,14 @@ def material_discrepancies(member: Member | None = None) -> list[dict]:
     moved = {(r["member_id"], r["material_id"]): Decimal(r["s"]).quantize(cent) for r in sums}
     held = {(r["member_id"], r["material_id"]): Decimal(r["quantity"]).quantize(cent) for r in balances}
     return [
-        {"member_id": key[0], "material_id": key[1], "held": held.get(key, Decimal(0)), "moved": moved.get(key, Decimal(0))}
-        for key in sorted(set(moved) | set(held)) if held.get(key, Decimal(0)) != moved.get(key, Decimal(0))
+        {
+            "member_id": key[0],
+            "material_id": key[1],
+            "held": held.get(key, Decimal(0)),
+            "moved": moved.get(key, Decimal(0)),
+        }
+        for key in sorted(set(moved) | set(held))
+        if held.get(key, Decimal(0)) != moved.get(key, Decimal(0))
     ]
 
 
@@ -171,7 +183,8 @@ def loads(members, weeks: list[datetime.date]) -> dict[tuple[int, datetime.date]
     """Committed units per (member id, week) — own orders and routed work alike."""
     rows = (
         WeeklyLoad.objects.filter(member__in=members, week__in=weeks)
-        .values("member_id", "week").annotate(units=Sum("units"))
+        .values("member_id", "week")
+        .annotate(units=Sum("units"))
     )
     return {(r["member_id"], r["week"]): r["units"] for r in rows}
 
@@ -220,12 +233,13 @@ def order_lines_for_member(member: Member):
 def members_overview():
     """All members with their units in stock, for the board's member picker."""
     units = (
-        StockRecord.objects.filter(partner_id=OuterRef("partner_id")).values("partner_id")
-        .annotate(s=Sum("num_in_stock")).values("s")
+        StockRecord.objects.filter(partner_id=OuterRef("partner_id"))
+        .values("partner_id")
+        .annotate(s=Sum("num_in_stock"))
+        .values("s")
     )
     return (
         Member.objects.select_related("partner", "owner")
         .annotate(units_in_stock=Coalesce(Subquery(units), Value(0)))
         .order_by("code")
     )
-

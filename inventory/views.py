@@ -1,5 +1,6 @@
 """The artisan's workspace (phone-first). Views are thin: `access.member_view` decides who may see or
 change the workshop in the URL, forms check input, services write, selectors read."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -13,8 +14,7 @@ from common.roles import is_board
 
 from . import selectors, services
 from .access import member_view, workshops_of
-from .forms import (ContactForm, MaterialRecordForm, MemberBoardForm, OwnOrderForm, ProductionForm,
-                    StockAdjustForm)
+from .forms import ContactForm, MaterialRecordForm, MemberBoardForm, OwnOrderForm, ProductionForm, StockAdjustForm
 from .models import Material, Member, OwnOrder, StockMovement
 from .services import InventoryError
 
@@ -41,8 +41,15 @@ def workspace_home(request):
 @member_view()
 def member_home(request, ws):
     week = selectors.capacity_calendar([ws.member], weeks=1)[ws.member][0]
-    return _render(request, "inventory/member_home.html", ws, "home", week=week,
-                   lines=selectors.order_lines_for_member(ws.member)[:5], **selectors.stock_totals(ws.member))
+    return _render(
+        request,
+        "inventory/member_home.html",
+        ws,
+        "home",
+        week=week,
+        lines=selectors.order_lines_for_member(ws.member)[:5],
+        **selectors.stock_totals(ws.member),
+    )
 
 
 @member_view()
@@ -56,23 +63,30 @@ def stock_adjust(request, ws, pk):
     form = StockAdjustForm(request.POST or None)
     if form.is_valid():
         try:
-            services.stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=form.cleaned_data["change"],
-                                reason=form.cleaned_data["reason"], idempotency_key=form.cleaned_data["idempotency_key"],
-                                user=request.user)
+            services.stock_move(
+                stockrecord=record,
+                kind=StockMovement.Kind.ADJUSTED,
+                quantity=form.cleaned_data["change"],
+                reason=form.cleaned_data["reason"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                user=request.user,
+            )
         except InventoryError as error:
             form.add_error(None, error)
         else:
             record.refresh_from_db()
-            messages.success(request, _("Stock of %(product)s is now %(units)s.") % {
-                "product": record.product.get_title(), "units": record.num_in_stock})
+            messages.success(
+                request,
+                _("Stock of %(product)s is now %(units)s.")
+                % {"product": record.product.get_title(), "units": record.num_in_stock},
+            )
             return redirect("inventory:stock", code=ws.member.code)
     return _render(request, "inventory/stock_adjust.html", ws, "stock", record=record, form=form)
 
 
 @member_view()
 def materials(request, ws):
-    return _render(request, "inventory/materials.html", ws, "materials",
-                   balances=selectors.member_materials(ws.member))
+    return _render(request, "inventory/materials.html", ws, "materials", balances=selectors.member_materials(ws.member))
 
 
 @member_view(write=True)
@@ -82,17 +96,36 @@ def material_record(request, ws, material_code):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.material_move(member=ws.member, material=material, kind=data["kind"], quantity=data["quantity"],
-                                   reason=data["reason"], idempotency_key=data["idempotency_key"], user=request.user)
+            services.material_move(
+                member=ws.member,
+                material=material,
+                kind=data["kind"],
+                quantity=data["quantity"],
+                reason=data["reason"],
+                idempotency_key=data["idempotency_key"],
+                user=request.user,
+            )
         except InventoryError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("%(material)s: you now have %(quantity)s.") % {
-                "material": material.display_name,
-                "quantity": material.format(selectors.material_balance(ws.member, material))})
+            messages.success(
+                request,
+                _("%(material)s: you now have %(quantity)s.")
+                % {
+                    "material": material.display_name,
+                    "quantity": material.format(selectors.material_balance(ws.member, material)),
+                },
+            )
             return redirect("inventory:materials", code=ws.member.code)
-    return _render(request, "inventory/material_record.html", ws, "materials", material=material, form=form,
-                   balance=selectors.material_balance(ws.member, material))
+    return _render(
+        request,
+        "inventory/material_record.html",
+        ws,
+        "materials",
+        material=material,
+        form=form,
+        balance=selectors.material_balance(ws.member, material),
+    )
 
 
 @member_view(write=True)
@@ -101,17 +134,31 @@ def produce(request, ws):
     if form.is_valid():
         product, units = form.cleaned_data["product"], form.cleaned_data["quantity"]
         try:
-            production = services.production_record(member=ws.member, product=product, quantity=units,
-                                                     idempotency_key=form.cleaned_data["idempotency_key"],
-                                                     user=request.user)
+            production = services.production_record(
+                member=ws.member,
+                product=product,
+                quantity=units,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                user=request.user,
+            )
         except InventoryError as error:
             form.add_error(None, error)
         else:
-            used = ", ".join(f"{m.material.format(-m.delta)} {m.material.display_name}"
-                             for m in production.material_movements.select_related("material"))
+            used = ", ".join(
+                f"{m.material.format(-m.delta)} {m.material.display_name}"
+                for m in production.material_movements.select_related("material")
+            )
             record = services.stockrecord_for(member=ws.member, product=product, create=False)
-            messages.success(request, _("Recorded %(units)s × %(product)s. In stock now: %(stock)s. Used: %(used)s.") % {
-                "units": production.quantity, "product": product.get_title(), "stock": record.num_in_stock, "used": used})
+            messages.success(
+                request,
+                _("Recorded %(units)s × %(product)s. In stock now: %(stock)s. Used: %(used)s.")
+                % {
+                    "units": production.quantity,
+                    "product": product.get_title(),
+                    "stock": record.num_in_stock,
+                    "used": used,
+                },
+            )
             return redirect("inventory:stock", code=ws.member.code)
     return _render(request, "inventory/produce.html", ws, "produce", form=form)
 
@@ -125,10 +172,16 @@ def history(request, ws):
 
 
 def _capacity_page(request, ws, form):
-    return _render(request, "inventory/capacity.html", ws, "capacity", form=form,
-                   calendar=selectors.capacity_calendar([ws.member], weeks=8)[ws.member],
-                   orders=selectors.own_orders(ws.member),
-                   overrides=ws.member.class_capacities.select_related("product_class"))
+    return _render(
+        request,
+        "inventory/capacity.html",
+        ws,
+        "capacity",
+        form=form,
+        calendar=selectors.capacity_calendar([ws.member], weeks=8)[ws.member],
+        orders=selectors.own_orders(ws.member),
+        overrides=ws.member.class_capacities.select_related("product_class"),
+    )
 
 
 @member_view()
@@ -181,11 +234,17 @@ def profile(request, ws):
     form = form_class(request.POST or None, instance=ws.member)
     if request.method == "POST" and form.is_valid():
         if ws.board:
-            services.member_update(member=ws.member, name=form.cleaned_data["name"], skills=form.cleaned_data["skills"],
-                                   class_capacities=form.class_capacities(), **form.profile_fields())
+            services.member_update(
+                member=ws.member,
+                name=form.cleaned_data["name"],
+                skills=form.cleaned_data["skills"],
+                class_capacities=form.class_capacities(),
+                **form.profile_fields(),
+            )
         else:
-            services.member_update_contact(member=ws.member, phone=form.cleaned_data["phone"],
-                                           address=form.cleaned_data["address"])
+            services.member_update_contact(
+                member=ws.member, phone=form.cleaned_data["phone"], address=form.cleaned_data["address"]
+            )
         messages.success(request, _("Profile saved."))
         return redirect("inventory:profile", code=ws.member.code)
     return _render(request, "inventory/profile.html", ws, "profile", form=form)

@@ -4,11 +4,12 @@ form (a member asks to borrow) show. Plain Python (no Django): the selectors fee
 A member can spare what it holds beyond what its own accepted work needs. Those who can cover most of the
 request come first, then the nearest (material is carried by hand), then the most spare.
 """
+
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Hashable, Iterable
 
 from common.geo import distance_km
 
@@ -33,8 +34,9 @@ class Suggestion:
     covers: bool  # can lend the whole quantity
 
 
-def rank_lenders(candidates: Iterable[Candidate], *, quantity: Decimal, origin: tuple[float, float],
-                 min_spare: Decimal = Decimal(0)) -> list[Suggestion]:
+def rank_lenders(
+    candidates: Iterable[Candidate], *, quantity: Decimal, origin: tuple[float, float], min_spare: Decimal = Decimal(0)
+) -> list[Suggestion]:
     """Members with something (at least ``min_spare``) to spare beyond their own accepted work, best first."""
     out = []
     for c in candidates:

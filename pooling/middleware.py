@@ -1,4 +1,5 @@
 """Remember ?maker=<code> (a link from an artisan's profile page) in the session for the basket receiver."""
+
 from .receivers import SESSION_MAKER
 
 

@@ -1,13 +1,13 @@
 """Work routed to members: routing requests (an order line's unmade units or a member's overflow), the
 routing runs that answered them, and the work orders each member accepts or declines (issue #6)."""
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from common.singleton import SingletonSettings
 
@@ -15,13 +15,22 @@ from common.singleton import SingletonSettings
 class RoutingSettings(SingletonSettings, models.Model):
     """The board's knobs for the engine, one row (pk=1). Defaults: docs/pooling-engine.md's example."""
 
-    fairness = models.FloatField(_("Fairness weight"), default=100.0, validators=[MinValueValidator(0), MaxValueValidator(100000)])
-    distance = models.FloatField(_("Distance weight (per km)"), default=1.0, validators=[MinValueValidator(0), MaxValueValidator(100000)])
-    preference = models.FloatField(_("Preference weight"), default=20.0, validators=[MinValueValidator(0), MaxValueValidator(100000)])
-    response_hours = models.PositiveIntegerField(_("Hours to answer a work order"), default=48,
-                                                 validators=[MinValueValidator(1), MaxValueValidator(24 * 30)])
+    fairness = models.FloatField(
+        _("Fairness weight"), default=100.0, validators=[MinValueValidator(0), MaxValueValidator(100000)]
+    )
+    distance = models.FloatField(
+        _("Distance weight (per km)"), default=1.0, validators=[MinValueValidator(0), MaxValueValidator(100000)]
+    )
+    preference = models.FloatField(
+        _("Preference weight"), default=20.0, validators=[MinValueValidator(0), MaxValueValidator(100000)]
+    )
+    response_hours = models.PositiveIntegerField(
+        _("Hours to answer a work order"), default=48, validators=[MinValueValidator(1), MaxValueValidator(24 * 30)]
+    )
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     # Far above any fairness/distance cost of a unit, so the engine leaves work unrouted only when it must.
     UNROUTED = 100000.0
@@ -30,6 +39,9 @@ class RoutingSettings(SingletonSettings, models.Model):
     class Meta:
         verbose_name = _("Routing settings")
         verbose_name_plural = _("Routing settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
 
 
 class RoutingRequest(models.Model):
@@ -49,21 +61,41 @@ class RoutingRequest(models.Model):
 
     kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
     # Keyed by order line: the promise (due week) made to the buyer when the order was placed.
-    order_line = models.OneToOneField("order.Line", on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="pooling_request")
-    member = models.ForeignKey("inventory.Member", on_delete=models.PROTECT, related_name="pool_requests",
-                               verbose_name=_("Posting or fulfilling member"))
-    own_order = models.ForeignKey("inventory.OwnOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                verbose_name=_("Product"))
-    product_class = models.ForeignKey("catalogue.ProductClass", on_delete=models.PROTECT, related_name="+",
-                                      verbose_name=_("Product class"))
+    order_line = models.OneToOneField(
+        "order.Line", on_delete=models.PROTECT, null=True, blank=True, related_name="pooling_request"
+    )
+    member = models.ForeignKey(
+        "inventory.Member",
+        on_delete=models.PROTECT,
+        related_name="pool_requests",
+        verbose_name=_("Posting or fulfilling member"),
+    )
+    own_order = models.ForeignKey(
+        "inventory.OwnOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    product = models.ForeignKey(
+        "catalogue.Product",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Product"),
+    )
+    product_class = models.ForeignKey(
+        "catalogue.ProductClass", on_delete=models.PROTECT, related_name="+", verbose_name=_("Product class")
+    )
     ordered = models.PositiveIntegerField(_("Units ordered"), default=0)
     from_stock = models.PositiveIntegerField(_("Units from stock"), default=0)
     quantity = models.PositiveIntegerField(_("Units to make"))
     due_week = models.DateField(_("Due week"))
-    preferred_member = models.ForeignKey("inventory.Member", on_delete=models.SET_NULL, null=True, blank=True,
-                                         related_name="+", verbose_name=_("Preferred maker"))
+    preferred_member = models.ForeignKey(
+        "inventory.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Preferred maker"),
+    )
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     round = models.PositiveIntegerField(default=0)
     # The durable trace of the after-commit routing job: when it was last queued and how often. The clock's
@@ -73,7 +105,9 @@ class RoutingRequest(models.Model):
     unrouted = models.PositiveIntegerField(_("Units unroutable"), default=0)
     unrouted_reason = models.TextField(_("Why unroutable"), blank=True)
     note = models.CharField(_("Note"), max_length=255, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -119,6 +153,9 @@ class RoutingRun(models.Model):
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["request", "round"], name="pooling_one_run_per_round")]
 
+    def __str__(self) -> str:
+        return f"R{self.request_id} round {self.round}: {self.routed} routed, {self.unrouted} unrouted"
+
 
 class WorkOrder(models.Model):
     class State(models.TextChoices):
@@ -155,7 +192,9 @@ class WorkOrder(models.Model):
         verbose_name = _("Work order")
         verbose_name_plural = _("Work orders")
         constraints = [
-            models.UniqueConstraint(fields=["request", "round", "member", "week"], name="pooling_one_work_order_per_slot"),
+            models.UniqueConstraint(
+                fields=["request", "round", "member", "week"], name="pooling_one_work_order_per_slot"
+            ),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="pooling_work_order_positive"),
         ]
         indexes = [models.Index(fields=["member", "state"])]
@@ -181,11 +220,21 @@ class WorkOrder(models.Model):
         if facts["makers"] == 1:
             return gettext("You are the only member who makes it (%(km)s km away).") % facts
         if facts["rank"] == 1:
-            return ngettext("You are the nearest of the %(makers)s members who make it (%(km)s km away).",
-                            "You are the nearest of the %(makers)s members who make it (%(km)s km away).",
-                            facts["makers"]) % facts
-        return gettext("By distance you are number %(rank)s of the %(makers)s members who make it "
-                       "(%(km)s km away); the nearer ones were full or busier.") % facts
+            return (
+                ngettext(
+                    "You are the nearest of the %(makers)s members who make it (%(km)s km away).",
+                    "You are the nearest of the %(makers)s members who make it (%(km)s km away).",
+                    facts["makers"],
+                )
+                % facts
+            )
+        return (
+            gettext(
+                "By distance you are number %(rank)s of the %(makers)s members who make it "
+                "(%(km)s km away); the nearer ones were full or busier."
+            )
+            % facts
+        )
 
     @property
     def load_source(self) -> str:
@@ -200,4 +249,9 @@ class MakerPreference(models.Model):
     member = models.ForeignKey("inventory.Member", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["basket", "product"], name="pooling_one_maker_per_basket_product")]
+        constraints = [
+            models.UniqueConstraint(fields=["basket", "product"], name="pooling_one_maker_per_basket_product")
+        ]
+
+    def __str__(self) -> str:
+        return f"basket {self.basket_id}: product {self.product_id} from {self.member_id}"

@@ -1,4 +1,5 @@
 """What members' own accepted work will consume of a material: the bill of materials × accepted work orders."""
+
 from __future__ import annotations
 
 import datetime

@@ -2,6 +2,7 @@
 capacity reserved for it (an open routing request). ``inventory_check`` checks the stock ledger; this checks
 what buyers were promised. The board sees every line that is not covered (``manage.py promise_check``, /pool/board/).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -35,8 +36,11 @@ def coverage(lines) -> list[Coverage]:
     lines = list(lines)
     requests = {r.order_line_id: r for r in RoutingRequest.objects.filter(order_line__in=lines)}
     units = defaultdict(int)
-    for row in (WorkOrder.objects.filter(request__in=list(requests.values()), state__in=WorkOrder.LIVE)
-                .values("request_id", "state").annotate(s=Sum("quantity"))):
+    for row in (
+        WorkOrder.objects.filter(request__in=list(requests.values()), state__in=WorkOrder.LIVE)
+        .values("request_id", "state")
+        .annotate(s=Sum("quantity"))
+    ):
         units[(row["request_id"], row["state"])] = row["s"]
     out = []
     for line in lines:
@@ -52,8 +56,12 @@ def coverage(lines) -> list[Coverage]:
 
 
 def open_lines():
-    return (OrderLine.objects.exclude(order__status__in=FINISHED_ORDER_STATUSES).filter(stockrecord__isnull=False)
-            .select_related("order", "product").order_by("order_id", "pk"))
+    return (
+        OrderLine.objects.exclude(order__status__in=FINISHED_ORDER_STATUSES)
+        .filter(stockrecord__isnull=False)
+        .select_related("order", "product")
+        .order_by("order_id", "pk")
+    )
 
 
 def uncovered_lines() -> list[Coverage]:

@@ -2,6 +2,7 @@
 came from; the receiver only adapts the signal to `services.prefer_maker`. (A placed order is reserved inside
 its placement, catalog.shop.order.allocation; a cancelled one is withdrawn by catalog.shop's cancel_order: both
 call pooling.services directly.)"""
+
 from django.dispatch import receiver
 from oscar.apps.basket.signals import basket_addition
 

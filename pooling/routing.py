@@ -1,4 +1,5 @@
 """From the database to a pooling.engine Instance (one request = one engine line) and back."""
+
 from __future__ import annotations
 
 import datetime
@@ -9,14 +10,13 @@ from common.geo import plane_km, to_km
 from inventory import ledger
 from inventory.models import Member
 from inventory.selectors import capacity_calendar, current_week
-
-from pooling.engine import Instance, Line, Weights
-from pooling.engine import Member as EngineMember
+from pooling.engine import Instance, Line, Member as EngineMember, Weights
 
 from .models import RoutingRequest, RoutingSettings, WorkOrder
 from .selectors import pending_offers
 
 NO_SKILL, PAST_DUE, NO_CAPACITY = RoutingRequest.NO_SKILL, RoutingRequest.PAST_DUE, RoutingRequest.NO_CAPACITY
+
 
 def week_index(first: datetime.date, week: datetime.date) -> int:
     return max(0, (ledger.week_start(week) - first).days // 7)
@@ -34,8 +34,14 @@ class Built:
 def candidates(request: RoutingRequest):
     """Active members with the skill, minus the poster (overflow) and everyone who declined or let it expire."""
     refused = WorkOrder.objects.filter(request=request, state__in=WorkOrder.REFUSED).values("member_id")
-    qs = (Member.objects.active().filter(skills=request.product_class).exclude(pk__in=refused)
-          .select_related("partner").distinct().order_by("code"))
+    qs = (
+        Member.objects.active()
+        .filter(skills=request.product_class)
+        .exclude(pk__in=refused)
+        .select_related("partner")
+        .distinct()
+        .order_by("code")
+    )
     if request.kind == RoutingRequest.Kind.OVERFLOW:
         qs = qs.exclude(pk=request.member_id)
     return qs
@@ -55,19 +61,34 @@ def build(request: RoutingRequest, quantity: int, *, today: datetime.date | None
     engine_members = []
     for member in members:
         cells = calendar[member]
-        engine_members.append(EngineMember(
-            id=member.code, location=to_km(member.latitude, member.longitude), skills=(slug,),
-            capacity=tuple(c.capacity for c in cells),
-            load=tuple(max(0, c.load) + offered.get((member.pk, c.week), 0) for c in cells),
-        ))
+        engine_members.append(
+            EngineMember(
+                id=member.code,
+                location=to_km(member.latitude, member.longitude),
+                skills=(slug,),
+                capacity=tuple(c.capacity for c in cells),
+                load=tuple(max(0, c.load) + offered.get((member.pk, c.week), 0) for c in cells),
+            )
+        )
     origin = to_km(request.member.latitude, request.member.longitude)
     preferred = request.preferred_member.code if request.preferred_member_id else None
     if preferred not in {m.code for m in members}:
         preferred = None
-    line = Line(id=request.line_id, product_class=slug, quantity=quantity, due_week=week_index(first, request.due_week),
-                origin=origin, preferred_member=preferred, splittable=True)
-    weights = Weights(distance=settings_row.distance, fairness=settings_row.fairness,
-                      preference=settings_row.preference, unrouted=RoutingSettings.UNROUTED)
+    line = Line(
+        id=request.line_id,
+        product_class=slug,
+        quantity=quantity,
+        due_week=week_index(first, request.due_week),
+        origin=origin,
+        preferred_member=preferred,
+        splittable=True,
+    )
+    weights = Weights(
+        distance=settings_row.distance,
+        fairness=settings_row.fairness,
+        preference=settings_row.preference,
+        unrouted=RoutingSettings.UNROUTED,
+    )
     instance = Instance(weeks=horizon, weights=weights, members=tuple(engine_members), lines=(line,))
     return Built(instance, first, weeks, {m.code: m for m in members})
 
@@ -101,7 +122,9 @@ def reasons(built: Built, answer) -> dict[tuple[str, int], dict]:
         out[(code, week)] = {
             "load": round(100 * member.load[week] / capacity),
             "load_with": round(100 * (member.load[week] + units) / capacity),
-            "rank": rank[code], "makers": len(rank), "km": round(km[code], 1),
+            "rank": rank[code],
+            "makers": len(rank),
+            "km": round(km[code], 1),
             "preferred": line.preferred_member == code,
         }
     return out

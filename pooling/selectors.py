@@ -1,4 +1,5 @@
 """Reads for the pooling views, the product page (lead time), the buyer's order page and the board."""
+
 from __future__ import annotations
 
 import datetime
@@ -38,8 +39,9 @@ class LeadTime:
             return gettext("Ready to ship")
         if self.weeks is None:
             return gettext("Made to order; ask us for a date")
-        return ngettext("Made to order, ships in about %(n)s week", "Made to order, ships in about %(n)s weeks",
-                        self.weeks) % {"n": self.weeks}
+        return ngettext(
+            "Made to order, ships in about %(n)s week", "Made to order, ships in about %(n)s weeks", self.weeks
+        ) % {"n": self.weeks}
 
 
 def free_stock(product) -> int:
@@ -51,25 +53,32 @@ def free_stock(product) -> int:
 def pending_offers(members, weeks: list[datetime.date]) -> dict[tuple[int, datetime.date], int]:
     """Offered but unanswered work per (member id, week): not yet in the load ledger, yet it must not be
     offered (or promised to a buyer) twice."""
-    rows = (WorkOrder.objects.filter(member__in=members, week__in=weeks, state=WorkOrder.State.OFFERED)
-            .values("member_id", "week").annotate(units=Sum("quantity")))
+    rows = (
+        WorkOrder.objects.filter(member__in=members, week__in=weeks, state=WorkOrder.State.OFFERED)
+        .values("member_id", "week")
+        .annotate(units=Sum("quantity"))
+    )
     return {(r["member_id"], r["week"]): r["units"] for r in rows}
 
 
-def weekly_spare(product_class, *, first_week: datetime.date | None = None,
-                 weeks: int = RoutingSettings.HORIZON_WEEKS) -> list[int]:
+def weekly_spare(
+    product_class, *, first_week: datetime.date | None = None, weeks: int = RoutingSettings.HORIZON_WEEKS
+) -> list[int]:
     """Units the active members with the skill can still take, per week from ``first_week``: their class
     capacity minus committed load, minus work offered to them and not yet answered (it must not count twice).
     The shop asks this once per product class per request: keep it to a fixed handful of queries."""
     first = first_week or current_week()
     calendar_weeks = ledger.weeks_from(first, weeks)
-    calendar = capacity_calendar(Member.objects.active().filter(skills=product_class), first_week=first,
-                                 weeks=weeks, product_class=product_class)
+    calendar = capacity_calendar(
+        Member.objects.active().filter(skills=product_class), first_week=first, weeks=weeks, product_class=product_class
+    )
     offered = defaultdict(int)
     for (_member, week), units in pending_offers(list(calendar), calendar_weeks).items():
         offered[week] += units
-    spare = [max(0, sum(cells[index].spare for cells in calendar.values()) - offered[week])
-             for index, week in enumerate(calendar_weeks)]
+    spare = [
+        max(0, sum(cells[index].spare for cells in calendar.values()) - offered[week])
+        for index, week in enumerate(calendar_weeks)
+    ]
     return _minus_waiting(spare, waiting_units(product_class))
 
 
@@ -77,15 +86,21 @@ def waiting_units(product_class) -> int:
     """Units promised to buyers or posted as overflow whose routing job has not run yet (status open): they
     will take spare capacity, so a second buyer must not be promised the same weeks meanwhile."""
     open_requests = RoutingRequest.objects.filter(product_class=product_class, status=RoutingRequest.Status.OPEN)
-    given = (WorkOrder.objects.filter(request=OuterRef("pk"), state__in=WorkOrder.LIVE).values("request")
-             .annotate(s=Sum("quantity")).values("s"))
-    totals = (open_requests.annotate(live=Coalesce(Subquery(given), 0))
-              .aggregate(asked=Sum("quantity"), given=Sum("live")))
+    given = (
+        WorkOrder.objects.filter(request=OuterRef("pk"), state__in=WorkOrder.LIVE)
+        .values("request")
+        .annotate(s=Sum("quantity"))
+        .values("s")
+    )
+    totals = open_requests.annotate(live=Coalesce(Subquery(given), 0)).aggregate(
+        asked=Sum("quantity"), given=Sum("live")
+    )
     return max(0, (totals["asked"] or 0) - (totals["given"] or 0))
 
 
-def weekly_spare_by_class(class_ids=None, *, first_week: datetime.date | None = None,
-                          weeks: int = RoutingSettings.HORIZON_WEEKS) -> dict[int, list[int]]:
+def weekly_spare_by_class(
+    class_ids=None, *, first_week: datetime.date | None = None, weeks: int = RoutingSettings.HORIZON_WEEKS
+) -> dict[int, list[int]]:
     """``weekly_spare`` of several product classes at once (``class_ids``, default every class; product class
     pk → spare units per week; a class nobody can make: all zeros), in a fixed handful of queries however many
     classes a page shows made to order (the shop's strategy asks once per request; issue 16). Same numbers as
@@ -108,8 +123,11 @@ def weekly_spare_by_class(class_ids=None, *, first_week: datetime.date | None = 
     for class_id in class_ids if class_ids is not None else set(skilled) | set(waiting):
         makers = skilled.get(class_id, [])
         spare = [
-            max(0, sum(WeekLoad(week, m.capacity_for(class_id), committed.get((m.pk, week), 0)).spare for m in makers)
-                - sum(offered.get((m.pk, week), 0) for m in makers))
+            max(
+                0,
+                sum(WeekLoad(week, m.capacity_for(class_id), committed.get((m.pk, week), 0)).spare for m in makers)
+                - sum(offered.get((m.pk, week), 0) for m in makers),
+            )
             for week in calendar_weeks
         ]
         out[class_id] = _minus_waiting(spare, waiting.get(class_id, 0))
@@ -118,10 +136,17 @@ def weekly_spare_by_class(class_ids=None, *, first_week: datetime.date | None = 
 
 def waiting_units_by_class() -> dict[int, int]:
     """``waiting_units`` of every product class, in one query."""
-    given = (WorkOrder.objects.filter(request=OuterRef("pk"), state__in=WorkOrder.LIVE).values("request")
-             .annotate(s=Sum("quantity")).values("s"))
-    rows = (RoutingRequest.objects.filter(status=RoutingRequest.Status.OPEN)
-            .annotate(live=Coalesce(Subquery(given), 0)).values_list("product_class_id", "quantity", "live"))
+    given = (
+        WorkOrder.objects.filter(request=OuterRef("pk"), state__in=WorkOrder.LIVE)
+        .values("request")
+        .annotate(s=Sum("quantity"))
+        .values("s")
+    )
+    rows = (
+        RoutingRequest.objects.filter(status=RoutingRequest.Status.OPEN)
+        .annotate(live=Coalesce(Subquery(given), 0))
+        .values_list("product_class_id", "quantity", "live")
+    )
     totals: dict[int, int] = defaultdict(int)
     for class_id, asked, live in rows:
         totals[class_id] += (asked or 0) - (live or 0)
@@ -169,8 +194,12 @@ def lead_time(product, *, quantity: int = 1, stock: bool = True) -> LeadTime:
     free = free_stock(product) if stock else 0
     if free >= quantity:  # ready to ship: the capacity is not read
         return LeadTime(True, 0, first)
-    return lead_for(free=free, spare=weekly_spare(product.get_product_class(), first_week=first),
-                    quantity=quantity, first_week=first)
+    return lead_for(
+        free=free,
+        spare=weekly_spare(product.get_product_class(), first_week=first),
+        quantity=quantity,
+        first_week=first,
+    )
 
 
 # --- A member's work ----------------------------------------------------------------------------
@@ -178,10 +207,13 @@ def lead_time(product, *, quantity: int = 1, stock: bool = True) -> LeadTime:
 
 def member_work_orders(member: Member):
     """The member's work orders with what their cards show (where the work came from)."""
-    return (WorkOrder.objects.filter(member=member)
-            .select_related("product", "product__parent", "request__product_class", "request__member",
-                            "request__order_line__order")
-            .order_by("state", "week", "pk"))
+    return (
+        WorkOrder.objects.filter(member=member)
+        .select_related(
+            "product", "product__parent", "request__product_class", "request__member", "request__order_line__order"
+        )
+        .order_by("state", "week", "pk")
+    )
 
 
 @dataclass
@@ -202,16 +234,27 @@ def material_shortages(work_order: WorkOrder, *, lenders: int = 3) -> list[Short
     if work_order.product is None or work_order.state not in (WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED):
         return []
     bill = bill_for(work_order.product)
-    balances = dict(MaterialBalance.objects.filter(member_id=work_order.member_id, material__in=bill)
-                    .values_list("material_id", "quantity"))
+    balances = dict(
+        MaterialBalance.objects.filter(member_id=work_order.member_id, material__in=bill).values_list(
+            "material_id", "quantity"
+        )
+    )
     out = []
     for material, per_unit in bill.items():
         shortage = Shortage(material, per_unit * work_order.quantity, balances.get(material.pk, Decimal(0)))
         if shortage.short > 0:
             # Only members who can lend the whole shortfall: the work needs all of it.
-            shortage.lenders = [(s.member, s.spare) for s in suggest_lenders(
-                borrower=work_order.member, material=material, quantity=shortage.short, until=None, limit=lenders,
-                min_spare=shortage.short)]
+            shortage.lenders = [
+                (s.member, s.spare)
+                for s in suggest_lenders(
+                    borrower=work_order.member,
+                    material=material,
+                    quantity=shortage.short,
+                    until=None,
+                    limit=lenders,
+                    min_spare=shortage.short,
+                )
+            ]
             out.append(shortage)
     return out
 
@@ -224,25 +267,46 @@ class LenderSuggestion:
     covers: bool
 
 
-def suggest_lenders(*, borrower: Member, material, quantity: Decimal, until: datetime.date | None,
-                    limit: int = 8, min_spare: Decimal = Decimal(0)) -> list[LenderSuggestion]:
+def suggest_lenders(
+    *,
+    borrower: Member,
+    material,
+    quantity: Decimal,
+    until: datetime.date | None,
+    limit: int = 8,
+    min_spare: Decimal = Decimal(0),
+) -> list[LenderSuggestion]:
     """Active members who can spare ``material`` beyond what their own accepted work needs until ``until``
     (all of it when None), ranked by `pooling.lending.rank_lenders`: the work card and the loan form agree."""
-    rows = list(MaterialBalance.objects.filter(material=material, quantity__gt=0, member__status=Member.Status.ACTIVE)
-                .exclude(member=borrower).select_related("member__partner"))
+    rows = list(
+        MaterialBalance.objects.filter(material=material, quantity__gt=0, member__status=Member.Status.ACTIVE)
+        .exclude(member=borrower)
+        .select_related("member__partner")
+    )
     members = {row.member_id: row.member for row in rows}
     needs = accepted_work_needs(list(members), material, until)
-    candidates = [lending.Candidate(row.member_id, Decimal(row.quantity), needs.get(row.member_id, Decimal(0)),
-                                    (float(row.member.latitude), float(row.member.longitude))) for row in rows]
-    ranked = lending.rank_lenders(candidates, quantity=quantity, min_spare=min_spare,
-                                  origin=(float(borrower.latitude), float(borrower.longitude)))
+    candidates = [
+        lending.Candidate(
+            row.member_id,
+            Decimal(row.quantity),
+            needs.get(row.member_id, Decimal(0)),
+            (float(row.member.latitude), float(row.member.longitude)),
+        )
+        for row in rows
+    ]
+    ranked = lending.rank_lenders(
+        candidates, quantity=quantity, min_spare=min_spare, origin=(float(borrower.latitude), float(borrower.longitude))
+    )
     return [LenderSuggestion(members[s.key], s.spare, s.distance_km, s.covers) for s in ranked[:limit]]
 
 
 def member_overflow(member: Member):
     """The member's posted overflow; who took what is on each posting's own page."""
-    return (RoutingRequest.objects.filter(kind=RoutingRequest.Kind.OVERFLOW, member=member)
-            .select_related("product", "product__parent", "product_class").order_by("-created_at", "-pk"))
+    return (
+        RoutingRequest.objects.filter(kind=RoutingRequest.Kind.OVERFLOW, member=member)
+        .select_related("product", "product__parent", "product_class")
+        .order_by("-created_at", "-pk")
+    )
 
 
 # --- The buyer's order page (never members' names) ---------------------------------------------
@@ -262,8 +326,11 @@ class LineProgress:
 def order_progress(order) -> list[LineProgress]:
     lines = list(order.lines.select_related("pooling_request").order_by("pk"))
     units = defaultdict(int)  # (request id, state) → units, for every line at once
-    for row in (WorkOrder.objects.filter(request__order_line__order=order, state__in=WorkOrder.LIVE)
-                .values("request_id", "state").annotate(s=Sum("quantity"))):
+    for row in (
+        WorkOrder.objects.filter(request__order_line__order=order, state__in=WorkOrder.LIVE)
+        .values("request_id", "state")
+        .annotate(s=Sum("quantity"))
+    ):
         units[(row["request_id"], row["state"])] = row["s"]
     return [_line_progress(line, units) for line in lines]
 
@@ -276,8 +343,15 @@ def _line_progress(line, units) -> LineProgress:
     ready = units[(request.pk, WorkOrder.State.HANDED_OVER)] + units[(request.pk, WorkOrder.State.MADE)]
     making = units[(request.pk, WorkOrder.State.ACCEPTED)] + units[(request.pk, WorkOrder.State.OFFERED)]
     waiting = max(0, request.quantity - ready - making)
-    return LineProgress(line.title, line.quantity, request.from_stock, making, ready, waiting,
-                        request.due_week if request.quantity else None)
+    return LineProgress(
+        line.title,
+        line.quantity,
+        request.from_stock,
+        making,
+        ready,
+        waiting,
+        request.due_week if request.quantity else None,
+    )
 
 
 # --- The board ----------------------------------------------------------------------------------
@@ -299,25 +373,37 @@ def work_orders_by_state():
 
 
 def unroutable():
-    return (RoutingRequest.objects.filter(unrouted__gt=0).exclude(status=RoutingRequest.Status.WITHDRAWN)
-            .select_related("member", "product__parent", "product_class", "order_line__order")
-            .order_by("due_week", "pk"))
+    return (
+        RoutingRequest.objects.filter(unrouted__gt=0)
+        .exclude(status=RoutingRequest.Status.WITHDRAWN)
+        .select_related("member", "product__parent", "product_class", "order_line__order")
+        .order_by("due_week", "pk")
+    )
 
 
 def late_work():
     """Work not made by the week it was promised for: the board chases it (the buyer was told a week)."""
-    return (WorkOrder.objects.filter(state__in=(WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED),
-                                     due_week__lt=current_week())
-            .select_related("member", "product__parent", "request__order_line__order").order_by("due_week", "pk"))
+    return (
+        WorkOrder.objects.filter(
+            state__in=(WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED), due_week__lt=current_week()
+        )
+        .select_related("member", "product__parent", "request__order_line__order")
+        .order_by("due_week", "pk")
+    )
 
 
 def flows():
     """Units routed between workshops: from the posting/fulfilling member to the maker."""
-    rows = (WorkOrder.objects.filter(state__in=WorkOrder.LIVE)
-            .values("request__member__code", "member__code", "request__kind").annotate(units=Sum("quantity"))
-            .order_by("-units"))
-    return [{"from": r["request__member__code"], "to": r["member__code"], "kind": r["request__kind"], "units": r["units"]}
-            for r in rows]
+    rows = (
+        WorkOrder.objects.filter(state__in=WorkOrder.LIVE)
+        .values("request__member__code", "member__code", "request__kind")
+        .annotate(units=Sum("quantity"))
+        .order_by("-units")
+    )
+    return [
+        {"from": r["request__member__code"], "to": r["member__code"], "kind": r["request__kind"], "units": r["units"]}
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -336,17 +422,27 @@ def fairness(weeks: int = 4) -> Fairness:
     if not calendar:
         return Fairness(0, 0, 0.0, None)
     capacity = {m.pk: sum(c.capacity for c in cells) for m, cells in calendar.items()}
-    values = [round(100 * sum(c.load for c in cells) / capacity[m.pk]) if capacity[m.pk] else 100
-              for m, cells in calendar.items()]
+    values = [
+        round(100 * sum(c.load for c in cells) / capacity[m.pk]) if capacity[m.pk] else 100
+        for m, cells in calendar.items()
+    ]
     # "Least loaded" is judged by the members' own load (own orders), before any routed work was added.
-    own = dict(WeeklyLoad.objects.filter(member__in=list(calendar), week__in=ledger.weeks_from(first, weeks))
-               .exclude(source__startswith="work-order:").values("member_id")
-               .annotate(s=Sum("units")).values_list("member_id", "s"))
+    own = dict(
+        WeeklyLoad.objects.filter(member__in=list(calendar), week__in=ledger.weeks_from(first, weeks))
+        .exclude(source__startswith="work-order:")
+        .values("member_id")
+        .annotate(s=Sum("units"))
+        .values_list("member_id", "s")
+    )
     base = {pk: (own.get(pk) or 0) / (cap or 1) for pk, cap in capacity.items()}
     ranked = sorted(base, key=lambda pk: base[pk])
     lower = set(ranked[: max(1, len(ranked) // 2)])
-    routed = dict(WorkOrder.objects.filter(state__in=WorkOrder.LIVE).values("member_id")
-                  .annotate(s=Sum("quantity")).values_list("member_id", "s"))
+    routed = dict(
+        WorkOrder.objects.filter(state__in=WorkOrder.LIVE)
+        .values("member_id")
+        .annotate(s=Sum("quantity"))
+        .values_list("member_id", "s")
+    )
     total = sum(routed.values())
     share = round(100 * sum(v for pk, v in routed.items() if pk in lower) / total) if total else None
     return Fairness(min(values), max(values), round(statistics.pstdev(values), 1), share)

@@ -3,6 +3,7 @@
 Jobs take ids, not objects (they may run in another process), and are idempotent: a retried
 route_request finds the round's RoutingRun and stops; plan_order keeps one request per order line.
 """
+
 from django_tasks import task
 from oscar.core.loading import get_model
 

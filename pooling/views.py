@@ -4,6 +4,7 @@ Who may see what: a user acting for the workshop sees and answers its work; the 
 another workshop's artisan gets 404 for ids that are not its own (guessing ids reveals nothing); buyers
 get nothing (403 on workshop pages, 404 on ids); anonymous users are sent to log in.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -11,8 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from common.roles import is_board
@@ -49,14 +49,29 @@ def work(request, ws):
     orders = list(selectors.member_work_orders(ws.member))
     for wo in orders:
         wo.shortages = selectors.material_shortages(wo)
-    return _render(request, "pooling/work.html", ws, work_orders=orders, decline_form=DeclineForm(),
-                   overflow=selectors.member_overflow(ws.member)[:20])
+    return _render(
+        request,
+        "pooling/work.html",
+        ws,
+        work_orders=orders,
+        decline_form=DeclineForm(),
+        overflow=selectors.member_overflow(ws.member)[:20],
+    )
 
 
 def _work_order(request, pk: int) -> tuple[WorkOrder, bool]:
     """(work order, may answer it): the member's own users answer, the board reads, others get 404."""
-    wo = WorkOrder.objects.select_related("member__partner", "product__parent", "request__member",
-                                          "request__product_class", "request__order_line__order").filter(pk=pk).first()
+    wo = (
+        WorkOrder.objects.select_related(
+            "member__partner",
+            "product__parent",
+            "request__member",
+            "request__product_class",
+            "request__order_line__order",
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if wo is None:
         raise Http404
     if workshops_of(request.user).filter(pk=wo.member_id).exists():
@@ -68,8 +83,12 @@ def _work_order(request, pk: int) -> tuple[WorkOrder, bool]:
 
 def _render_work_order(request, wo: WorkOrder, can_write: bool, decline_form: DeclineForm, status: int = 200):
     wo.shortages = selectors.material_shortages(wo)
-    return render(request, "pooling/work_order.html",
-                  {"wo": wo, "can_write": can_write, "decline_form": decline_form, "member": wo.member}, status=status)
+    return render(
+        request,
+        "pooling/work_order.html",
+        {"wo": wo, "can_write": can_write, "decline_form": decline_form, "member": wo.member},
+        status=status,
+    )
 
 
 @login_required
@@ -122,9 +141,15 @@ def overflow_list(request, ws):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                posted = services.overflow_post(member=ws.member, product=data["product"], quantity=data["quantity"],
-                                                due_week=data["due_week"], own_order=data["own_order"],
-                                                note=data["note"], user=request.user)
+                posted = services.overflow_post(
+                    member=ws.member,
+                    product=data["product"],
+                    quantity=data["quantity"],
+                    due_week=data["due_week"],
+                    own_order=data["own_order"],
+                    note=data["note"],
+                    user=request.user,
+                )
             except PoolingError as error:
                 form.add_error(None, error)
             else:
@@ -133,8 +158,9 @@ def overflow_list(request, ws):
     elif request.method == "POST":
         raise PermissionDenied
     status = 400 if form is not None and form.is_bound and form.errors else 200
-    response = _render(request, "pooling/overflow_list.html", ws, form=form,
-                       overflow=selectors.member_overflow(ws.member))
+    response = _render(
+        request, "pooling/overflow_list.html", ws, form=form, overflow=selectors.member_overflow(ws.member)
+    )
     response.status_code = status
     return response
 
@@ -142,12 +168,17 @@ def overflow_list(request, ws):
 @login_required
 def overflow(request, pk):
     """One posted overflow: the poster sees who took what; the board sees all; others 404."""
-    posted = RoutingRequest.objects.filter(pk=pk, kind=RoutingRequest.Kind.OVERFLOW).select_related(
-        "member__partner", "product", "product_class").first()
+    posted = (
+        RoutingRequest.objects.filter(pk=pk, kind=RoutingRequest.Kind.OVERFLOW)
+        .select_related("member__partner", "product", "product_class")
+        .first()
+    )
     if posted is None:
         raise Http404
     mine = workshops_of(request.user).filter(pk=posted.member_id).exists()
     if not (mine or is_board(request.user) or request.user.is_staff):
         raise Http404
     work_orders = posted.work_orders.select_related("member__partner").order_by("pk")
-    return render(request, "pooling/overflow.html", {"posted": posted, "work_orders": work_orders, "member": posted.member})
+    return render(
+        request, "pooling/overflow.html", {"posted": posted, "work_orders": work_orders, "member": posted.member}
+    )

@@ -1,5 +1,6 @@
 """The routing board (/pool/board/): load heat map, work by state, unroutable units, overflow flows, fairness.
 The board reads and changes the weights; staff may read the board but not change it."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -11,10 +12,10 @@ from common.access import board_or_staff_view, board_view
 from common.roles import is_board
 
 from . import selectors, services
-from .promise_check import uncovered_lines
-from .services.sweep import lost_requests
 from .forms import RoutingSettingsForm
 from .models import RoutingSettings, WorkOrder
+from .promise_check import uncovered_lines
+from .services.sweep import lost_requests
 
 
 @board_or_staff_view
@@ -22,14 +23,24 @@ def board(request):
     weeks, rows = selectors.heat_map()
     heat = [(member, [(cell, selectors.heat_colour(cell.utilisation)) for cell in cells]) for member, cells in rows]
     recent = WorkOrder.objects.select_related("member", "product__parent").order_by("-pk")[:30]
-    return render(request, "pooling/board.html", {
-        "weeks": weeks, "heat": heat, "by_state": selectors.work_orders_by_state(),
-        "unroutable": selectors.unroutable()[:50], "late": selectors.late_work()[:50],
-        "flows": selectors.flows()[:50], "uncovered": uncovered_lines()[:50],
-        "stuck": lost_requests(now=timezone.now()).count(),
-        "fairness": selectors.fairness(), "settings": RoutingSettings.current(), "recent": recent,
-        "can_change": is_board(request.user),
-    })
+    return render(
+        request,
+        "pooling/board.html",
+        {
+            "weeks": weeks,
+            "heat": heat,
+            "by_state": selectors.work_orders_by_state(),
+            "unroutable": selectors.unroutable()[:50],
+            "late": selectors.late_work()[:50],
+            "flows": selectors.flows()[:50],
+            "uncovered": uncovered_lines()[:50],
+            "stuck": lost_requests(now=timezone.now()).count(),
+            "fairness": selectors.fairness(),
+            "settings": RoutingSettings.current(),
+            "recent": recent,
+            "can_change": is_board(request.user),
+        },
+    )
 
 
 @board_view  # staff read the board; only the board sets the weights
@@ -38,9 +49,13 @@ def board_settings(request):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            services.routing_settings_update(fairness=data["fairness"], distance=data["distance"],
-                                             preference=data["preference"], response_hours=data["response_hours"],
-                                             user=request.user)
+            services.routing_settings_update(
+                fairness=data["fairness"],
+                distance=data["distance"],
+                preference=data["preference"],
+                response_hours=data["response_hours"],
+                user=request.user,
+            )
             messages.success(request, _("Routing settings saved; they apply to the next routing."))
             return redirect("pooling:board")
         return render(request, "pooling/board_settings.html", {"form": form}, status=400)

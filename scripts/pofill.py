@@ -2,6 +2,7 @@
 
 Usage: scripts/pofill.py locale/id/LC_MESSAGES/django.po locale/id.json locale/id-*.json
 """
+
 import json
 import re
 import sys
@@ -23,7 +24,7 @@ for b in blocks:
     if "msgid_plural" in b:
         if msgid in tr:
             vals = tr[msgid] if isinstance(tr[msgid], list) else [tr[msgid]]
-            b = re.sub(r'msgstr\[0\] ".*"', 'msgstr[0] ' + json.dumps(vals[0], ensure_ascii=False), b)
+            b = re.sub(r'msgstr\[0\] ".*"', "msgstr[0] " + json.dumps(vals[0], ensure_ascii=False), b)
         elif not re.search(r'msgstr\[0\] ".+"', b):
             missing.append(msgid)
         b = b.replace("#, fuzzy\n", "")
@@ -38,7 +39,7 @@ for b in blocks:
         b = re.sub(r"^#\| .*\n", "", b, flags=re.M)
         has = re.search(r'^msgstr ((?:".*"\n?)+)', b, re.M)
         end = "\n" if has.group(1).endswith("\n") else ""
-        b = b[:has.start()] + "msgstr " + json.dumps(tr[msgid], ensure_ascii=False) + end + b[has.end():]
+        b = b[: has.start()] + "msgstr " + json.dumps(tr[msgid], ensure_ascii=False) + end + b[has.end() :]
     elif not cur:
         missing.append(msgid)
     out.append(b)

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """Django's command-line utility for Guyub (run from the repository root or from site/)."""
+
 import os
 import sys
 from pathlib import Path

@@ -4,6 +4,7 @@ The server runs on a copy of the seeded test database (an SQLite file copy, or a
 from the test database as a template), so the browser sees committed data while the rest of the suite
 keeps its rolled-back transactions. Screenshots go to test-artifacts/.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -20,8 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("GUYUB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -90,13 +96,18 @@ def serve(database_url: str, log: Path):
     """A real server process (runserver: one thread per request, as the audit's web workers) on ``database_url``."""
     port = _free_port()
     env = {
-        **os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}",
     }
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "site/manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         _wait_until_listening(port, proc, log)

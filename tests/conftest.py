@@ -3,6 +3,7 @@
 The test database is migrated once and kept (--reuse-db); the small demo cooperative is seeded into it once
 per session (the seed is idempotent), and every test runs inside a transaction that is rolled back.
 """
+
 from __future__ import annotations
 
 import pytest

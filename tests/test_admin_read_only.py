@@ -1,12 +1,20 @@
 """The Django admin shows ledgers, agreements, loans and routing but never changes them (services do)."""
+
 import pytest
 from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
 
 READ_ONLY = [
-    "inventory.StockMovement", "inventory.MaterialMovement", "inventory.WeeklyLoad", "catalog.AgreedPrice",
-    "catalog.PriceProposal", "loans.MaterialLoan", "pooling.RoutingRun", "pooling.WorkOrder", "pooling.RoutingRequest",
+    "inventory.StockMovement",
+    "inventory.MaterialMovement",
+    "inventory.WeeklyLoad",
+    "catalog.AgreedPrice",
+    "catalog.PriceProposal",
+    "loans.MaterialLoan",
+    "pooling.RoutingRun",
+    "pooling.WorkOrder",
+    "pooling.RoutingRequest",
 ]
 
 

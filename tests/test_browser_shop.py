@@ -1,4 +1,5 @@
 """A buyer in a real Chromium: home page, switch to English, open a product, add it to the basket."""
+
 import pytest
 
 from tests.browser_fixtures import ARTIFACTS

@@ -1,4 +1,5 @@
 """The clock enqueues the periodic jobs when due: an unanswered work order times out without anyone clicking."""
+
 import datetime
 
 import pytest

@@ -1,4 +1,5 @@
 """The production image installs requirements.lock only: no code it runs may need a test, bench or lint tool."""
+
 import ast
 import os
 import re
@@ -8,8 +9,23 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_SHIPPED_CODE = {"tests", "bench", ".venv", "var", "test-artifacts", ".git"}
 # Import names of what requirements-test.lock holds (tests/ and bench/ may import these, nothing else may).
 TEST_ONLY_MODULES = {
-    "pytest", "_pytest", "pytest_django", "hypothesis", "playwright", "scipy", "networkx", "ruff", "importlinter",
-    "grimp", "sortedcontainers", "iniconfig", "pluggy", "greenlet", "rich", "click", "pygments",
+    "pytest",
+    "_pytest",
+    "pytest_django",
+    "hypothesis",
+    "playwright",
+    "scipy",
+    "networkx",
+    "ruff",
+    "importlinter",
+    "grimp",
+    "sortedcontainers",
+    "iniconfig",
+    "pluggy",
+    "greenlet",
+    "rich",
+    "click",
+    "pygments",
 }
 
 

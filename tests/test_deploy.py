@@ -1,5 +1,6 @@
 """Issue 13 item 12: the production settings pass Django's deploy check with a real key, refuse weak keys,
 keep HSTS at a year, and do not serve media; docker/ puts a proxy in front of an unpublished gunicorn."""
+
 import os
 import subprocess
 import sys
@@ -13,21 +14,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _production(tmp_path, *args, code=None, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUYUB_", "DATABASE_URL"))}
-    environment.update({
-        "DJANGO_SETTINGS_MODULE": "guyub.settings.production",
-        "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'throwaway.sqlite3'}",  # never the test or demo database
-        "GUYUB_VAR_DIR": str(tmp_path),
-        "DJANGO_ALLOWED_HOSTS": "guyub.example",
-        **env,
-    })
+    environment.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "guyub.settings.production",
+            "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'throwaway.sqlite3'}",  # never the test or demo database
+            "GUYUB_VAR_DIR": str(tmp_path),
+            "DJANGO_ALLOWED_HOSTS": "guyub.example",
+            **env,
+        }
+    )
     command = [sys.executable, "-c", code] if code else [sys.executable, str(ROOT / "site" / "manage.py"), *args]
     return subprocess.run(command, env=environment, capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 
 def test_check_deploy_is_clean_with_a_real_key(tmp_path):
-    result = _production(tmp_path, "check", "--deploy", "--fail-level", "WARNING",
-                         DJANGO_SECRET_KEY=get_random_secret_key())
+    result = _production(
+        tmp_path, "check", "--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY=get_random_secret_key()
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -50,10 +54,14 @@ def test_hsts_is_at_least_a_year_and_media_is_not_served(tmp_path):
     hsts, media = result.stdout.split("\n")[:2]
     assert hsts == "31536000 True True"  # an hour asked for, a year kept
     assert media != "django.views.static"
-    no_preload = _production(tmp_path, code="import django; django.setup(); from django.conf import settings; "
-                             "print(settings.SECURE_HSTS_PRELOAD, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS)",
-                             DJANGO_SECRET_KEY=get_random_secret_key(), DJANGO_HSTS_PRELOAD="0",
-                             DJANGO_HSTS_INCLUDE_SUBDOMAINS="0")
+    no_preload = _production(
+        tmp_path,
+        code="import django; django.setup(); from django.conf import settings; "
+        "print(settings.SECURE_HSTS_PRELOAD, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS)",
+        DJANGO_SECRET_KEY=get_random_secret_key(),
+        DJANGO_HSTS_PRELOAD="0",
+        DJANGO_HSTS_INCLUDE_SUBDOMAINS="0",
+    )
     assert no_preload.stdout.strip() == "False False"
 
 
@@ -67,7 +75,7 @@ def test_the_demo_still_serves_media(settings):
 def _compose_services() -> dict[str, str]:
     """{service: its block of compose.yaml}, read as text (no YAML library in the project)."""
     text = (ROOT / "docker" / "compose.yaml").read_text()
-    body = text[text.index("\nservices:\n") + len("\nservices:\n"):text.index("\nvolumes:\n")]
+    body = text[text.index("\nservices:\n") + len("\nservices:\n") : text.index("\nvolumes:\n")]
     services, name = {}, None
     for line in body.splitlines():
         if line.startswith("  ") and not line.startswith("   ") and line.rstrip().endswith(":"):

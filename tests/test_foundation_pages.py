@@ -1,16 +1,25 @@
 """Every page of the foundation answers, in Indonesian by default, with prices as whole Rupiah."""
+
 import re
 
 import pytest
-from django.test import Client
 from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PAGES = ["/", "/pengrajin/", "/pengrajin/m01/", "/cerita/", "/cerita/harga-seragam/", "/catalogue/",
-                "/basket/", "/search/?q=sandal", "/accounts/login/"]
+PUBLIC_PAGES = [
+    "/",
+    "/pengrajin/",
+    "/pengrajin/m01/",
+    "/cerita/",
+    "/cerita/harga-seragam/",
+    "/catalogue/",
+    "/basket/",
+    "/search/?q=sandal",
+    "/accounts/login/",
+]
 LOGIN_PAGES = ["/dashboard/", "/cms/", "/workspace/", "/accounts/"]
 RUPIAH = re.compile(r"Rp\s?\d{1,3}(\.\d{3})+(?![,\d])")
 

@@ -1,4 +1,5 @@
 """The demo seed is idempotent and shaped on the cooperative; settings refuse an unsafe production start."""
+
 import os
 import subprocess
 import sys
@@ -19,7 +20,9 @@ StockRecord = get_model("partner", "StockRecord")
 
 def _counts():
     return (
-        Member.objects.count(), Product.objects.count(), StockRecord.objects.count(),
+        Member.objects.count(),
+        Product.objects.count(),
+        StockRecord.objects.count(),
         get_user_model().objects.count(),
     )
 
@@ -64,8 +67,11 @@ def _seeded_cooperative():
         for m in Member.objects.order_by("code").prefetch_related("skills")
     ]
     products = list(Product.objects.order_by("upc").values_list("upc", "structure", "title", "title_en", "parent__upc"))
-    stock = list(StockRecord.objects.order_by("partner_sku").values_list(
-        "partner_sku", "partner__code", "product__upc", "price", "num_in_stock"))
+    stock = list(
+        StockRecord.objects.order_by("partner_sku").values_list(
+            "partner_sku", "partner__code", "product__upc", "price", "num_in_stock"
+        )
+    )
     return members, products, stock
 
 
@@ -114,7 +120,9 @@ def test_production_starts_with_a_secret_key():
 def test_database_url_selects_postgresql():
     code = "from guyub.settings import base; print(base.DATABASES['default']['ENGINE'])"
     environment = {
-        **os.environ, "DATABASE_URL": "postgres://u@127.0.0.1:5432/x", "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
+        **os.environ,
+        "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
+        "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
     }
     out = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "django.db.backends.postgresql"

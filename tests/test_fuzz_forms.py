@@ -6,6 +6,7 @@ The forms come from the URL confs (inventory/urls.py, pooling/urls.py, pooling/l
 each example posts one form with every field given a hostile value (or left out). All examples of a test share
 its database transaction, so later examples meet what earlier ones managed to write.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -14,26 +15,68 @@ import itertools
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.inventory.conftest import variant_of  # noqa: F401  (fixtures of the folders, used here too)
 from tests.loans.conftest import hide, key, member, open_loan  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 _keys = itertools.count()
 
 EXTREMES = [
-    "0", "1", "-1", "2", "100000", "100001", "1000000000000", str(10**19), str(-(10**19)), "9223372036854775807",
-    "-9223372036854775808", "9" * 400, "9" * 5000, "9999999999.99", "0.001", "1.5", "-0.01", "1e309", "1e-309",
-    "NaN", "inf", "-inf", "", " ", "abc", "١٢", "0x10", "1,5", "1.000.000", "Rp 150.000",
-    "0001-01-01", "9999-12-31", "2026-02-30", "1990-01-01", "9999-12-31T23:59", "0001-01-01 00:00",
-    "x" * 300, "x" * 10_000, "=cmd|'/c calc'!A1", "<script>alert(1)</script>", "\ufeff", "\ufeff\ufeff",
-    "ünïcødé ✂", "-0", "+5", "00000000000000000001",
+    "0",
+    "1",
+    "-1",
+    "2",
+    "100000",
+    "100001",
+    "1000000000000",
+    str(10**19),
+    str(-(10**19)),
+    "9223372036854775807",
+    "-9223372036854775808",
+    "9" * 400,
+    "9" * 5000,
+    "9999999999.99",
+    "0.001",
+    "1.5",
+    "-0.01",
+    "1e309",
+    "1e-309",
+    "NaN",
+    "inf",
+    "-inf",
+    "",
+    " ",
+    "abc",
+    "١٢",
+    "0x10",
+    "1,5",
+    "1.000.000",
+    "Rp 150.000",
+    "0001-01-01",
+    "9999-12-31",
+    "2026-02-30",
+    "1990-01-01",
+    "9999-12-31T23:59",
+    "0001-01-01 00:00",
+    "x" * 300,
+    "x" * 10_000,
+    "=cmd|'/c calc'!A1",
+    "<script>alert(1)</script>",
+    "\ufeff",
+    "\ufeff\ufeff",
+    "ünïcødé ✂",
+    "-0",
+    "+5",
+    "00000000000000000001",
 ]
 VALUE = st.one_of(
     st.sampled_from(EXTREMES),
@@ -57,8 +100,9 @@ def field_values(names, fixed=None):
             data[name] = fixed[name] if keep and name in fixed else value
         return data
 
-    return st.tuples(*[st.tuples(st.booleans(), st.integers(0, 9).map(lambda n: n == 0), VALUE)
-                       for _ in names]).map(build)
+    return st.tuples(*[st.tuples(st.booleans(), st.integers(0, 9).map(lambda n: n == 0), VALUE) for _ in names]).map(
+        build
+    )
 
 
 def key_of(data):
@@ -87,26 +131,42 @@ def strip_nul(data):
 @pytest.fixture
 def workspace(client_as, member_a, variant_of):
     from inventory.models import Material, OwnOrder
-    from inventory.services import own_order_create
     from inventory.selectors import current_week
+    from inventory.services import own_order_create
 
     product, record = variant_of(member_a)
     pc = member_a.skills.first()
     order = own_order_create(member=member_a, product_class=pc, quantity=1, due_week=current_week())
     material = Material.objects.filter(active=True).order_by("pk").first()
     forms = [
-        (f"/workspace/m01/stock/{record.pk}/adjust/", ["change", "reason", "idempotency_key"],
-         {"change": "1", "reason": "hitung"}),
-        (f"/workspace/m01/materials/{material.code}/", ["kind", "quantity", "reason", "idempotency_key"],
-         {"kind": "purchase", "quantity": "1"}),
+        (
+            f"/workspace/m01/stock/{record.pk}/adjust/",
+            ["change", "reason", "idempotency_key"],
+            {"change": "1", "reason": "hitung"},
+        ),
+        (
+            f"/workspace/m01/materials/{material.code}/",
+            ["kind", "quantity", "reason", "idempotency_key"],
+            {"kind": "purchase", "quantity": "1"},
+        ),
         ("/workspace/m01/produce/", ["product", "quantity", "idempotency_key"], {"product": str(product.pk)}),
-        ("/workspace/m01/orders/own/", ["product_class", "quantity", "due_week", "note", "idempotency_key"],
-         {"product_class": str(pc.pk), "quantity": "3", "due_week": current_week().isoformat()}),
+        (
+            "/workspace/m01/orders/own/",
+            ["product_class", "quantity", "due_week", "note", "idempotency_key"],
+            {"product_class": str(pc.pk), "quantity": "3", "due_week": current_week().isoformat()},
+        ),
         (f"/workspace/m01/orders/own/{order.pk}/close/", ["status"], {"status": "done"}),
         ("/workspace/m01/profile/", ["phone", "address"], {"address": "Jl. Uji"}),
-        ("/pool/w/m01/overflow/", ["product", "quantity", "due_week", "own_order", "note"],
-         {"product": str(product.pk), "quantity": "2", "due_week": current_week().isoformat(),
-          "own_order": str(order.pk)}),
+        (
+            "/pool/w/m01/overflow/",
+            ["product", "quantity", "due_week", "own_order", "note"],
+            {
+                "product": str(product.pk),
+                "quantity": "2",
+                "due_week": current_week().isoformat(),
+                "own_order": str(order.pk),
+            },
+        ),
     ]
     assert OwnOrder.objects.filter(pk=order.pk).exists()
     return client_as("artisan_a"), forms
@@ -117,8 +177,11 @@ def workspace(client_as, member_a, variant_of):
 def test_workspace_and_pool_forms_as_the_artisan(workspace, data):
     client, forms = workspace
     url, names, fixed = data.draw(st.sampled_from(forms))
-    values = key_of(data.draw(field_values(names, fixed))) if "idempotency_key" in names else data.draw(
-        field_values(names, fixed))
+    values = (
+        key_of(data.draw(field_values(names, fixed)))
+        if "idempotency_key" in names
+        else data.draw(field_values(names, fixed))
+    )
     post_ok(client, url, strip_nul(values))
     ledgers_balance()
 
@@ -131,18 +194,43 @@ def board_forms(client_as, member_a):
     from oscar.core.loading import get_model
 
     classes = list(get_model("catalogue", "ProductClass").objects.order_by("pk"))
-    profile = ["name", "workers", "phone", "address", "latitude", "longitude", "weekly_capacity", "joined", "status",
-               "skills"] + [f"capacity_{pc.pk}" for pc in classes]
-    fixed = {"name": member_a.name, "workers": "3", "address": "Jl. A", "latitude": "-7.81", "longitude": "110.37",
-             "weekly_capacity": "20", "joined": "2020-01-02", "status": "active", "skills": str(classes[0].pk)}
+    profile = [
+        "name",
+        "workers",
+        "phone",
+        "address",
+        "latitude",
+        "longitude",
+        "weekly_capacity",
+        "joined",
+        "status",
+        "skills",
+    ] + [f"capacity_{pc.pk}" for pc in classes]
+    fixed = {
+        "name": member_a.name,
+        "workers": "3",
+        "address": "Jl. A",
+        "latitude": "-7.81",
+        "longitude": "110.37",
+        "weekly_capacity": "20",
+        "joined": "2020-01-02",
+        "status": "active",
+        "skills": str(classes[0].pk),
+    }
     forms = [
         ("/workspace/m01/profile/", profile, fixed),
         ("/workspace/board/import/", ["kind", "content"], {"kind": "stock"}),
         ("/workspace/board/import/", ["kind", "content", "confirm"], {"kind": "materials", "confirm": "1"}),
-        ("/pool/board/settings/", ["fairness", "distance", "preference", "response_hours"],
-         {"fairness": "1", "distance": "1", "preference": "1", "response_hours": "24"}),
-        (reverse("loans:board-settings"), ["notice_days", "max_active_loans", "default_term_days"],
-         {"notice_days": "2", "max_active_loans": "3", "default_term_days": "30"}),
+        (
+            "/pool/board/settings/",
+            ["fairness", "distance", "preference", "response_hours"],
+            {"fairness": "1", "distance": "1", "preference": "1", "response_hours": "24"},
+        ),
+        (
+            reverse("loans:board-settings"),
+            ["notice_days", "max_active_loans", "default_term_days"],
+            {"notice_days": "2", "max_active_loans": "3", "default_term_days": "30"},
+        ),
     ]
     return client_as("board"), forms
 
@@ -175,10 +263,27 @@ def loan_forms(client_as, member, hide, open_loan):
     asked = open_loan(member("m02"), member("m01"), material, "5", state="requested")  # m01 accepts
     tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
     forms = [
-        (reverse("loans:request"),
-         ["borrower", "material", "quantity", "needed_by", "return_by", "lender", "note", "idempotency_key", "suggest"],
-         {"borrower": str(member("m01").pk), "material": str(material.pk), "quantity": "1", "needed_by": tomorrow,
-          "lender": str(member("m02").pk)}),
+        (
+            reverse("loans:request"),
+            [
+                "borrower",
+                "material",
+                "quantity",
+                "needed_by",
+                "return_by",
+                "lender",
+                "note",
+                "idempotency_key",
+                "suggest",
+            ],
+            {
+                "borrower": str(member("m01").pk),
+                "material": str(material.pk),
+                "quantity": "1",
+                "needed_by": tomorrow,
+                "lender": str(member("m02").pk),
+            },
+        ),
         (reverse("loans:act", args=[borrowed.pk, "return"]), ["quantity", "idempotency_key"], {"quantity": "1"}),
         (reverse("loans:act", args=[asked.pk, "accept"]), ["quantity", "idempotency_key"], {"quantity": "1"}),
         (reverse("loans:act", args=[borrowed.pk, "propose_settlement"]), ["idempotency_key"], {}),
@@ -204,10 +309,16 @@ def price_forms(client_as):
 
     product = get_model("catalogue", "Product").objects.exclude(structure="parent").exclude(upc="").first()
     forms = [
-        (reverse("catalog:propose"), ["sku", "amount", "min_quantity", "effective_from", "reason"],
-         {"sku": product.upc, "amount": "150000", "min_quantity": "1"}),
-        (reverse("catalog:rules"), ["quorum", "change_threshold_percent"],
-         {"quorum": "2", "change_threshold_percent": "30"}),
+        (
+            reverse("catalog:propose"),
+            ["sku", "amount", "min_quantity", "effective_from", "reason"],
+            {"sku": product.upc, "amount": "150000", "min_quantity": "1"},
+        ),
+        (
+            reverse("catalog:rules"),
+            ["quorum", "change_threshold_percent"],
+            {"quorum": "2", "change_threshold_percent": "30"},
+        ),
         (reverse("catalog:import"), ["text"], {}),
         (reverse("catalog:import"), ["text", "apply"], {"apply": "1"}),
     ]
@@ -221,9 +332,10 @@ def test_price_forms_as_the_board(price_forms, data):
     url, names, fixed = data.draw(st.sampled_from(forms))
     values = data.draw(field_values(names, fixed))
     if "text" in names and data.draw(st.booleans()):
-        values["text"] = f"sku,price,min_quantity,effective_from\n{product.upc},{data.draw(VALUE)},{data.draw(VALUE)}," \
-                         f"{data.draw(VALUE)}".replace("\x00", "")
+        values["text"] = (
+            f"sku,price,min_quantity,effective_from\n{product.upc},{data.draw(VALUE)},{data.draw(VALUE)},"
+            f"{data.draw(VALUE)}".replace("\x00", "")
+        )
     post_ok(client, url, strip_nul(values))
     assert client.get(reverse("catalog:propose"), {"product": data.draw(VALUE)}).status_code < 500
     ledgers_balance()
-

@@ -1,5 +1,6 @@
 """Issue 13 item 1: stock, orders and payments are read-only in the Django admin for everyone (superusers
 included); Oscar's dashboard and our services are the only ways to change them."""
+
 from decimal import Decimal
 
 import pytest
@@ -27,8 +28,16 @@ def _read_only_models():
 def test_every_stock_order_and_payment_admin_is_read_only(rf):
     models = _read_only_models()
     assert {m._meta.label for m in models} >= {
-        "order.Order", "order.Line", "order.LinePrice", "order.PaymentEvent", "order.ShippingAddress",
-        "payment.Source", "payment.Transaction", "payment.CardPayment", "payment.BankTransfer", "partner.StockRecord",
+        "order.Order",
+        "order.Line",
+        "order.LinePrice",
+        "order.PaymentEvent",
+        "order.ShippingAddress",
+        "payment.Source",
+        "payment.Transaction",
+        "payment.CardPayment",
+        "payment.BankTransfer",
+        "partner.StockRecord",
     }
     request = rf.get("/")
     request.user = get_user_model()(is_superuser=True, is_staff=True)
@@ -45,15 +54,30 @@ def order_of_buyer2(member_a):
     buyer2 = get_user_model().objects.get(email="buyer2@guyub.example")
     record = StockRecord.objects.filter(partner=member_a.partner).first()
     order = Order.objects.create(
-        number="ADM-0001", site=Site.objects.get_current(), user=buyer2, currency="IDR",
-        total_incl_tax=Decimal(150000), total_excl_tax=Decimal(150000), date_placed=timezone.now(),
+        number="ADM-0001",
+        site=Site.objects.get_current(),
+        user=buyer2,
+        currency="IDR",
+        total_incl_tax=Decimal(150000),
+        total_excl_tax=Decimal(150000),
+        date_placed=timezone.now(),
         status="Awaiting payment",
     )
     line = Line.objects.create(
-        order=order, partner=record.partner, partner_name=record.partner.name, partner_sku=record.partner_sku,
-        stockrecord=record, product=record.product, title=record.product.get_title(), upc=record.product.upc,
-        quantity=1, num_allocated=1, line_price_incl_tax=Decimal(150000), line_price_excl_tax=Decimal(150000),
-        line_price_before_discounts_incl_tax=Decimal(150000), line_price_before_discounts_excl_tax=Decimal(150000),
+        order=order,
+        partner=record.partner,
+        partner_name=record.partner.name,
+        partner_sku=record.partner_sku,
+        stockrecord=record,
+        product=record.product,
+        title=record.product.get_title(),
+        upc=record.product.upc,
+        quantity=1,
+        num_allocated=1,
+        line_price_incl_tax=Decimal(150000),
+        line_price_excl_tax=Decimal(150000),
+        line_price_before_discounts_incl_tax=Decimal(150000),
+        line_price_before_discounts_excl_tax=Decimal(150000),
     )
     return order, line, record
 
@@ -62,15 +86,23 @@ def order_of_buyer2(member_a):
 def admin_client(request, client, staff_user, board_user):
     users = {"staff": staff_user, "board": board_user}
     user = users.get(request.param) or get_user_model().objects.create_superuser(
-        email="root@guyub.example", password="a-long-enough-Passw0rd!")
+        email="root@guyub.example", password="a-long-enough-Passw0rd!"
+    )
     client.force_login(user)
     return client
 
 
 def _snapshot(order, line, record):
     order.refresh_from_db(), line.refresh_from_db(), record.refresh_from_db()
-    return (order.user_id, order.status, line.quantity, line.line_price_incl_tax, record.num_in_stock,
-            record.num_allocated, record.price)
+    return (
+        order.user_id,
+        order.status,
+        line.quantity,
+        line.line_price_incl_tax,
+        record.num_in_stock,
+        record.num_allocated,
+        record.price,
+    )
 
 
 def test_admin_posts_change_nothing(admin_client, order_of_buyer2, buyer_user):
@@ -79,15 +111,25 @@ def test_admin_posts_change_nothing(admin_client, order_of_buyer2, buyer_user):
     posts = [
         (f"/django-admin/order/order/{order.pk}/change/", {"user": buyer_user.pk, "status": "Paid", "site": 1}),
         (f"/django-admin/order/line/{line.pk}/change/", {"quantity": 50, "line_price_incl_tax": "1"}),
-        (f"/django-admin/partner/stockrecord/{record.pk}/change/",
-         {"num_in_stock": 999, "num_allocated": 0, "price": "1", "partner": record.partner_id,
-          "product": record.product_id, "partner_sku": record.partner_sku}),
+        (
+            f"/django-admin/partner/stockrecord/{record.pk}/change/",
+            {
+                "num_in_stock": 999,
+                "num_allocated": 0,
+                "price": "1",
+                "partner": record.partner_id,
+                "product": record.product_id,
+                "partner_sku": record.partner_sku,
+            },
+        ),
         (f"/django-admin/order/order/{order.pk}/delete/", {"post": "yes"}),
         (f"/django-admin/partner/stockrecord/{record.pk}/delete/", {"post": "yes"}),
         ("/django-admin/order/order/", {"action": "delete_selected", "_selected_action": [order.pk], "post": "yes"}),
         ("/django-admin/order/order/add/", {"number": "ADM-0002", "site": 1, "status": "Paid"}),
-        ("/django-admin/partner/stockrecord/add/", {"partner": record.partner_id, "product": record.product_id,
-                                                    "partner_sku": "new", "num_in_stock": 5}),
+        (
+            "/django-admin/partner/stockrecord/add/",
+            {"partner": record.partner_id, "product": record.product_id, "partner_sku": "new", "num_in_stock": 5},
+        ),
     ]
     for url, data in posts:
         response = admin_client.post(url, data)
@@ -98,6 +140,9 @@ def test_admin_posts_change_nothing(admin_client, order_of_buyer2, buyer_user):
     assert _snapshot(order, line, record) == before
     assert not Order.objects.filter(number="ADM-0002").exists()
     assert not StockRecord.objects.filter(partner_sku="new").exists()
-    for url in ("/django-admin/order/order/add/", "/django-admin/partner/stockrecord/add/",
-                f"/django-admin/order/order/{order.pk}/delete/"):
+    for url in (
+        "/django-admin/order/order/add/",
+        "/django-admin/partner/stockrecord/add/",
+        f"/django-admin/order/order/{order.pk}/delete/",
+    ):
         assert admin_client.get(url).status_code == 403

@@ -1,5 +1,6 @@
 """Issue 13 item 11: logins are throttled (django-axes) on the shop, the Django admin and Wagtail, and passwords
 meet Django's standard validators. Axes stays on in the tests; its attempts roll back with each test."""
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -27,8 +28,11 @@ def _logged_in(client):
     return "_auth_user_id" in client.session
 
 
-LOGINS = {"shop": (_shop_login, "buyer1@guyub.example"), "admin": (_admin_login, "staff@guyub.example"),
-          "wagtail": (_wagtail_login, "staff@guyub.example")}
+LOGINS = {
+    "shop": (_shop_login, "buyer1@guyub.example"),
+    "admin": (_admin_login, "staff@guyub.example"),
+    "wagtail": (_wagtail_login, "staff@guyub.example"),
+}
 
 
 @pytest.mark.parametrize("where", LOGINS)
@@ -78,9 +82,15 @@ def test_weak_passwords_are_refused(buyer_user, password):
 
 
 def test_registration_refuses_a_common_password(client):
-    response = client.post("/accounts/login/", {
-        "registration-email": "new@guyub.example", "registration-password1": "password",
-        "registration-password2": "password", "registration_submit": "1"})
+    response = client.post(
+        "/accounts/login/",
+        {
+            "registration-email": "new@guyub.example",
+            "registration-password1": "password",
+            "registration-password2": "password",
+            "registration_submit": "1",
+        },
+    )
     assert response.status_code == 200 and "password2" in response.context["registration_form"].errors
     assert not get_user_model().objects.filter(email="new@guyub.example").exists()
 
@@ -92,8 +102,14 @@ def test_the_demo_password_is_still_accepted(buyer_user):
 
 def test_registration_with_a_good_password_still_signs_the_buyer_in(client):
     # Oscar authenticates right after registration without a request; the throttle lets that through.
-    response = client.post("/accounts/login/", {
-        "registration-email": "new@guyub.example", "registration-password1": "kulit-sapi-Tasik-92",
-        "registration-password2": "kulit-sapi-Tasik-92", "registration_submit": "1"})
+    response = client.post(
+        "/accounts/login/",
+        {
+            "registration-email": "new@guyub.example",
+            "registration-password1": "kulit-sapi-Tasik-92",
+            "registration-password2": "kulit-sapi-Tasik-92",
+            "registration_submit": "1",
+        },
+    )
     assert response.status_code == 302
     assert _logged_in(client)

@@ -1,5 +1,6 @@
 """The domain cores stay plain Python: importing (and, for the engine, running) them loads no Django, Oscar or
 Wagtail, so they can be read, tested and benchmarked alone (docs/architecture.md)."""
+
 import json
 import subprocess
 import sys
@@ -39,8 +40,14 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {FRAMEWORKS
 @pytest.mark.parametrize("core", sorted(CORES))
 def test_core_imports_no_django(core):
     environment = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", CORES[core] + REPORT], capture_output=True, text=True,
-                         cwd=ROOT, env=environment, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", CORES[core] + REPORT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     loaded = json.loads(out.stdout.strip().splitlines()[-1])
     assert loaded == [], f"{core} loads {loaded[:5]}"

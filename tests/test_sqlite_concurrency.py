@@ -1,5 +1,6 @@
 """Issue 13 item 8 (SQLite half): the embedded database is set up for a web server, so simultaneous writers
 wait for each other instead of failing with "database is locked"."""
+
 import threading
 
 import pytest

@@ -5,6 +5,7 @@ request) on a copy of the seeded database. Nobody gets a server error, and no wr
 The server is the demo's set-up (runserver on SQLite in WAL mode with immediate transactions); the people are
 HTTP sessions with cookies and CSRF tokens, released together by a barrier just before the write they race on.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -20,8 +21,10 @@ from django.db import connection
 from tests.browser_fixtures import _copy_database, serve
 from tests.payments.helpers import ADDRESS
 
-pytestmark = [pytest.mark.skipif(connection.vendor != "sqlite", reason="the embedded database's locking"),
-              pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="the embedded database's locking"),
+    pytest.mark.django_db,
+]
 PASSWORD = "guyub-demo"
 
 
@@ -37,13 +40,15 @@ class Person:
     def post(self, path: str, data: dict) -> requests.Response:
         token = self.http.cookies.get("csrftoken") or self.get("/accounts/login/").cookies.get("csrftoken")
         headers = {"Referer": self.base + path}
-        return self._keep(self.http.post(self.base + path, data={"csrfmiddlewaretoken": token, **data},
-                                         headers=headers, timeout=60))
+        return self._keep(
+            self.http.post(self.base + path, data={"csrfmiddlewaretoken": token, **data}, headers=headers, timeout=60)
+        )
 
     def login(self, email: str) -> None:
         self.get("/accounts/login/")
-        answer = self.post("/accounts/login/", {"login-username": email, "login-password": PASSWORD,
-                                                "login_submit": "1"})
+        answer = self.post(
+            "/accounts/login/", {"login-username": email, "login-password": PASSWORD, "login_submit": "1"}
+        )
         assert "sessionid" in self.http.cookies, answer.text[:300]
 
     def _keep(self, response):
@@ -86,16 +91,21 @@ def test_eight_people_at_once_get_no_error_and_lose_no_write(shop):
     board1.login("board1@guyub.example")
     proposals = []
     for n in range(2):  # two proposals, each approved by two board members at the same moment
-        page = board1.post("/prices/proposals/new/", {"sku": variant.upc, "amount": str(150_000 + 5_000 * n),
-                                                      "min_quantity": "1", "reason": "test"})
+        page = board1.post(
+            "/prices/proposals/new/",
+            {"sku": variant.upc, "amount": str(150_000 + 5_000 * n), "min_quantity": "1", "reason": "test"},
+        )
         proposals.append(int(re.search(r"/prices/proposals/(\d+)/", page.url).group(1)))
 
     poster = Person(shop.url)
     poster.login("artisan02@guyub.example")
     due = (datetime.date.today() + datetime.timedelta(weeks=2)).isoformat()
     poster.post("/pool/w/m02/overflow/", {"product": variant.pk, "quantity": "6", "due_week": due})
-    offers = rows(shop.database_url, "SELECT w.id, m.code FROM pooling_workorder w JOIN inventory_member m "
-                                     "ON m.id = w.member_id WHERE w.state = 'offered' ORDER BY w.id")[:2]
+    offers = rows(
+        shop.database_url,
+        "SELECT w.id, m.code FROM pooling_workorder w JOIN inventory_member m "
+        "ON m.id = w.member_id WHERE w.state = 'offered' ORDER BY w.id",
+    )[:2]
     assert len(offers) == 2, "the overflow was offered to two makers at least"
 
     barrier = threading.Barrier(4 + len(offers) + 2)
@@ -146,8 +156,11 @@ def test_eight_people_at_once_get_no_error_and_lose_no_write(shop):
 
     assert errors == []
     assert not [s for p in people for s in p.statuses if s >= 500], shop.log.read_text()[-3000:]
-    votes = rows(shop.database_url, "SELECT proposal_id, COUNT(*) FROM catalog_proposalvote WHERE proposal_id IN "
-                                    f"({proposals[0]}, {proposals[1]}) GROUP BY proposal_id")
+    votes = rows(
+        shop.database_url,
+        "SELECT proposal_id, COUNT(*) FROM catalog_proposalvote WHERE proposal_id IN "
+        f"({proposals[0]}, {proposals[1]}) GROUP BY proposal_id",
+    )
     assert sorted(votes) == [(proposals[0], 2), (proposals[1], 2)]  # no vote lost
     accepted = rows(shop.database_url, "SELECT COUNT(*) FROM pooling_workorder WHERE state = 'accepted'")[0][0]
     assert accepted == len(offers)

@@ -1,4 +1,5 @@
 """manage.py worker keeps the task worker running across database restarts (issue 12, item 4)."""
+
 from __future__ import annotations
 
 import pytest

@@ -6,11 +6,16 @@ from books import ledger
 register = template.Library()
 
 KIND_LABELS = {
-    "sale": ledger.gettext_noop("Sale"), "fee": ledger.gettext_noop("Cooperative fee"),
-    "work": ledger.gettext_noop("Work for another member"), "transfer": ledger.gettext_noop("Stock given"),
-    "pool": ledger.gettext_noop("Pool work"), "refund": ledger.gettext_noop("Refund"),
-    "loan": ledger.gettext_noop("Material loan settled"), "dues": ledger.gettext_noop("Monthly dues"),
-    "payout": ledger.gettext_noop("Payout"), "adjustment": ledger.gettext_noop("Adjustment"),
+    "sale": ledger.gettext_noop("Sale"),
+    "fee": ledger.gettext_noop("Cooperative fee"),
+    "work": ledger.gettext_noop("Work for another member"),
+    "transfer": ledger.gettext_noop("Stock given"),
+    "pool": ledger.gettext_noop("Pool work"),
+    "refund": ledger.gettext_noop("Refund"),
+    "loan": ledger.gettext_noop("Material loan settled"),
+    "dues": ledger.gettext_noop("Monthly dues"),
+    "payout": ledger.gettext_noop("Payout"),
+    "adjustment": ledger.gettext_noop("Adjustment"),
 }
 
 

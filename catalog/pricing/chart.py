@@ -3,12 +3,13 @@
 Prices hold until the next agreement starts, so the line is a staircase: horizontal while a price is in force,
 vertical at each change. No JavaScript and nothing from a CDN: the page must work from the shop's own server.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Sequence
 
 
 @dataclass(frozen=True)

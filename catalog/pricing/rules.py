@@ -8,13 +8,14 @@
 - Quorum: a proposal takes effect after `quorum` approvals by board members other than the proposer; it is
   rejected as soon as the rejections make that quorum unreachable.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Iterable, Mapping, Optional
 
 UNIT = 1  # min_quantity of the agreed unit price; larger values are trader tiers
 MAX_RUPIAH = Decimal("1000000000")  # Rp 1 milyar per unit: anything above is a typo
@@ -37,15 +38,15 @@ class Quote:
 
     amount: Decimal  # the unit price charged
     unit_amount: Decimal  # the agreed unit price (quantity 1)
-    tier_min_quantity: Optional[int] = None  # the tier that set `amount`, None when it is the unit price
-    next_tier: Optional[tuple[int, Decimal]] = None  # (min_quantity, amount) of the next cheaper tier not reached
+    tier_min_quantity: int | None = None  # the tier that set `amount`, None when it is the unit price
+    next_tier: tuple[int, Decimal] | None = None  # (min_quantity, amount) of the next cheaper tier not reached
 
 
 def _key(agreement: Agreement) -> tuple:
     return (agreement.effective_from, agreement.seq)
 
 
-def in_force(agreements: Iterable[Agreement], at: datetime, min_quantity: int = UNIT) -> Optional[Agreement]:
+def in_force(agreements: Iterable[Agreement], at: datetime, min_quantity: int = UNIT) -> Agreement | None:
     """The agreement for `min_quantity` in force at `at`: the latest one that started at or before `at`."""
     return tiers_in_force(agreements, at).get(min_quantity)
 
@@ -62,7 +63,7 @@ def tiers_in_force(agreements: Iterable[Agreement], at: datetime) -> dict[int, A
     return result
 
 
-def quote(agreements: Iterable[Agreement], at: datetime, quantity: int = 1) -> Optional[Quote]:
+def quote(agreements: Iterable[Agreement], at: datetime, quantity: int = 1) -> Quote | None:
     """The unit price for `quantity` units at `at`, or None when no unit price is agreed (not for sale)."""
     tiers = tiers_in_force(agreements, at)
     unit = tiers.get(UNIT)
@@ -90,7 +91,7 @@ def starts_at(effective_from: datetime, approved_at: datetime) -> datetime:
 @dataclass(frozen=True)
 class Change:
     at: datetime
-    old: Optional[Decimal]
+    old: Decimal | None
     new: Decimal
     min_quantity: int
 
@@ -109,7 +110,7 @@ def changes(agreements: Iterable[Agreement]) -> list[Change]:
 # --- Quorum --------------------------------------------------------------------------------------------
 
 
-class Outcome(str, Enum):
+class Outcome(str, Enum):  # noqa: UP042 — str() of a member stays its value in messages and templates
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -129,7 +130,7 @@ def tally(*, approvals: int, rejections: int, eligible: int, quorum: int) -> Out
     return Outcome.PENDING
 
 
-def vote_refusal(*, voter_id, proposer_id, already_voted: bool, is_pending: bool) -> Optional[str]:
+def vote_refusal(*, voter_id, proposer_id, already_voted: bool, is_pending: bool) -> str | None:
     """Why a board member may not vote on a proposal (an error code), or None when the vote is allowed."""
     if not is_pending:
         return "not_pending"
@@ -140,9 +141,7 @@ def vote_refusal(*, voter_id, proposer_id, already_voted: bool, is_pending: bool
     return None
 
 
-def withdrawal_refusal(
-    *, by_proposer: bool, is_pending: bool, starts_at: Optional[datetime], now: datetime
-) -> Optional[str]:
+def withdrawal_refusal(*, by_proposer: bool, is_pending: bool, starts_at: datetime | None, now: datetime) -> str | None:
     """Why a proposal may not be withdrawn (an error code), or None when it may.
 
     `starts_at` is when its agreed price starts, for an approved proposal (None otherwise): an approved price
@@ -163,7 +162,7 @@ def quorum_reachable(*, eligible: int, quorum: int) -> bool:
     return eligible >= quorum
 
 
-def amount_problem(amount) -> Optional[str]:
+def amount_problem(amount) -> str | None:
     """Why an amount cannot be an agreed price (an error code), or None. Prices are whole rupiah."""
     try:
         amount = Decimal(amount)
@@ -178,7 +177,7 @@ def amount_problem(amount) -> Optional[str]:
     return None
 
 
-def min_quantity_problem(min_quantity) -> Optional[str]:
+def min_quantity_problem(min_quantity) -> str | None:
     if not isinstance(min_quantity, int) or isinstance(min_quantity, bool):
         return "not_whole_number"
     if min_quantity < 1:
@@ -191,14 +190,14 @@ def min_quantity_problem(min_quantity) -> Optional[str]:
 # --- Size of a change -----------------------------------------------------------------------------------
 
 
-def change_percent(old: Optional[Decimal], new: Decimal) -> Optional[Decimal]:
+def change_percent(old: Decimal | None, new: Decimal) -> Decimal | None:
     """The change from old to new in percent of old (None when there is no old price)."""
     if old is None or old <= 0:
         return None
     return (new - old) * 100 / old
 
 
-def needs_reason(old: Optional[Decimal], new: Decimal, threshold_percent: Decimal | int) -> bool:
+def needs_reason(old: Decimal | None, new: Decimal, threshold_percent: Decimal | int) -> bool:
     """A change larger than the board's threshold (either way) must be explained."""
     percent = change_percent(old, new)
     return percent is not None and abs(percent) > Decimal(threshold_percent)
@@ -206,7 +205,7 @@ def needs_reason(old: Optional[Decimal], new: Decimal, threshold_percent: Decima
 
 def change_needing_reason(
     prices: Mapping[int, Decimal], *, min_quantity: int, amount: Decimal, threshold_percent: Decimal | int
-) -> Optional[Decimal]:
+) -> Decimal | None:
     """The change in whole percent when it is larger than the threshold (so it must be explained), else None.
 
     `prices` are the tiers in force (min_quantity → amount). A new tier is measured against the unit price:

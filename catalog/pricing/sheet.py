@@ -4,15 +4,16 @@ The result names every problem by row (as a spreadsheet numbers it: the header i
 stable error code and parameters; the Django side turns codes into translated messages. Nothing here writes:
 applying a sheet is all-or-nothing, decided by the caller from `SheetCheck.ok`.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
-from typing import Callable, Iterable, Mapping, Optional
 
 from .rules import UNIT, amount_problem, change_needing_reason, change_percent, min_quantity_problem
 
@@ -55,11 +56,11 @@ class Priced:
 class SheetRow:
     row: int
     sku: str
-    amount: Optional[Decimal] = None
+    amount: Decimal | None = None
     min_quantity: int = UNIT
-    effective_from: Optional[datetime] = None  # None: as soon as the board approves
+    effective_from: datetime | None = None  # None: as soon as the board approves
     reason: str = ""
-    old: Optional[Decimal] = None
+    old: Decimal | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -67,7 +68,7 @@ class SheetRow:
         return not self.problems and self.amount is not None and self.amount == self.old
 
     @property
-    def percent(self) -> Optional[Decimal]:
+    def percent(self) -> Decimal | None:
         if self.amount is None:
             return None
         return change_percent(self.old, self.amount)
@@ -102,7 +103,7 @@ def unescape_cell(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
-def parse_rupiah(text: str) -> tuple[Optional[Decimal], Optional[str]]:
+def parse_rupiah(text: str) -> tuple[Decimal | None, str | None]:
     """Whole rupiah: "150000", "150.000" or "Rp 150.000". Decimals, commas and signs are refused."""
     value = (text or "").strip()
     if value[:2].lower() == "rp":
@@ -120,7 +121,7 @@ def parse_rupiah(text: str) -> tuple[Optional[Decimal], Optional[str]]:
     return (None, code) if code else (amount, None)
 
 
-def parse_min_quantity(text: str) -> tuple[Optional[int], Optional[str]]:
+def parse_min_quantity(text: str) -> tuple[int | None, str | None]:
     value = (text or "").strip()
     if not value:
         return UNIT, None
@@ -131,7 +132,7 @@ def parse_min_quantity(text: str) -> tuple[Optional[int], Optional[str]]:
     return (None, code) if code else (number, None)
 
 
-def parse_when(text: str, tz: tzinfo) -> tuple[Optional[datetime], Optional[str]]:
+def parse_when(text: str, tz: tzinfo) -> tuple[datetime | None, str | None]:
     """ISO date or date-time ("2026-12-12", "2026-12-12 09:00", with or without offset); empty means "as soon as
     approved". A date alone means its start (00:00) in the shop's time zone."""
     value = (text or "").strip()
@@ -149,7 +150,7 @@ def parse_when(text: str, tz: tzinfo) -> tuple[Optional[datetime], Optional[str]
     return moment, None
 
 
-def check_timing(effective_from: Optional[datetime], now: datetime) -> Optional[str]:
+def check_timing(effective_from: datetime | None, now: datetime) -> str | None:
     """A price cannot be agreed backwards in time, nor absurdly far ahead."""
     if effective_from is None:
         return None
@@ -160,7 +161,7 @@ def check_timing(effective_from: Optional[datetime], now: datetime) -> Optional[
     return None
 
 
-def read_sheet(text: str) -> tuple[list[str], list[list[str]], Optional[str]]:
+def read_sheet(text: str) -> tuple[list[str], list[list[str]], str | None]:
     """(normalised header, data rows, file error code). Comma or semicolon separated (Indonesian Excel uses ;)."""
     text = (text or "").lstrip("\ufeff")  # a byte-order mark (or several, after re-saving) is no content
     if not text.strip():
@@ -203,8 +204,10 @@ def check_sheet(
     records = []
     for offset, cells in enumerate(rows):
         if any(c.strip() for c in cells):  # blank lines at the end of a spreadsheet export are no rows
-            values = {name: (unescape_cell(cells[i].strip()).strip() if i < len(cells) else "")
-                      for i, name in enumerate(header)}
+            values = {
+                name: (unescape_cell(cells[i].strip()).strip() if i < len(cells) else "")
+                for i, name in enumerate(header)
+            }
             records.append((offset + 2, values))
     catalogue = lookup({values.get("sku", "") for _n, values in records} - {""})
     seen: dict[tuple[str, int], int] = {}

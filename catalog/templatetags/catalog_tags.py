@@ -1,4 +1,5 @@
 """`{% load catalog_tags %}`: who may see the board's price screens, for links in shared templates (e.g. the nav)."""
+
 from django import template
 
 from catalog.access import can_govern_prices, can_read_prices

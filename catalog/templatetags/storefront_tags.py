@@ -1,4 +1,5 @@
 """Storefront template helpers for speed (issue 16): listing reads and the category tree's cache version."""
+
 from django import template
 
 register = template.Library()

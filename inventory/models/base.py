@@ -1,4 +1,5 @@
 """Ledger rows are facts: once written they are never edited or deleted; a correction is a new movement."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,14 +24,20 @@ class AppendOnlyModel(models.Model):
     """Insert-only: save() refuses an existing row, delete() refuses always (the admin shows them read-only)."""
 
     idempotency_key = models.CharField(
-        _("Request key"), max_length=100, unique=True,
+        _("Request key"),
+        max_length=100,
+        unique=True,
         help_text=_("Unique per request, so a retried request never applies twice."),
     )
     source = models.CharField(
         _("Source"), max_length=100, blank=True, help_text=_("What caused it, e.g. own-order:12 or work-order:7")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Recorded by"),
     )
     created_at = models.DateTimeField(_("Recorded at"), auto_now_add=True, db_index=True)

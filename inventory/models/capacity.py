@@ -1,4 +1,5 @@
 """Capacity and load per member per ISO week (weeks are the Monday that starts them)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,11 @@ class WeeklyLoad(AppendOnlyModel):
     week = models.DateField(_("Week starting"))
     units = models.IntegerField(_("Units"))
     product_class = models.ForeignKey(
-        "catalogue.ProductClass", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "catalogue.ProductClass",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Product class"),
     )
 
@@ -28,8 +33,9 @@ class WeeklyLoad(AppendOnlyModel):
         verbose_name = _("Weekly load")
         verbose_name_plural = _("Weekly loads")
         constraints = [
-            models.CheckConstraint(condition=models.Q(units__gte=-MAX_MOVE, units__lte=MAX_MOVE),
-                                   name="inventory_load_bounded"),
+            models.CheckConstraint(
+                condition=models.Q(units__gte=-MAX_MOVE, units__lte=MAX_MOVE), name="inventory_load_bounded"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -54,8 +60,9 @@ class OwnOrder(models.Model):
     note = models.CharField(_("Customer or note"), max_length=255, blank=True)
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     # The form's token, so a double tap or a retried post records one order (none for orders recorded by code).
-    idempotency_key = models.CharField(_("Request key"), max_length=100, unique=True, null=True, blank=True,
-                                       editable=False)
+    idempotency_key = models.CharField(
+        _("Request key"), max_length=100, unique=True, null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,4 +1,5 @@
 """Raw materials: a catalogue, each member's balance per material, its MaterialMovements, bills of materials."""
+
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -69,8 +70,9 @@ class MaterialBalance(models.Model):
             models.UniqueConstraint(fields=["member", "material"], name="inventory_one_balance_per_material"),
             # The last line of defence: whatever path writes, the database refuses a negative balance.
             models.CheckConstraint(condition=models.Q(quantity__gte=0), name="inventory_balance_not_negative"),
-            models.CheckConstraint(condition=models.Q(quantity__lte=ledger.MAX_BALANCE),
-                                   name="inventory_balance_bounded"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__lte=ledger.MAX_BALANCE), name="inventory_balance_bounded"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,7 +100,11 @@ class MaterialMovement(AppendOnlyModel):
     reason = models.CharField(_("Reason"), max_length=255, blank=True)
     transfer = models.UUIDField(null=True, blank=True, db_index=True)
     counterpart = models.ForeignKey(
-        "inventory.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "inventory.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Other member"),
     )
     production = models.ForeignKey(
@@ -111,8 +117,10 @@ class MaterialMovement(AppendOnlyModel):
         verbose_name = _("Material movement")
         verbose_name_plural = _("Material movements")
         constraints = [
-            models.CheckConstraint(condition=models.Q(delta__gte=-ledger.MAX_BALANCE, delta__lte=ledger.MAX_BALANCE),
-                                   name="inventory_material_delta_bounded"),
+            models.CheckConstraint(
+                condition=models.Q(delta__gte=-ledger.MAX_BALANCE, delta__lte=ledger.MAX_BALANCE),
+                name="inventory_material_delta_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -127,11 +135,19 @@ class BillLine(models.Model):
     """
 
     product_class = models.ForeignKey(
-        "catalogue.ProductClass", on_delete=models.CASCADE, null=True, blank=True, related_name="bill_lines",
+        "catalogue.ProductClass",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="bill_lines",
         verbose_name=_("Product class"),
     )
     product = models.ForeignKey(
-        "catalogue.Product", on_delete=models.CASCADE, null=True, blank=True, related_name="bill_lines",
+        "catalogue.Product",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="bill_lines",
         verbose_name=_("Product or variant"),
     )
     material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="bill_lines")
@@ -160,4 +176,4 @@ class BillLine(models.Model):
             try:
                 self.material.quantity(self.quantity)
             except ledger.LedgerError as error:
-                raise ValidationError({"quantity": str(error)})
+                raise ValidationError({"quantity": str(error)}) from error

@@ -1,4 +1,5 @@
 """Member workshops of the cooperative. Stock and material ledgers build on these (inventory issue)."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,8 +15,11 @@ MICRO_MAX_WORKERS = 4  # BPS: home industry 1–4 workers, small industry 5–19
 def validate_joined(value) -> None:
     """A workshop joined the cooperative on a real day: not before FIRST_JOINED, not in the future."""
     if value < FIRST_JOINED:
-        raise ValidationError(_("The joining date cannot be before %(date)s."), code="too_early",
-                              params={"date": FIRST_JOINED.isoformat()})
+        raise ValidationError(
+            _("The joining date cannot be before %(date)s."),
+            code="too_early",
+            params={"date": FIRST_JOINED.isoformat()},
+        )
     if value > timezone.localdate():
         raise ValidationError(_("The joining date cannot be in the future."), code="in_future")
 
@@ -54,15 +58,15 @@ class Member(models.Model):
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="workshops", verbose_name=_("Users who act for it")
     )
-    workers = models.PositiveSmallIntegerField(
-        _("Workers"), validators=[MinValueValidator(1), MaxValueValidator(19)]
-    )
+    workers = models.PositiveSmallIntegerField(_("Workers"), validators=[MinValueValidator(1), MaxValueValidator(19)])
     phone = models.CharField(_("Phone"), max_length=30, blank=True)
     address = models.CharField(_("Address"), max_length=255)
-    latitude = models.DecimalField(_("Latitude"), max_digits=9, decimal_places=6,
-                                   validators=_coordinate_validators(LATITUDE))
-    longitude = models.DecimalField(_("Longitude"), max_digits=9, decimal_places=6,
-                                    validators=_coordinate_validators(LONGITUDE))
+    latitude = models.DecimalField(
+        _("Latitude"), max_digits=9, decimal_places=6, validators=_coordinate_validators(LATITUDE)
+    )
+    longitude = models.DecimalField(
+        _("Longitude"), max_digits=9, decimal_places=6, validators=_coordinate_validators(LONGITUDE)
+    )
     skills = models.ManyToManyField("catalogue.ProductClass", blank=True, verbose_name=_("Can make"))
     weekly_capacity = models.PositiveIntegerField(_("Weekly capacity (units)"), validators=capacity_validators())
     joined = models.DateField(_("Joined"), default=timezone.localdate, validators=[validate_joined])
@@ -77,12 +81,18 @@ class Member(models.Model):
         verbose_name = _("Member workshop")
         verbose_name_plural = _("Member workshops")
         constraints = [
-            models.CheckConstraint(condition=models.Q(weekly_capacity__lte=MAX_WEEKLY_CAPACITY),
-                                   name="inventory_member_capacity_bounded"),
             models.CheckConstraint(
-                condition=models.Q(latitude__gte=LATITUDE[0], latitude__lte=LATITUDE[1],
-                                   longitude__gte=LONGITUDE[0], longitude__lte=LONGITUDE[1]),
-                name="inventory_member_coordinates"),
+                condition=models.Q(weekly_capacity__lte=MAX_WEEKLY_CAPACITY), name="inventory_member_capacity_bounded"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    latitude__gte=LATITUDE[0],
+                    latitude__lte=LATITUDE[1],
+                    longitude__gte=LONGITUDE[0],
+                    longitude__lte=LONGITUDE[1],
+                ),
+                name="inventory_member_coordinates",
+            ),
             models.CheckConstraint(condition=models.Q(joined__gte=FIRST_JOINED), name="inventory_member_joined"),
         ]
 
@@ -123,8 +133,9 @@ class MemberClassCapacity(models.Model):
         verbose_name_plural = _("Capacities per product class")
         constraints = [
             models.UniqueConstraint(fields=["member", "product_class"], name="inventory_one_capacity_per_class"),
-            models.CheckConstraint(condition=models.Q(weekly_capacity__lte=MAX_WEEKLY_CAPACITY),
-                                   name="inventory_class_capacity_bounded"),
+            models.CheckConstraint(
+                condition=models.Q(weekly_capacity__lte=MAX_WEEKLY_CAPACITY), name="inventory_class_capacity_bounded"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
 """Finished goods: each member's stock of a variant is its Oscar stockrecord, changed only by StockMovements."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +46,11 @@ class StockMovement(AppendOnlyModel):
     # A transfer's two legs share `transfer`; `counterpart` is the other workshop.
     transfer = models.UUIDField(null=True, blank=True, db_index=True)
     counterpart = models.ForeignKey(
-        "inventory.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "inventory.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Other member"),
     )
     production = models.ForeignKey(
@@ -61,9 +66,14 @@ class StockMovement(AppendOnlyModel):
         verbose_name_plural = _("Stock movements")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(in_stock_delta__gte=-MAX_BALANCE, in_stock_delta__lte=MAX_BALANCE,
-                                   allocated_delta__gte=-MAX_BALANCE, allocated_delta__lte=MAX_BALANCE),
-                name="inventory_stock_delta_bounded"),
+                condition=models.Q(
+                    in_stock_delta__gte=-MAX_BALANCE,
+                    in_stock_delta__lte=MAX_BALANCE,
+                    allocated_delta__gte=-MAX_BALANCE,
+                    allocated_delta__lte=MAX_BALANCE,
+                ),
+                name="inventory_stock_delta_bounded",
+            ),
         ]
 
     def __str__(self) -> str:

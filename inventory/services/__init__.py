@@ -12,6 +12,7 @@ The API other issues call (routing, material loans, checkout):
 * load_add / load_release(member=, week=, units=, source=, idempotency_key=)
 * own_order_create / own_order_close
 """
+
 from .capacity import load_add, load_release, own_order_close, own_order_create
 from .common import InventoryError
 from .materials import material_move, material_transfer
@@ -20,7 +21,18 @@ from .production import production_record
 from .stock import stock_move, stock_transfer, stockrecord_for
 
 __all__ = [
-    "InventoryError", "load_add", "load_release", "material_move", "material_transfer", "member_create",
-    "member_update", "member_update_contact", "own_order_close", "own_order_create", "production_record",
-    "stock_move", "stock_transfer", "stockrecord_for",
+    "InventoryError",
+    "load_add",
+    "load_release",
+    "material_move",
+    "material_transfer",
+    "member_create",
+    "member_update",
+    "member_update_contact",
+    "own_order_close",
+    "own_order_create",
+    "production_record",
+    "stock_move",
+    "stock_transfer",
+    "stockrecord_for",
 ]

@@ -1,4 +1,5 @@
 """Committed load per member per ISO week, and the members' own orders that feed it."""
+
 from __future__ import annotations
 
 import datetime
@@ -25,7 +26,9 @@ def _units(units) -> int:
     if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
         raise InventoryError(gettext("The quantity must be more than zero."))
     if units > ledger.MAX_MOVE:
-        raise InventoryError(gettext("The quantity must be at most %(max)s in one movement.") % {"max": ledger.MAX_MOVE})
+        raise InventoryError(
+            gettext("The quantity must be at most %(max)s in one movement.") % {"max": ledger.MAX_MOVE}
+        )
     return units
 
 
@@ -40,13 +43,21 @@ def _record(*, member, week, units, source, product_class, idempotency_key) -> W
         # the load as it is, not as another request is about to leave it.
         list(Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True))
         if units < 0:
-            held = WeeklyLoad.objects.filter(member=member, week=week, source=source).aggregate(s=Sum("units"))["s"] or 0
+            held = (
+                WeeklyLoad.objects.filter(member=member, week=week, source=source).aggregate(s=Sum("units"))["s"] or 0
+            )
             if held + units < 0:
                 raise InventoryError(
-                    gettext("Only %(held)s units of %(source)s are loaded in that week.") % {"held": held, "source": source}
+                    gettext("Only %(held)s units of %(source)s are loaded in that week.")
+                    % {"held": held, "source": source}
                 )
         return WeeklyLoad.objects.create(
-            member=member, week=week, units=units, source=source, product_class=product_class, idempotency_key=key,
+            member=member,
+            week=week,
+            units=units,
+            source=source,
+            product_class=product_class,
+            idempotency_key=key,
         )
 
     return run_once(replay=replay_of(WeeklyLoad, key, same), apply=apply)
@@ -59,20 +70,38 @@ def load_add(
     ("own-order:12", "work-order:7"); pass an idempotency key when the caller may retry."""
     if not source:
         raise InventoryError(gettext("A load needs a source."))
-    return _record(member=member, week=_check_week(week), units=_units(units), source=source,
-                   product_class=product_class, idempotency_key=idempotency_key)
+    return _record(
+        member=member,
+        week=_check_week(week),
+        units=_units(units),
+        source=source,
+        product_class=product_class,
+        idempotency_key=idempotency_key,
+    )
 
 
 def load_release(
     *, member: Member, week: datetime.date, units: int, source: str, product_class=None, idempotency_key: str = ""
 ) -> WeeklyLoad:
     """Give back ``units`` of a source's load in ``week``; never more than that source holds there."""
-    return _record(member=member, week=_check_week(week), units=-_units(units), source=source,
-                   product_class=product_class, idempotency_key=idempotency_key)
+    return _record(
+        member=member,
+        week=_check_week(week),
+        units=-_units(units),
+        source=source,
+        product_class=product_class,
+        idempotency_key=idempotency_key,
+    )
 
 
 def own_order_create(
-    *, member: Member, product_class, quantity: int, due_week: datetime.date, note: str = "", user=None,
+    *,
+    member: Member,
+    product_class,
+    quantity: int,
+    due_week: datetime.date,
+    note: str = "",
+    user=None,
     idempotency_key: str | None = None,
 ) -> OwnOrder:
     """Record an order the member took itself; its units load the due week.
@@ -82,20 +111,37 @@ def own_order_create(
     units, week = _units(quantity), _check_week(due_week)
     note = (note or "").strip()
     if len(note) > OwnOrder._meta.get_field("note").max_length:
-        raise InventoryError(gettext("The note must be at most %(max)s characters.") % {
-            "max": OwnOrder._meta.get_field("note").max_length})
+        raise InventoryError(
+            gettext("The note must be at most %(max)s characters.")
+            % {"max": OwnOrder._meta.get_field("note").max_length}
+        )
 
     def same(order):
         return (order.member_id, order.product_class_id, order.quantity, order.due_week) == (
-            member.pk, product_class.pk, units, week)
+            member.pk,
+            product_class.pk,
+            units,
+            week,
+        )
 
     def apply():
         order = OwnOrder.objects.create(
-            member=member, product_class=product_class, quantity=units, due_week=week, note=note, created_by=user,
+            member=member,
+            product_class=product_class,
+            quantity=units,
+            due_week=week,
+            note=note,
+            created_by=user,
             idempotency_key=idempotency_key or None,
         )
-        load_add(member=member, week=order.due_week, units=order.quantity, source=order.load_source,
-                 product_class=product_class, idempotency_key=f"{order.load_source}:add")
+        load_add(
+            member=member,
+            week=order.due_week,
+            units=order.quantity,
+            source=order.load_source,
+            product_class=product_class,
+            idempotency_key=f"{order.load_source}:add",
+        )
         return order
 
     if not idempotency_key:
@@ -113,8 +159,14 @@ def own_order_close(*, order: OwnOrder, status: str) -> OwnOrder:
     if status not in (OwnOrder.Status.DONE, OwnOrder.Status.CANCELLED):
         raise InventoryError(gettext("An order is closed as done or cancelled."))
     if status == OwnOrder.Status.CANCELLED:
-        load_release(member=order.member, week=order.due_week, units=order.quantity, source=order.load_source,
-                     product_class=order.product_class, idempotency_key=f"{order.load_source}:release")
+        load_release(
+            member=order.member,
+            week=order.due_week,
+            units=order.quantity,
+            source=order.load_source,
+            product_class=order.product_class,
+            idempotency_key=f"{order.load_source}:release",
+        )
     order.status = status
     order.save(update_fields=["status", "updated_at"])
     return order

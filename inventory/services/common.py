@@ -1,8 +1,9 @@
 """What every inventory service shares: its refusal error and the keyed replay that `common.idempotency.run_once`
 uses to answer a retry with the first result."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from django.utils.translation import gettext
 

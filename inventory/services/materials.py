@@ -3,6 +3,7 @@
 A decrease is one conditional UPDATE (``quantity >= amount``), so concurrent requests never take the
 balance below zero; the table's CHECK constraint backs it up. Balances are updated in primary-key order.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -20,7 +21,9 @@ from .common import InventoryError, refusal, replay_of
 
 # Kinds a member records alone; the two-sided kinds go through material_transfer so both legs exist.
 ONE_SIDED = {
-    MaterialMovement.Kind.OPENING, MaterialMovement.Kind.PURCHASE, MaterialMovement.Kind.CONSUMED,
+    MaterialMovement.Kind.OPENING,
+    MaterialMovement.Kind.PURCHASE,
+    MaterialMovement.Kind.CONSUMED,
     MaterialMovement.Kind.ADJUSTED,
 }
 
@@ -30,10 +33,15 @@ def shortage_error(shortfalls: list[ledger.Shortfall]) -> InventoryError:
     lines = []
     for s in shortfalls:
         material: Material = s.key
-        lines.append(gettext("Not enough %(material)s: %(short)s short (needed %(needed)s, have %(available)s).") % {
-            "material": material.display_name, "short": material.format(s.short),
-            "needed": material.format(s.needed), "available": material.format(s.available),
-        })
+        lines.append(
+            gettext("Not enough %(material)s: %(short)s short (needed %(needed)s, have %(available)s).")
+            % {
+                "material": material.display_name,
+                "short": material.format(s.short),
+                "needed": material.format(s.needed),
+                "available": material.format(s.available),
+            }
+        )
     return InventoryError(" ".join(lines), code="MaterialShortage", shortfalls=shortfalls)
 
 
@@ -59,7 +67,11 @@ def apply_movement(movement: MaterialMovement, balance: MaterialBalance | None =
     # Round: SQLite keeps decimals as floating point; rounding each result to the column's places keeps
     # every stored balance the nearest float to an exact 2-place value, so comparisons stay exact.
     if rows.update(quantity=Round(F("quantity") + delta, 2)) != 1:
-        have = MaterialBalance.objects.filter(pk=balance.pk).values_list("quantity", flat=True).first() if balance else None
+        have = (
+            MaterialBalance.objects.filter(pk=balance.pk).values_list("quantity", flat=True).first()
+            if balance
+            else None
+        )
         if delta > 0:
             raise refusal(ledger.balance_too_large(movement.material.format((have or Decimal(0)) + delta)))
         raise shortage_error([ledger.Shortfall(movement.material, -delta, have or Decimal(0))])
@@ -67,8 +79,16 @@ def apply_movement(movement: MaterialMovement, balance: MaterialBalance | None =
 
 
 def material_move(
-    *, member: Member, material: Material, kind: str, quantity, idempotency_key: str, reason: str = "",
-    user=None, source: str = "", production=None,
+    *,
+    member: Member,
+    material: Material,
+    kind: str,
+    quantity,
+    idempotency_key: str,
+    reason: str = "",
+    user=None,
+    source: str = "",
+    production=None,
 ) -> MaterialMovement:
     """Record a one-sided change of a member's material: opening, purchase, consumed, or adjusted
     (signed quantity, reason required). Loans, returns and hand-overs: material_transfer."""
@@ -77,22 +97,42 @@ def material_move(
     try:
         delta = ledger.material_delta(kind, quantity, material.places)
     except ledger.LedgerError as error:
-        raise refusal(error)
+        raise refusal(error) from error
     if kind == MaterialMovement.Kind.ADJUSTED and not reason.strip():
         raise InventoryError(gettext("An adjustment needs a reason."))
 
     def same(m):
         return (m.member_id, m.material_id, m.kind, m.delta) == (member.pk, material.pk, kind, delta)
 
-    return run_once(replay=replay_of(MaterialMovement, idempotency_key, same), apply=lambda: apply_movement(MaterialMovement(
-        member=member, material=material, kind=kind, delta=delta, reason=reason.strip(), production=production,
-        idempotency_key=idempotency_key, created_by=user, source=source,
-    )))
+    return run_once(
+        replay=replay_of(MaterialMovement, idempotency_key, same),
+        apply=lambda: apply_movement(
+            MaterialMovement(
+                member=member,
+                material=material,
+                kind=kind,
+                delta=delta,
+                reason=reason.strip(),
+                production=production,
+                idempotency_key=idempotency_key,
+                created_by=user,
+                source=source,
+            )
+        ),
+    )
 
 
 def material_transfer(
-    *, from_member: Member, to_member: Member, material: Material, quantity, purpose: str, idempotency_key: str,
-    reason: str = "", user=None, source: str = "",
+    *,
+    from_member: Member,
+    to_member: Member,
+    material: Material,
+    quantity,
+    purpose: str,
+    idempotency_key: str,
+    reason: str = "",
+    user=None,
+    source: str = "",
 ) -> tuple[MaterialMovement, MaterialMovement]:
     """Move material between two members as two balanced movements in one transaction.
 
@@ -106,23 +146,46 @@ def material_transfer(
     try:
         amount = material.quantity(quantity)
     except ledger.LedgerError as error:
-        raise refusal(error)
+        raise refusal(error) from error
     if from_member.pk == to_member.pk:
         raise refusal(ledger.SameAccount())
 
     def same(m):
         return (m.member_id, m.material_id, m.kind, m.delta, m.counterpart_id) == (
-            from_member.pk, material.pk, out_kind, -amount, to_member.pk)
+            from_member.pk,
+            material.pk,
+            out_kind,
+            -amount,
+            to_member.pk,
+        )
 
     def apply():
         giver = balance_row(member_id=from_member.pk, material_id=material.pk, create=False)
         taker = balance_row(member_id=to_member.pk, material_id=material.pk, create=True)
         group = uuid.uuid4()
-        common = {"material": material, "transfer": group, "reason": reason.strip(), "created_by": user, "source": source}
-        out_leg = MaterialMovement(member=from_member, kind=out_kind, delta=-amount, counterpart=to_member,
-                                   idempotency_key=idempotency_key, **common)
-        in_leg = MaterialMovement(member=to_member, kind=in_kind, delta=amount, counterpart=from_member,
-                                  idempotency_key=f"{idempotency_key}/in", **common)
+        common = {
+            "material": material,
+            "transfer": group,
+            "reason": reason.strip(),
+            "created_by": user,
+            "source": source,
+        }
+        out_leg = MaterialMovement(
+            member=from_member,
+            kind=out_kind,
+            delta=-amount,
+            counterpart=to_member,
+            idempotency_key=idempotency_key,
+            **common,
+        )
+        in_leg = MaterialMovement(
+            member=to_member,
+            kind=in_kind,
+            delta=amount,
+            counterpart=from_member,
+            idempotency_key=f"{idempotency_key}/in",
+            **common,
+        )
         legs = [(out_leg, giver), (in_leg, taker)]
         for leg, balance in sorted(legs, key=lambda pair: pair[1].pk if pair[1] else 0):  # lock order: pk
             apply_movement(leg, balance)

@@ -1,4 +1,5 @@
 """Member profiles: the board edits everything; a member edits its own contact details only."""
+
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
@@ -40,7 +41,9 @@ def _check_capacities(class_capacities: dict) -> None:
         if isinstance(units, bool) or not isinstance(units, int) or not 0 <= units <= ledger.MAX_WEEKLY_CAPACITY:
             raise InventoryError(
                 gettext("Weekly capacity for %(class)s must be a whole number from 0 to %(max)s.")
-                % {"class": product_class.name, "max": ledger.MAX_WEEKLY_CAPACITY})
+                % {"class": product_class.name, "max": ledger.MAX_WEEKLY_CAPACITY}
+            )
+
 
 CONTACT_FIELDS = ("phone", "address")
 BOARD_FIELDS = ("workers", "phone", "address", "latitude", "longitude", "weekly_capacity", "joined", "status")
@@ -85,9 +88,7 @@ def member_update(
 
 
 @transaction.atomic
-def member_create(
-    *, code: str, name: str, owner_email: str, owner_name: str = "", skills=(), **fields
-) -> Member:
+def member_create(*, code: str, name: str, owner_email: str, owner_name: str = "", skills=(), **fields) -> Member:
     """A new member workshop with its Oscar partner and owner account (a new owner sets a password
     through "forgot password"; no password is ever mailed or imported)."""
     User = get_user_model()

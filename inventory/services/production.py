@@ -1,4 +1,5 @@
 """Recording production: finished units in, materials out per the bill, in one transaction or not at all."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext
@@ -22,7 +23,7 @@ def production_record(
     try:
         units = ledger.whole_units(quantity)
     except ledger.LedgerError as error:
-        raise refusal(error)
+        raise refusal(error) from error
     _check_can_make(member, product)
     bill = selectors.bill_for(product)
     if not bill:
@@ -37,30 +38,50 @@ def production_record(
 
     def apply():
         production = Production.objects.create(
-            member=member, product=product, quantity=units, idempotency_key=idempotency_key, created_by=user,
+            member=member,
+            product=product,
+            quantity=units,
+            idempotency_key=idempotency_key,
+            created_by=user,
             source=source,
         )
         # Lock the member's balances of these materials in pk order (a no-op on SQLite, where the
         # conditional updates below still guard), then name every shortfall at once.
         locked = {
-            b.material_id: b for b in MaterialBalance.objects.select_for_update()
-            .filter(member=member, material__in=list(needs)).order_by("pk")
+            b.material_id: b
+            for b in MaterialBalance.objects.select_for_update()
+            .filter(member=member, material__in=list(needs))
+            .order_by("pk")
         }
         have = {m: (locked[m.pk].quantity if m.pk in locked else 0) for m in needs}
         short = ledger.shortfalls(have, needs)
         if short:
             raise materials.shortage_error(short)
         for material, amount in sorted(needs.items(), key=lambda item: locked[item[0].pk].pk):
-            materials.apply_movement(MaterialMovement(
-                member=member, material=material, kind=MaterialMovement.Kind.CONSUMED, delta=-amount,
-                production=production, idempotency_key=f"{idempotency_key}/m{material.pk}", created_by=user,
+            materials.apply_movement(
+                MaterialMovement(
+                    member=member,
+                    material=material,
+                    kind=MaterialMovement.Kind.CONSUMED,
+                    delta=-amount,
+                    production=production,
+                    idempotency_key=f"{idempotency_key}/m{material.pk}",
+                    created_by=user,
+                    source=source,
+                ),
+                locked[material.pk],
+            )
+        stock.apply_movement(
+            StockMovement(
+                stockrecord=stock.stockrecord_for(member=member, product=product),
+                kind=StockMovement.Kind.PRODUCED,
+                in_stock_delta=units,
+                production=production,
+                idempotency_key=f"{idempotency_key}/stock",
+                created_by=user,
                 source=source,
-            ), locked[material.pk])
-        stock.apply_movement(StockMovement(
-            stockrecord=stock.stockrecord_for(member=member, product=product), kind=StockMovement.Kind.PRODUCED,
-            in_stock_delta=units, production=production, idempotency_key=f"{idempotency_key}/stock",
-            created_by=user, source=source,
-        ))
+            )
+        )
         return production
 
     return run_once(replay=replay_of(Production, idempotency_key, same), apply=apply)
@@ -68,7 +89,9 @@ def production_record(
 
 def _check_can_make(member: Member, product) -> None:
     if product.is_parent:
-        raise InventoryError(gettext("Pick a variant (size or colour) of %(product)s.") % {"product": product.get_title()})
+        raise InventoryError(
+            gettext("Pick a variant (size or colour) of %(product)s.") % {"product": product.get_title()}
+        )
     product_class = product.get_product_class()
     if member.skills.filter(pk=product_class.pk).exists():
         return

@@ -5,6 +5,7 @@ The stockrecord is changed by one conditional UPDATE whose WHERE clause holds th
 last unit, on SQLite or PostgreSQL; when the UPDATE matches no row the change is refused as a whole.
 Rows are always updated in primary-key order, so transfers never deadlock.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -33,8 +34,13 @@ def _apply(stockrecord_id: int, d_in: int, d_alloc: int) -> None:
     allocated = Coalesce(F("num_allocated"), 0, output_field=IntegerField())
     updated = (
         StockRecord.objects.alias(i=in_stock, a=allocated)
-        .filter(Q(pk=stockrecord_id), Q(i__gte=-d_in), Q(a__gte=-d_alloc), Q(i__gte=F("a") + (d_alloc - d_in)),
-                Q(i__lte=ledger.MAX_BALANCE - d_in))
+        .filter(
+            Q(pk=stockrecord_id),
+            Q(i__gte=-d_in),
+            Q(a__gte=-d_alloc),
+            Q(i__gte=F("a") + (d_alloc - d_in)),
+            Q(i__lte=ledger.MAX_BALANCE - d_in),
+        )
         .update(num_in_stock=in_stock + d_in, num_allocated=allocated + d_alloc, date_updated=Now())
     )
     if updated != 1:
@@ -53,7 +59,7 @@ def apply_movement(movement: StockMovement) -> StockMovement:
     try:
         _apply(movement.stockrecord_id, movement.in_stock_delta, movement.allocated_delta)
     except (ledger.StockShortage, ledger.OutOfBounds) as error:
-        raise refusal(error)
+        raise refusal(error) from error
     return movement
 
 
@@ -65,22 +71,34 @@ def stockrecord_for(*, member: Member, product, create: bool = True):
         return record
     sibling = StockRecord.objects.filter(product=product).exclude(price=None).order_by("pk").first()
     record, _ = StockRecord.objects.get_or_create(
-        partner_id=member.partner_id, partner_sku=f"{member.code}-{product.upc or product.pk}",
+        partner_id=member.partner_id,
+        partner_sku=f"{member.code}-{product.upc or product.pk}",
         defaults={
-            "product": product, "num_in_stock": 0, "num_allocated": 0,
+            "product": product,
+            "num_in_stock": 0,
+            "num_allocated": 0,
             "price": sibling.price if sibling else None,
             **({"price_currency": sibling.price_currency} if sibling else {}),
         },
     )
     if record.product_id != product.pk:
-        raise InventoryError(gettext("The stock code %(sku)s is already used for another product.") % {
-            "sku": record.partner_sku})
+        raise InventoryError(
+            gettext("The stock code %(sku)s is already used for another product.") % {"sku": record.partner_sku}
+        )
     return record
 
 
 def stock_move(
-    *, stockrecord, kind: str, quantity: int, idempotency_key: str, reason: str = "", user=None,
-    source: str = "", order_line=None, production=None,
+    *,
+    stockrecord,
+    kind: str,
+    quantity: int,
+    idempotency_key: str,
+    reason: str = "",
+    user=None,
+    source: str = "",
+    order_line=None,
+    production=None,
 ) -> StockMovement:
     """Record one stock change of a member's variant: produced, allocated (sold), deallocated, shipped,
     returned, opening, or adjusted (signed quantity, reason required). Transfers: stock_transfer."""
@@ -89,45 +107,79 @@ def stock_move(
     try:
         d_in, d_alloc = ledger.stock_deltas(kind, quantity)
     except ledger.LedgerError as error:
-        raise refusal(error)
+        raise refusal(error) from error
     if kind == StockMovement.Kind.ADJUSTED and not reason.strip():
         raise InventoryError(gettext("An adjustment needs a reason."))
 
     def same(m):
         return (m.stockrecord_id, m.kind, m.in_stock_delta, m.allocated_delta) == (stockrecord.pk, kind, d_in, d_alloc)
 
-    return run_once(replay=replay_of(StockMovement, idempotency_key, same), apply=lambda: apply_movement(StockMovement(
-        stockrecord=stockrecord, kind=kind, in_stock_delta=d_in, allocated_delta=d_alloc, reason=reason.strip(),
-        idempotency_key=idempotency_key, created_by=user, source=source, order_line=order_line,
-        production=production,
-    )))
+    return run_once(
+        replay=replay_of(StockMovement, idempotency_key, same),
+        apply=lambda: apply_movement(
+            StockMovement(
+                stockrecord=stockrecord,
+                kind=kind,
+                in_stock_delta=d_in,
+                allocated_delta=d_alloc,
+                reason=reason.strip(),
+                idempotency_key=idempotency_key,
+                created_by=user,
+                source=source,
+                order_line=order_line,
+                production=production,
+            )
+        ),
+    )
 
 
 def stock_transfer(
-    *, stockrecord, to_member: Member, quantity: int, idempotency_key: str, reason: str = "", user=None,
+    *,
+    stockrecord,
+    to_member: Member,
+    quantity: int,
+    idempotency_key: str,
+    reason: str = "",
+    user=None,
     source: str = "",
 ) -> tuple[StockMovement, StockMovement]:
     """Move free units of a variant from its member to another member: two movements, one transaction."""
     try:
         units = ledger.whole_units(quantity)
     except ledger.LedgerError as error:
-        raise refusal(error)
+        raise refusal(error) from error
     from_member = Member.objects.get(partner_id=stockrecord.partner_id)
     if from_member.pk == to_member.pk:
         raise refusal(ledger.SameAccount())
 
     def same(m):
         return (m.stockrecord_id, m.kind, m.in_stock_delta, m.counterpart_id) == (
-            stockrecord.pk, StockMovement.Kind.TRANSFER_OUT, -units, to_member.pk)
+            stockrecord.pk,
+            StockMovement.Kind.TRANSFER_OUT,
+            -units,
+            to_member.pk,
+        )
 
     def apply():
         target = stockrecord_for(member=to_member, product=stockrecord.product)
         group = uuid.uuid4()
         common = {"transfer": group, "reason": reason.strip(), "created_by": user, "source": source}
-        out_leg = StockMovement(stockrecord=stockrecord, kind=StockMovement.Kind.TRANSFER_OUT, in_stock_delta=-units,
-                                counterpart=to_member, idempotency_key=idempotency_key, **common)
-        in_leg = StockMovement(stockrecord=target, kind=StockMovement.Kind.TRANSFER_IN, in_stock_delta=units,
-                               counterpart=from_member, idempotency_key=f"{idempotency_key}/in", **common)
+        out_leg = StockMovement(
+            stockrecord=stockrecord,
+            kind=StockMovement.Kind.TRANSFER_OUT,
+            in_stock_delta=-units,
+            counterpart=to_member,
+            idempotency_key=idempotency_key,
+            **common,
+        )
+        in_leg = StockMovement(
+            stockrecord=target,
+            kind=StockMovement.Kind.TRANSFER_IN,
+            in_stock_delta=units,
+            counterpart=from_member,
+            idempotency_key=f"{idempotency_key}/in",
+            **common,
+        )
         for leg in sorted((out_leg, in_leg), key=lambda m: m.stockrecord_id):  # lock order: pk
             apply_movement(leg)
         return out_leg

@@ -21,8 +21,7 @@ from .model import Instance, Line, Member, ValidationError, Weights
 if TYPE_CHECKING:
     from .planner import route as route
 
-__all__ = ["Answer", "Assignment", "Instance", "Line", "Member", "Unrouted",
-           "ValidationError", "Weights", "route"]
+__all__ = ["Answer", "Assignment", "Instance", "Line", "Member", "Unrouted", "ValidationError", "Weights", "route"]
 
 
 def route(instance: Instance, explain: bool = False, **options: Any) -> Answer:  # noqa: F811

@@ -22,8 +22,7 @@ class Assignment:
     explanation: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"line": self.line, "member": self.member,
-                               "week": self.week, "quantity": self.quantity}
+        out: dict[str, Any] = {"line": self.line, "member": self.member, "week": self.week, "quantity": self.quantity}
         if self.explanation is not None:
             out["explanation"] = self.explanation
         return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from .model import Instance, ValidationError
 
@@ -19,14 +19,12 @@ EXIT_CANNOT_WRITE = 1
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pooling",
-                                     description="Guyub overflow pooling engine")
+    parser = argparse.ArgumentParser(prog="python -m pooling", description="Guyub overflow pooling engine")
     commands = parser.add_subparsers(dest="command", required=True)
     cmd = commands.add_parser("route", help="route an instance's overflow lines")
     cmd.add_argument("instance", help="instance JSON file (see docs/pooling-engine.md), or - for stdin")
     cmd.add_argument("--out", help="write the answer JSON here instead of stdout")
-    cmd.add_argument("--explain", action="store_true",
-                     help="add a plain-language explanation to each assignment")
+    cmd.add_argument("--explain", action="store_true", help="add a plain-language explanation to each assignment")
     return parser
 
 
@@ -43,8 +41,9 @@ def _load(path: str) -> Instance:
     except (UnicodeDecodeError, RecursionError) as error:
         raise ValidationError(name, f"not valid JSON: {error}") from None
     except json.JSONDecodeError as error:
-        raise ValidationError(name, f"not valid JSON: {error.msg} "
-                                    f"(line {error.lineno}, column {error.colno})") from None
+        raise ValidationError(
+            name, f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
     return Instance.from_dict(data)
 
 
@@ -58,8 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .planner import route
 
     answer = route(instance, explain=args.explain)
-    text = json.dumps(answer.to_dict(), indent=1 if args.explain else None,
-                      ensure_ascii=False) + "\n"
+    text = json.dumps(answer.to_dict(), indent=1 if args.explain else None, ensure_ascii=False) + "\n"
     if not args.out:
         sys.stdout.write(text)
         return 0

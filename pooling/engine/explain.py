@@ -19,8 +19,10 @@ REASONS = {  # why a nearer member did not get these units
     "full": ("had no spare capacity by the due week", "had no spare capacity by the due week"),
     "filled": ("had its spare taken by other overflow", "had their spare taken by other overflow"),
     "busier": ("would have ended up busier", "would have ended up busier"),
-    "traded": ("lost out on the balance of distance, load and preference",
-               "lost out on the balance of distance, load and preference"),
+    "traded": (
+        "lost out on the balance of distance, load and preference",
+        "lost out on the balance of distance, load and preference",
+    ),
 }
 
 
@@ -32,11 +34,11 @@ class Explanations:
 
 def explain_routing(p: Problem, routing: Routing) -> Explanations:
     ctx = _Context(p, routing)
-    rows = zip(routing.line.tolist(), routing.member.tolist(), routing.week.tolist(),
-               routing.qty.tolist(), strict=True)
+    rows = zip(routing.line.tolist(), routing.member.tolist(), routing.week.tolist(), routing.qty.tolist(), strict=True)
     texts = [ctx.assignment(line, member, week, qty) for line, member, week, qty in rows]
-    left = {line: ctx.unrouted(line, int(routing.unrouted[line]))
-            for line in np.flatnonzero(routing.unrouted > 0).tolist()}
+    left = {
+        line: ctx.unrouted(line, int(routing.unrouted[line])) for line in np.flatnonzero(routing.unrouted > 0).tolist()
+    }
     return Explanations(texts, left)
 
 
@@ -90,13 +92,14 @@ class _Context:
         cap = int(p.capacity[member, week])
         before = p.load[member, week] / cap
         after = (p.load[member, week] + self.n[member, week]) / cap
-        parts = [f"{name} had {_pct(before)} load in week {week} ({_pct(after)} with the pooled "
-                 f"overflow) and the {cls} skill",
-                 self._distance_clause(line, member, cls, after),
-                 self._preference_clause(line, member, after)]
+        parts = [
+            f"{name} had {_pct(before)} load in week {week} ({_pct(after)} with the pooled "
+            f"overflow) and the {cls} skill",
+            self._distance_clause(line, member, cls, after),
+            self._preference_clause(line, member, after),
+        ]
         if not p.splittable[line] and qty > 1:
-            parts.append(f"the line is unsplittable, so all {qty} units go to this one "
-                         f"member-week")
+            parts.append(f"the line is unsplittable, so all {qty} units go to this one member-week")
         return "; ".join(x for x in parts if x) + "."
 
     def _distance_clause(self, line: int, member: int, cls: str, after: float) -> str:
@@ -141,14 +144,15 @@ class _Context:
         if cols.size == 0:
             return f"{head}: no member has the {cls} skill."
         if not p.splittable[line] and (self.most_spare[cols, last] < q).all():
-            return (f"{head}: the line is unsplittable and no {cls} maker had {q} spare units "
-                    f"in one week up to week {last}.")
+            return (
+                f"{head}: the line is unsplittable and no {cls} maker had {q} spare units "
+                f"in one week up to week {last}."
+            )
         if not self.had_spare[cols, last].any():
             return f"{head}: all {len(cols)} {cls} makers were full up to week {last}."
         free = self.has_room[cols, last]
         if not free.any():
-            return (f"{head}: the spare capacity of the {cls} makers up to week {last} "
-                    f"went to other overflow lines.")
+            return f"{head}: the spare capacity of the {cls} makers up to week {last} went to other overflow lines."
         return self._too_dear(line, cols, free, head)
 
     def _too_dear(self, line: int, cols: np.ndarray, free: np.ndarray, head: str) -> str:
@@ -161,8 +165,9 @@ class _Context:
         best = int(np.argmin(marginal))
         note = ""
         if not p.splittable[line]:
-            note = (" (the line is unsplittable, so it needs one member-week with room for "
-                    "all of it)")
-        return (f"{head}: the cheapest remaining maker, {p.member_ids[cols[best]]} at "
-                f"{self.distances(line)[best]:.1f} km, would cost {marginal[best]:.1f} per unit, "
-                f"not less than the {w.unrouted:g} per unit for leaving it unrouted{note}.")
+            note = " (the line is unsplittable, so it needs one member-week with room for all of it)"
+        return (
+            f"{head}: the cheapest remaining maker, {p.member_ids[cols[best]]} at "
+            f"{self.distances(line)[best]:.1f} km, would cost {marginal[best]:.1f} per unit, "
+            f"not less than the {w.unrouted:g} per unit for leaving it unrouted{note}."
+        )

@@ -60,9 +60,13 @@ class _Network:
     unrouted_cost: np.int64
 
 
-def solve_flow(p: Problem, active: np.ndarray, taken: np.ndarray,
-               candidates: int | None = CANDIDATES,
-               seed: list[np.ndarray] | None = None) -> FlowResult:
+def solve_flow(
+    p: Problem,
+    active: np.ndarray,
+    taken: np.ndarray,
+    candidates: int | None = CANDIDATES,
+    seed: list[np.ndarray] | None = None,
+) -> FlowResult:
     """Optimal routing of the ``active`` lines (all treated as splittable).
 
     ``taken`` holds units already fixed in each member-week (whole unsplittable
@@ -97,8 +101,7 @@ def solve_flow(p: Problem, active: np.ndarray, taken: np.ndarray,
             continue
         # Add the arcs that price negative and, while at it, those that nearly
         # do: potentials move a little when the network grows.
-        priced = [_pricing(p, b, m & ~c, d_line, d_mw, _margin(p) // 3)
-                  for b, m, c in zip(blocks, masks, chosen)]
+        priced = [_pricing(p, b, m & ~c, d_line, d_mw, _margin(p) // 3) for b, m, c in zip(blocks, masks, chosen)]
         if not any(improving for improving, _ in priced):
             break  # no left-out arc could lower the cost: optimal for the full network
         chosen = [c | near for c, (_, near) in zip(chosen, priced)]
@@ -118,8 +121,9 @@ def _margin(p: Problem) -> np.int64:
     return np.int64(p.scaled(w.fairness / 3 + 5 * w.distance + w.preference / 2))
 
 
-def _price_estimate(p: Problem, active: np.ndarray, room: np.ndarray, slot_mw: np.ndarray,
-                    slot_cost: np.ndarray) -> dict[str, np.ndarray]:
+def _price_estimate(
+    p: Problem, active: np.ndarray, room: np.ndarray, slot_mw: np.ndarray, slot_cost: np.ndarray
+) -> dict[str, np.ndarray]:
     """Rough cost of a unit's fairness at each member, before solving.
 
     Fairness makes the optimum fill the members of a class to a roughly common
@@ -130,8 +134,7 @@ def _price_estimate(p: Problem, active: np.ndarray, room: np.ndarray, slot_mw: n
     """
     first = _first_slot_cost(p, slot_mw, slot_cost)
     fairness = p.instance.weights.fairness
-    demand = np.bincount(p.line_class[active], weights=p.quantity[active],
-                         minlength=len(p.class_names))
+    demand = np.bincount(p.line_class[active], weights=p.quantity[active], minlength=len(p.class_names))
     cap = np.maximum(p.capacity, 1).astype(np.float64)
     level = np.zeros(len(p.class_names))
     for c, cols in enumerate(p.class_members):
@@ -171,8 +174,7 @@ def _slot_costs(p: Problem, slot_mw: np.ndarray, k: np.ndarray) -> np.ndarray:
     return p.scaled(p.instance.weights.fairness * (load + k) / np.maximum(cap, 1))
 
 
-def _eligible(p: Problem, rows: np.ndarray, cols: np.ndarray, active: np.ndarray,
-              room: np.ndarray) -> np.ndarray:
+def _eligible(p: Problem, rows: np.ndarray, cols: np.ndarray, active: np.ndarray, room: np.ndarray) -> np.ndarray:
     """Pairs that could carry a unit: the member has room by the due week.
 
     For an unsplittable line that means room for the *whole* line in one week,
@@ -201,7 +203,7 @@ def _promising(p: Problem, block, mask: np.ndarray, price: dict, k: int) -> np.n
     c = int(p.line_class[block.rows[0]])  # a block holds one product class
     at_member = np.maximum(price["first"][block.cols], price["level"][c])
     estimate = np.where(mask, block.cost + at_member[:, p.last_week[block.rows]].T, INF)
-    kth = np.partition(estimate, k - 1, axis=1)[:, k - 1:k]
+    kth = np.partition(estimate, k - 1, axis=1)[:, k - 1 : k]
     best = estimate.min(axis=1, keepdims=True)
     chosen = (estimate <= kth) | (estimate <= best + _margin(p))
     pref = p.preferred[block.rows]
@@ -248,20 +250,20 @@ def network_arrays(p: Problem, active: np.ndarray, net: _Network) -> Arrays:
     chain_head = np.arange(n_mw, dtype=np.int64).reshape(-1, weeks)[:, :-1].ravel()
     groups = {
         "line": (net.a_line, net.a_mw + n_lines, qty[net.a_line], net.a_cost),
-        "unrouted": (routed, np.full(routed.size, sink), qty[routed],
-                     np.full(routed.size, net.unrouted_cost)),
-        "chain": (chain_head + 1 + n_lines, chain_head + n_lines,
-                  np.full(chain_head.size, int(qty.sum())), np.zeros(chain_head.size)),
-        "slot": (net.slot_mw + n_lines, np.full(net.slot_mw.size, sink),
-                 np.ones(net.slot_mw.size), net.slot_cost),
+        "unrouted": (routed, np.full(routed.size, sink), qty[routed], np.full(routed.size, net.unrouted_cost)),
+        "chain": (
+            chain_head + 1 + n_lines,
+            chain_head + n_lines,
+            np.full(chain_head.size, int(qty.sum())),
+            np.zeros(chain_head.size),
+        ),
+        "slot": (net.slot_mw + n_lines, np.full(net.slot_mw.size, sink), np.ones(net.slot_mw.size), net.slot_cost),
     }
-    tails, heads, caps, costs = (np.concatenate([g[i] for g in groups.values()]).astype(np.int64)
-                                 for i in range(4))
+    tails, heads, caps, costs = (np.concatenate([g[i] for g in groups.values()]).astype(np.int64) for i in range(4))
     supplies = np.zeros(sink + 1, dtype=np.int64)
     supplies[:n_lines] = qty
     supplies[sink] = -qty.sum()
-    return Arrays(tails, heads, caps, costs, supplies,
-                  {name: g[0].size for name, g in groups.items()}, routed)
+    return Arrays(tails, heads, caps, costs, supplies, {name: g[0].size for name, g in groups.items()}, routed)
 
 
 def full_network(p: Problem) -> Arrays:
@@ -270,8 +272,7 @@ def full_network(p: Problem) -> Arrays:
     room = p.spare
     slot_mw, slot_k = slots(p, active, room)
     chosen = [_eligible(p, b.rows, b.cols, active, room) for b in p.blocks()]
-    net = _Network(*_collect(p, chosen), slot_mw, _slot_costs(p, slot_mw, slot_k),
-                   np.int64(p.scaled(p.flow_unrouted)))
+    net = _Network(*_collect(p, chosen), slot_mw, _slot_costs(p, slot_mw, slot_k), np.int64(p.scaled(p.flow_unrouted)))
     return network_arrays(p, active, net)
 
 
@@ -280,9 +281,9 @@ def _run_ortools(p: Problem, active: np.ndarray, net: _Network) -> dict[str, np.
 
     arrays = network_arrays(p, active, net)
     solver = min_cost_flow.SimpleMinCostFlow()
-    solver.add_arcs_with_capacity_and_unit_cost(arrays.tails.astype(np.int32),
-                                                arrays.heads.astype(np.int32),
-                                                arrays.capacities, arrays.costs)
+    solver.add_arcs_with_capacity_and_unit_cost(
+        arrays.tails.astype(np.int32), arrays.heads.astype(np.int32), arrays.capacities, arrays.costs
+    )
     nodes = np.arange(arrays.supplies.size, dtype=np.int32)
     solver.set_nodes_supplies(nodes, arrays.supplies)
     status = solver.solve()
@@ -291,7 +292,7 @@ def _run_ortools(p: Problem, active: np.ndarray, net: _Network) -> dict[str, np.
     flows = solver.flows(np.arange(arrays.tails.size, dtype=np.int32))
     out, start = {}, 0
     for name, size in arrays.groups.items():
-        out[name] = flows[start:start + size]
+        out[name] = flows[start : start + size]
         start += size
     out["routed"] = arrays.routed
     out["chain"] = out["chain"].reshape(p.n_members, p.weeks - 1)
@@ -321,8 +322,7 @@ def _potentials(p: Problem, active: np.ndarray, net: _Network, flows: dict[str, 
         for w in range(1, weeks):  # making a unit earlier than due is always possible
             np.minimum(grid[:, w], grid[:, w - 1], out=grid[:, w])
         for w in range(weeks - 1, 0, -1):  # undoing a move to an earlier week
-            grid[:, w - 1] = np.where(chain_back[:, w - 1],
-                                      np.minimum(grid[:, w - 1], grid[:, w]), grid[:, w - 1])
+            grid[:, w - 1] = np.where(chain_back[:, w - 1], np.minimum(grid[:, w - 1], grid[:, w]), grid[:, w - 1])
         np.minimum.at(d_mw, back_mw, d_line[back_line] - back_cost)  # undo a line's unit
         np.minimum.at(d_line, net.a_line, net.a_cost + d_mw[net.a_mw])
         if np.array_equal(before_mw, d_mw) and np.array_equal(before_line, d_line):
@@ -330,29 +330,36 @@ def _potentials(p: Problem, active: np.ndarray, net: _Network, flows: dict[str, 
     raise SolverError("negative cycle in an optimal flow's residual network")
 
 
-def _pricing(p: Problem, block, left_out: np.ndarray, d_line: np.ndarray, d_mw: np.ndarray,
-             margin: int) -> tuple[bool, np.ndarray]:
+def _pricing(
+    p: Problem, block, left_out: np.ndarray, d_line: np.ndarray, d_mw: np.ndarray, margin: int
+) -> tuple[bool, np.ndarray]:
     """Reduced costs of left-out arcs: (any negative?, those below ``margin``)."""
     reach = d_mw[block.cols][:, p.last_week[block.rows]].T
     reduced = block.cost + reach - d_line[block.rows][:, None]
     return bool((left_out & (reduced < 0)).any()), left_out & (reduced < margin)
 
 
-def _result(p: Problem, active: np.ndarray, net: _Network, flows: dict[str, np.ndarray],
-            rounds: int) -> FlowResult:
+def _result(p: Problem, active: np.ndarray, net: _Network, flows: dict[str, np.ndarray], rounds: int) -> FlowResult:
     used = flows["line"] > 0
-    week_units = np.bincount(net.slot_mw[flows["slot"] > 0],
-                             minlength=p.n_members * p.weeks).reshape(p.n_members, p.weeks)
+    week_units = np.bincount(net.slot_mw[flows["slot"] > 0], minlength=p.n_members * p.weeks).reshape(
+        p.n_members, p.weeks
+    )
     unrouted = np.zeros(p.n_lines, dtype=np.int64)
     unrouted[flows["routed"]] = flows["unrouted"]
     order = np.lexsort((net.a_mw[used] // p.weeks, net.a_line[used]))
-    return FlowResult(line=net.a_line[used][order], member=(net.a_mw[used] // p.weeks)[order],
-                      qty=flows["line"][used][order], week_units=week_units.astype(np.int64),
-                      unrouted=unrouted, pricing_rounds=rounds)
+    return FlowResult(
+        line=net.a_line[used][order],
+        member=(net.a_mw[used] // p.weeks)[order],
+        qty=flows["line"][used][order],
+        week_units=week_units.astype(np.int64),
+        unrouted=unrouted,
+        pricing_rounds=rounds,
+    )
 
 
-def split_by_week(p: Problem, line: np.ndarray, member: np.ndarray, qty: np.ndarray,
-                  week_units: np.ndarray) -> tuple[np.ndarray, ...]:
+def split_by_week(
+    p: Problem, line: np.ndarray, member: np.ndarray, qty: np.ndarray, week_units: np.ndarray
+) -> tuple[np.ndarray, ...]:
     """Turn (line, member, units) flows into (line, member, week, units) assignments.
 
     Which line's unit sits in which week does not change the cost, only the
@@ -376,7 +383,6 @@ def split_by_week(p: Problem, line: np.ndarray, member: np.ndarray, qty: np.ndar
                 weeks_left[w] -= take
                 need -= take
         if need:
-            raise SolverError(f"internal: {need} units of line {p.line_ids[row_line]} "
-                              "found no week")
+            raise SolverError(f"internal: {need} units of line {p.line_ids[row_line]} found no week")
     arr = np.array(out, dtype=np.int64).reshape(-1, 4)
     return arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3]

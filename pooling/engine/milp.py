@@ -73,12 +73,13 @@ class _Model:
             if cols.size == 0:
                 continue
             unit = p.unit_cost(np.array([line]), cols)[0]
-            jj, ww = np.nonzero(p.spare[cols][:, :last + 1] >= (1 if split else q))
+            jj, ww = np.nonzero(p.spare[cols][:, : last + 1] >= (1 if split else q))
             var_line.append(np.full(jj.size, line))
             var_mw.append(cols[jj] * p.weeks + ww)
             var_coef.append(np.full(jj.size, 1 if split else q))
             var_cost.append(unit[jj] * (1 if split else q))
             var_upper.append(np.full(jj.size, q if split else 1))
+
         def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
             return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
 
@@ -125,7 +126,7 @@ class _Model:
         x = np.rint(values[:n_x]).astype(np.int64)
         units = x * self.v_coef.astype(np.int64)
         keep = units > 0
-        u = np.rint(values[n_x + n_s:]).astype(np.int64)
+        u = np.rint(values[n_x + n_s :]).astype(np.int64)
         unrouted = np.zeros(p.n_lines, dtype=np.int64)
         unrouted[self.lines] = np.where(p.splittable[self.lines], u, u * p.quantity[self.lines])
         mw = self.v_mw[keep]

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from functools import cache
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any
 
 __all__ = ["ValidationError", "Weights", "Member", "Line", "Instance"]
 
@@ -29,7 +30,7 @@ class ValidationError(ValueError):
         self.detail = detail
         super().__init__(f"{path}: {detail}" if path else detail)
 
-    def within(self, prefix: str) -> "ValidationError":
+    def within(self, prefix: str) -> ValidationError:
         """The same error seen from the enclosing object (``members[3]`` + ``capacity``)."""
         if not self.path:
             return ValidationError(prefix, self.detail)
@@ -179,8 +180,7 @@ class Line:
         if self.preferred_member is not None:
             check_text(self.preferred_member, "preferred_member")
         if not isinstance(self.splittable, bool):
-            raise ValidationError("splittable",
-                                  f"expected true or false, got {_kind(self.splittable)}")
+            raise ValidationError("splittable", f"expected true or false, got {_kind(self.splittable)}")
 
 
 @dataclass(frozen=True)
@@ -211,11 +211,11 @@ class Instance:
             for name in ("capacity", "load"):
                 got = len(getattr(member, name))
                 if got != weeks:
-                    raise ValidationError(f"members[{i}].{name}",
-                                          f"expected {weeks} integers, got {got}")
+                    raise ValidationError(f"members[{i}].{name}", f"expected {weeks} integers, got {got}")
             if member.id in index:
-                raise ValidationError(f"members[{i}].id", f"duplicate id {member.id!r} "
-                                      f"(also members[{index[member.id]}])")
+                raise ValidationError(
+                    f"members[{i}].id", f"duplicate id {member.id!r} (also members[{index[member.id]}])"
+                )
             index[member.id] = i
         return members
 
@@ -226,26 +226,25 @@ class Instance:
             if not isinstance(line, Line):
                 raise ValidationError(f"lines[{i}]", f"expected a Line, got {_kind(line)}")
             if line.id in seen:
-                raise ValidationError(f"lines[{i}].id", f"duplicate id {line.id!r} "
-                                      f"(also lines[{seen[line.id]}])")
+                raise ValidationError(f"lines[{i}].id", f"duplicate id {line.id!r} (also lines[{seen[line.id]}])")
             seen[line.id] = i
             pref = line.preferred_member
             if pref is not None and pref not in member_ids:
-                raise ValidationError(f"lines[{i}].preferred_member",
-                                      f"unknown member {line.preferred_member!r}")
+                raise ValidationError(f"lines[{i}].preferred_member", f"unknown member {line.preferred_member!r}")
         return lines
 
     # -- JSON-shaped dictionaries -------------------------------------------------
     @classmethod
-    def from_dict(cls, data: Any) -> "Instance":
+    def from_dict(cls, data: Any) -> Instance:
         if not isinstance(data, Mapping):
             raise ValidationError("instance", f"expected a JSON object, got {_kind(data)}")
         _fields(data, "", _names(cls))
         weights = _build(Weights, data["weights"], "weights")
-        members = [_build(Member, raw, f"members[{i}]")
-                   for i, raw in enumerate(check_list(data["members"], "members", "members"))]
-        lines = [_build(Line, raw, f"lines[{i}]")
-                 for i, raw in enumerate(check_list(data["lines"], "lines", "lines"))]
+        members = [
+            _build(Member, raw, f"members[{i}]")
+            for i, raw in enumerate(check_list(data["members"], "members", "members"))
+        ]
+        lines = [_build(Line, raw, f"lines[{i}]") for i, raw in enumerate(check_list(data["lines"], "lines", "lines"))]
         return cls(weeks=data["weeks"], weights=weights, members=tuple(members), lines=tuple(lines))
 
 

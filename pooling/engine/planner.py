@@ -15,8 +15,14 @@ TARGET_GAP = 0.01  # unsplittable lines: answer within 1% of the optimum
 SCALING_TOLERANCE = 1e-6  # relative cost error allowed from rounding costs to integers
 
 
-def route(instance: Instance, explain: bool = False, *, candidates: int | None = CANDIDATES,
-          target_gap: float = TARGET_GAP, exact_fallback: bool = True) -> Answer:
+def route(
+    instance: Instance,
+    explain: bool = False,
+    *,
+    candidates: int | None = CANDIDATES,
+    target_gap: float = TARGET_GAP,
+    exact_fallback: bool = True,
+) -> Answer:
     """Route the overflow lines of ``instance`` at minimum cost.
 
     With every line splittable the answer is optimal, up to rounding costs to
@@ -73,8 +79,9 @@ def scaling_error(p: Problem) -> float:
     return 2.0 * float(p.quantity.sum()) / p.scale
 
 
-def _try_exact(p: Problem, routing: Routing, lower: float, method: str,
-               target_gap: float) -> tuple[Routing, float, str]:
+def _try_exact(
+    p: Problem, routing: Routing, lower: float, method: str, target_gap: float
+) -> tuple[Routing, float, str]:
     from .milp import solve_exact  # lazy: pulls in OR-Tools' linear solver (SCIP)
 
     result = solve_exact(p, rel_gap=target_gap / 4)
@@ -96,14 +103,21 @@ def make_answer(p: Problem, routing: Routing, lower: float, method: str, explain
     order = np.lexsort(keys[::-1]) if routing.qty.size else np.zeros(0, dtype=np.int64)
     words = explain_routing(p, routing) if explain else None
     assignments = tuple(
-        Assignment(p.line_ids[routing.line[i]], p.member_ids[routing.member[i]],
-                   int(routing.week[i]), int(routing.qty[i]),
-                   words.assignments[i] if words else None)
-        for i in order.tolist())
+        Assignment(
+            p.line_ids[routing.line[i]],
+            p.member_ids[routing.member[i]],
+            int(routing.week[i]),
+            int(routing.qty[i]),
+            words.assignments[i] if words else None,
+        )
+        for i in order.tolist()
+    )
     left = np.flatnonzero(routing.unrouted > 0)
     left = left[np.argsort(line_pos[left], kind="stable")]
-    unrouted = tuple(Unrouted(p.line_ids[line], int(routing.unrouted[line]),
-                              words.unrouted[line] if words else None) for line in left.tolist())
+    unrouted = tuple(
+        Unrouted(p.line_ids[line], int(routing.unrouted[line]), words.unrouted[line] if words else None)
+        for line in left.tolist()
+    )
     breakdown = routing.breakdown(p)
     total = float(sum(breakdown.values()))
     return Answer(assignments, unrouted, total, min(lower, total), method, breakdown, explain)

@@ -8,8 +8,8 @@ content only, and ties are broken by ids.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import numpy as np
 
@@ -50,7 +50,7 @@ class Problem:
     max_scale: float = 1.0  # the largest scale int64 arithmetic allows
     flow_unrouted: float = 0.0  # the unrouted weight the flow solver uses (see choose_scale)
     _blocks: list[Block] | None = field(default=None, repr=False)
-    _bundled: "Bundled | None" = field(default=None, repr=False)
+    _bundled: Bundled | None = field(default=None, repr=False)
 
     @property
     def weeks(self) -> int:
@@ -97,12 +97,12 @@ class Problem:
         order = np.argsort(self.line_class, kind="stable")
         bounds = np.searchsorted(self.line_class[order], np.arange(len(self.class_names) + 1))
         for c, cols in enumerate(self.class_members):
-            lines = order[bounds[c]:bounds[c + 1]]
+            lines = order[bounds[c] : bounds[c + 1]]
             if len(cols) == 0 or len(lines) == 0:
                 continue
             step = max(1, BLOCK_CELLS // len(cols))
             for start in range(0, len(lines), step):
-                rows = lines[start:start + step]
+                rows = lines[start : start + step]
                 yield Block(rows, cols, self.scaled(self.unit_cost(rows, cols)))
 
 
@@ -130,22 +130,38 @@ def bundled(p: Problem) -> Bundled:
 
 def _bundle(p: Problem) -> Bundled:
     groups: dict[tuple, list[int]] = {}
-    keys = zip(p.line_class.tolist(), p.last_week.tolist(), p.origin[:, 0].tolist(),
-               p.origin[:, 1].tolist(), p.preferred.tolist(), p.splittable.tolist())
+    keys = zip(
+        p.line_class.tolist(),
+        p.last_week.tolist(),
+        p.origin[:, 0].tolist(),
+        p.origin[:, 1].tolist(),
+        p.preferred.tolist(),
+        p.splittable.tolist(),
+    )
     for i, (cls, last, x, y, pref, split) in enumerate(keys):
         groups.setdefault((cls, last, x, y, pref) if split else (i,), []).append(i)
     members = [np.array(g, dtype=np.int64) for g in groups.values()]
     first = np.array([g[0] for g in members], dtype=np.int64)
     pb = Problem(
-        instance=p.instance, member_ids=p.member_ids,
+        instance=p.instance,
+        member_ids=p.member_ids,
         line_ids=[p.line_ids[i] for i in first.tolist()],
-        location=p.location, capacity=p.capacity, load=p.load, spare=p.spare,
+        location=p.location,
+        capacity=p.capacity,
+        load=p.load,
+        spare=p.spare,
         origin=p.origin[first],
         quantity=np.array([int(p.quantity[g].sum()) for g in members], dtype=np.int64),
-        last_week=p.last_week[first], preferred=p.preferred[first],
-        splittable=p.splittable[first], line_class=p.line_class[first],
-        class_names=p.class_names, class_members=p.class_members, scale=p.scale,
-        max_scale=p.max_scale, flow_unrouted=p.flow_unrouted)
+        last_week=p.last_week[first],
+        preferred=p.preferred[first],
+        splittable=p.splittable[first],
+        line_class=p.line_class[first],
+        class_names=p.class_names,
+        class_members=p.class_members,
+        scale=p.scale,
+        max_scale=p.max_scale,
+        flow_unrouted=p.flow_unrouted,
+    )
     return Bundled(pb, members)
 
 
@@ -154,8 +170,7 @@ def build_problem(instance: Instance) -> Problem:
     lines = sorted(instance.lines, key=lambda line: line.id)
     weeks = instance.weeks
     member_index = {m.id: j for j, m in enumerate(members)}
-    classes = sorted({s for m in members for s in m.skills}
-                     | {line.product_class for line in lines})
+    classes = sorted({s for m in members for s in m.skills} | {line.product_class for line in lines})
     class_index = {c: i for i, c in enumerate(classes)}
     skilled: list[list[int]] = [[] for _ in classes]
     for j, m in enumerate(members):
@@ -174,8 +189,10 @@ def build_problem(instance: Instance) -> Problem:
         origin=np.array([line.origin for line in lines], dtype=np.float64).reshape(-1, 2),
         quantity=np.array([line.quantity for line in lines], dtype=np.int64),
         last_week=np.array([min(line.due_week, weeks - 1) for line in lines], dtype=np.int64),
-        preferred=np.array([member_index.get(line.preferred_member, -1) if line.preferred_member
-                            else -1 for line in lines], dtype=np.int64),
+        preferred=np.array(
+            [member_index.get(line.preferred_member, -1) if line.preferred_member else -1 for line in lines],
+            dtype=np.int64,
+        ),
         splittable=np.array([line.splittable for line in lines], dtype=bool),
         line_class=np.array([class_index[line.product_class] for line in lines], dtype=np.int64),
         class_names=classes,

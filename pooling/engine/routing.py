@@ -20,9 +20,8 @@ class Routing:
     unrouted: np.ndarray  # (L,) units left unrouted per line
 
     @staticmethod
-    def join(*parts: "Routing") -> "Routing":
-        arrays = [np.concatenate([getattr(r, name) for r in parts])
-                  for name in ("line", "member", "week", "qty")]
+    def join(*parts: Routing) -> Routing:
+        arrays = [np.concatenate([getattr(r, name) for r in parts]) for name in ("line", "member", "week", "qty")]
         return Routing(*arrays, unrouted=sum(r.unrouted for r in parts))
 
     def week_units(self, p: Problem) -> np.ndarray:
@@ -41,8 +40,12 @@ class Routing:
         used = n > 0
         k, load, cap = n[used], p.load[used], p.capacity[used]
         fairness = w.fairness * float(np.sum((k * load + k * (k + 1) / 2) / cap))
-        return {"transport": transport, "preference": w.preference * missed,
-                "fairness": fairness, "unrouted": w.unrouted * float(self.unrouted.sum())}
+        return {
+            "transport": transport,
+            "preference": w.preference * missed,
+            "fairness": fairness,
+            "unrouted": w.unrouted * float(self.unrouted.sum()),
+        }
 
     def cost(self, p: Problem) -> float:
         return float(sum(self.breakdown(p).values()))
@@ -83,8 +86,7 @@ def unbundle(p: Problem, bundles: Bundled, routing: Routing) -> Routing:
     quantity = bundles.problem.quantity
     line_qty = p.quantity.tolist()
     pieces: dict[int, list[tuple[int, int, int]]] = {}
-    for b, j, w, q in zip(routing.line.tolist(), routing.member.tolist(),
-                          routing.week.tolist(), routing.qty.tolist()):
+    for b, j, w, q in zip(routing.line.tolist(), routing.member.tolist(), routing.week.tolist(), routing.qty.tolist()):
         pieces.setdefault(b, []).append((j, w, q))
     for b, lines in enumerate(bundles.lines):
         if lines.size == 1:  # the common case: nothing to hand out

@@ -105,8 +105,7 @@ def _evict(p: Problem, rows: list[np.ndarray], at: list[int], over: int) -> list
     return out
 
 
-def _rehome(p: Problem, line: int, units: int,
-            fill: np.ndarray) -> tuple[list[tuple[int, int, int, int]], int]:
+def _rehome(p: Problem, line: int, units: int, fill: np.ndarray) -> tuple[list[tuple[int, int, int, int]], int]:
     """Put bumped units of a splittable line back one at a time, each where it then costs least.
 
     Returns the new (line, member, week, 1) rows and how many units stay unrouted
@@ -117,11 +116,11 @@ def _rehome(p: Problem, line: int, units: int,
     if cols.size == 0:
         return [], units
     unit = p.unit_cost(np.array([line]), cols)[0][:, None]  # the same for every unit: once
-    spare, load = p.spare[cols, :last + 1], p.load[cols, :last + 1]
-    cap = np.maximum(p.capacity[cols, :last + 1], 1)
+    spare, load = p.spare[cols, : last + 1], p.load[cols, : last + 1]
+    cap = np.maximum(p.capacity[cols, : last + 1], 1)
     rows: list[tuple[int, int, int, int]] = []
     for placed in range(units):
-        n = fill[cols, :last + 1]
+        n = fill[cols, : last + 1]
         marginal = np.where(spare - n > 0, unit + w.fairness * (load + n + 1) / cap, np.inf)
         pos, week = np.unravel_index(int(np.argmin(marginal)), marginal.shape)
         if not marginal[pos, week] < w.unrouted:
@@ -141,8 +140,9 @@ def _merge(p: Problem, r: Routing) -> Routing:
     return Routing(rest // p.n_members, rest % p.n_members, week, qty, r.unrouted)
 
 
-def repair(p: Problem, relaxed: Routing, candidates: int | None, target_cost: float,
-           seed: list[np.ndarray] | None = None) -> Routing:
+def repair(
+    p: Problem, relaxed: Routing, candidates: int | None, target_cost: float, seed: list[np.ndarray] | None = None
+) -> Routing:
     """Best whole-line routing found from the relaxation (see module docstring).
 
     Stops early once a routing costs at most ``target_cost``.
@@ -169,8 +169,7 @@ def _place(p: Problem, guide: Routing) -> Routing:
     fill = guide.week_units(p)  # how full each member-week gets in the guiding routing
     own: dict[int, list[tuple[int, int, int]]] = {}  # line -> its own (member, week, units)
     for i in np.flatnonzero(~p.splittable[guide.line]).tolist():
-        own.setdefault(int(guide.line[i]), []).append(
-            (int(guide.member[i]), int(guide.week[i]), int(guide.qty[i])))
+        own.setdefault(int(guide.line[i]), []).append((int(guide.member[i]), int(guide.week[i]), int(guide.qty[i])))
     taken = np.zeros_like(p.load)
     out: list[tuple[int, int, int, int]] = []
     unrouted = np.zeros(p.n_lines, dtype=np.int64)
@@ -189,9 +188,14 @@ def _place(p: Problem, guide: Routing) -> Routing:
     return Routing(arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], unrouted)
 
 
-def _best_member_week(p: Problem, line: int, fill: np.ndarray, taken: np.ndarray,
-                      own: list[tuple[int, int, int]],
-                      bump: float | None = None) -> tuple[int, int, float] | None:
+def _best_member_week(
+    p: Problem,
+    line: int,
+    fill: np.ndarray,
+    taken: np.ndarray,
+    own: list[tuple[int, int, int]],
+    bump: float | None = None,
+) -> tuple[int, int, float] | None:
     """Cheapest skilled (member, week <= due) with room for the whole line beyond ``taken``.
 
     The fairness of the q units is judged on top of ``fill`` (the guiding
@@ -226,8 +230,7 @@ def _best_member_week(p: Problem, line: int, fill: np.ndarray, taken: np.ndarray
     return int(cols[pos]), int(week), float(score[pos, week])
 
 
-def _route_rest(p: Problem, fixed: Routing, candidates: int | None,
-                seed: list[np.ndarray] | None) -> Routing:
+def _route_rest(p: Problem, fixed: Routing, candidates: int | None, seed: list[np.ndarray] | None) -> Routing:
     """Optimal routing of the splittable lines around the fixed unsplittable ones."""
     bundles = bundled(p)
     pb = bundles.problem

@@ -1,4 +1,5 @@
 """Read-mostly admin: loans change only through the services (so the ledgers stay balanced)."""
+
 from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin

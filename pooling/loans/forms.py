@@ -1,5 +1,6 @@
 """Loan forms. Every write form carries a token made when the form is shown: a double tap or a retried POST
 reaches the service with the same key and applies once."""
+
 from __future__ import annotations
 
 import uuid
@@ -35,7 +36,7 @@ def _quantity_in(material, value):
     try:
         return rules.to_quantity(value, material.places)
     except rules.LoanRuleError as error:
-        raise forms.ValidationError(_message(error))
+        raise forms.ValidationError(_message(error)) from error
 
 
 class DateInput(forms.DateInput):
@@ -47,14 +48,20 @@ class LoanRequestForm(KeyedForm):
     material = forms.ModelChoiceField(queryset=Material.objects.filter(active=True), label=_("Material"))
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=12, decimal_places=2, min_value=0)
     needed_by = forms.DateField(label=_("Needed by"), widget=DateInput)
-    return_by = forms.DateField(label=_("Return by"), widget=DateInput, required=False,
-                                help_text=_("Leave empty for the board's usual loan term."))
+    return_by = forms.DateField(
+        label=_("Return by"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Leave empty for the board's usual loan term."),
+    )
     lender = forms.ModelChoiceField(queryset=Member.objects.none(), label=_("Ask a named member"), required=False)
     note = forms.CharField(label=_("Note for the lender"), max_length=255, required=False)
 
     def __init__(self, *args, borrowers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["borrower"].queryset = Member.objects.filter(pk__in=[m.pk for m in borrowers]).select_related("partner")
+        self.fields["borrower"].queryset = Member.objects.filter(pk__in=[m.pk for m in borrowers]).select_related(
+            "partner"
+        )
         if len(borrowers) == 1:
             self.fields["borrower"].initial = borrowers[0].pk
             self.fields["borrower"].widget = forms.HiddenInput()
@@ -74,8 +81,9 @@ class LoanRequestForm(KeyedForm):
                 self.add_error("quantity", error)
         if data.get("needed_by"):  # checked here too: "Find lenders" answers before any service runs
             try:
-                rules.check_dates(today=timezone.localdate(), needed_by=data["needed_by"],
-                                  return_by=data.get("return_by"))
+                rules.check_dates(
+                    today=timezone.localdate(), needed_by=data["needed_by"], return_by=data.get("return_by")
+                )
             except rules.LoanRuleError as error:
                 self.add_error(error.field, _message(error))
         return data
@@ -112,5 +120,9 @@ class LoanSettingsForm(forms.ModelForm):
         for m in self.materials:
             self.fields[f"price_{m.code}"] = forms.DecimalField(
                 label=_("%(material)s, Rp per %(unit)s") % {"material": m.display_name, "unit": m.get_unit_display()},
-                required=False, min_value=0, decimal_places=0, max_digits=14, initial=prices.get(m.pk),
+                required=False,
+                min_value=0,
+                decimal_places=0,
+                max_digits=14,
+                initial=prices.get(m.pk),
             )

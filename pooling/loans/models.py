@@ -1,5 +1,6 @@
 """Material loans, their event log (which also makes every action idempotent), notices, and the board's
 loan settings and material prices."""
+
 from decimal import Decimal
 
 from django.conf import settings
@@ -42,12 +43,15 @@ class MaterialLoan(models.Model):
         LENDER = "lender", _("Recalled by the lender")
         AUTOMATIC = "automatic", _("Recalled by Guyub: the lender's work needs it")
 
-    borrower = models.ForeignKey("inventory.Member", on_delete=models.PROTECT, related_name="loans_borrowed",
-                                 verbose_name=_("Borrower"))
-    lender = models.ForeignKey("inventory.Member", on_delete=models.PROTECT, related_name="loans_lent",
-                               verbose_name=_("Lender"))
-    material = models.ForeignKey("inventory.Material", on_delete=models.PROTECT, related_name="loans",
-                                 verbose_name=_("Material"))
+    borrower = models.ForeignKey(
+        "inventory.Member", on_delete=models.PROTECT, related_name="loans_borrowed", verbose_name=_("Borrower")
+    )
+    lender = models.ForeignKey(
+        "inventory.Member", on_delete=models.PROTECT, related_name="loans_lent", verbose_name=_("Lender")
+    )
+    material = models.ForeignKey(
+        "inventory.Material", on_delete=models.PROTECT, related_name="loans", verbose_name=_("Material")
+    )
     requested_quantity = models.DecimalField(_("Quantity asked for"), **QUANTITY)
     quantity = models.DecimalField(_("Quantity lent"), default=Decimal(0), **QUANTITY)
     handed_over = models.DecimalField(_("Handed over"), default=Decimal(0), **QUANTITY)
@@ -57,20 +61,21 @@ class MaterialLoan(models.Model):
     settlement_proposed_by = models.CharField(max_length=10, blank=True)
     # The lender confirms the money arrived: until then the board's overview counts it as owed.
     settlement_paid_at = models.DateTimeField(_("Money received"), null=True, blank=True)
-    state = models.CharField(_("State"), max_length=12, choices=State.choices, default=State.REQUESTED,
-                             db_index=True)
+    state = models.CharField(_("State"), max_length=12, choices=State.choices, default=State.REQUESTED, db_index=True)
     needed_by = models.DateField(_("Needed by"))
     return_by = models.DateField(_("Return by"))
-    due_on = models.DateField(_("Due"), null=True, blank=True,
-                              help_text=_("The return date, brought forward by a recall."))
+    due_on = models.DateField(
+        _("Due"), null=True, blank=True, help_text=_("The return date, brought forward by a recall.")
+    )
     lender_confirmed_at = models.DateTimeField(null=True, blank=True)
     borrower_confirmed_at = models.DateTimeField(null=True, blank=True)
     recall = models.CharField(_("Recall"), max_length=10, choices=Recall.choices, blank=True, default="")
     recalled_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(_("Note"), max_length=255, blank=True)
     request_key = models.CharField(max_length=100, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -90,8 +95,9 @@ class MaterialLoan(models.Model):
                 condition=models.Q(requested_quantity__gt=0, requested_quantity__lte=ledger.MAX_MOVE),
                 name="loans_requested_quantity_bounded",
             ),
-            models.CheckConstraint(condition=models.Q(return_by__gte=models.F("needed_by")),
-                                   name="loans_return_after_needed"),
+            models.CheckConstraint(
+                condition=models.Q(return_by__gte=models.F("needed_by")), name="loans_return_after_needed"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,8 +129,9 @@ class LoanEvent(models.Model):
     quantity = models.DecimalField(null=True, blank=True, **QUANTITY)
     amount = models.DecimalField(null=True, blank=True, **RUPIAH)
     member = models.ForeignKey("inventory.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     idempotency_key = models.CharField(max_length=100, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -169,16 +176,22 @@ class LoanNotice(models.Model):
 class LoanSettings(SingletonSettings, models.Model):
     """The board's loan rules: one row (pk 1), created with the project defaults on first use."""
 
-    notice_days = models.PositiveSmallIntegerField(_("Recall notice (days)"), default=2,
-                                                   validators=_setting_validators("notice_days"))
-    max_active_loans = models.PositiveSmallIntegerField(_("Open loans per member at most"), default=3,
-                                                        validators=_setting_validators("max_active_loans"))
-    default_term_days = models.PositiveSmallIntegerField(_("Default loan term (days)"), default=30,
-                                                         help_text=_("Return date when the borrower gives none."),
-                                                         validators=_setting_validators("default_term_days"))
+    notice_days = models.PositiveSmallIntegerField(
+        _("Recall notice (days)"), default=2, validators=_setting_validators("notice_days")
+    )
+    max_active_loans = models.PositiveSmallIntegerField(
+        _("Open loans per member at most"), default=3, validators=_setting_validators("max_active_loans")
+    )
+    default_term_days = models.PositiveSmallIntegerField(
+        _("Default loan term (days)"),
+        default=30,
+        help_text=_("Return date when the borrower gives none."),
+        validators=_setting_validators("default_term_days"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("Loan settings")
@@ -188,6 +201,9 @@ class LoanSettings(SingletonSettings, models.Model):
             for name in rules.SETTINGS_BOUNDS
         ]
 
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
     @classmethod
     def singleton_defaults(cls) -> dict:
         return {
@@ -196,19 +212,18 @@ class LoanSettings(SingletonSettings, models.Model):
             "default_term_days": getattr(settings, "GUYUB_LOANS_TERM_DAYS", 30),
         }
 
-    def __str__(self) -> str:
-        return str(self._meta.verbose_name)
-
 
 class MaterialPrice(models.Model):
     """The board's price of one unit of a material, used when a loan is settled in money."""
 
-    material = models.OneToOneField("inventory.Material", on_delete=models.CASCADE, related_name="loan_price",
-                                    verbose_name=_("Material"))
+    material = models.OneToOneField(
+        "inventory.Material", on_delete=models.CASCADE, related_name="loan_price", verbose_name=_("Material")
+    )
     price = models.DecimalField(_("Price per unit (Rp)"), **RUPIAH)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["material"]

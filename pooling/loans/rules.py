@@ -12,12 +12,13 @@ material never changes through loans. ``LoanBook`` below is the in-memory refere
 Quantities follow the material ledger's rule (inventory.ledger, plain Python too). Refusal messages are
 English templates (``gettext_noop``); the Django layer translates them.
 """
+
 from __future__ import annotations
 
 import datetime
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Hashable
 
 from inventory import ledger
 from inventory.ledger import gettext_noop
@@ -57,13 +58,22 @@ ACTIONS: dict[str, tuple[set[str], str | None]] = {
 }
 
 
-def offered_actions(state: str, role: str, *, handed_over: bool, received: bool, proposed_by: str | None,
-                    paid: bool) -> list[str]:
+def offered_actions(
+    state: str, role: str, *, handed_over: bool, received: bool, proposed_by: str | None, paid: bool
+) -> list[str]:
     """The actions to offer ``role`` now: allowed in ``state`` for that party and not already done."""
-    done = {"hand_over": handed_over, "receive": received, "propose_settlement": bool(proposed_by),
-            "agree_settlement": proposed_by in (None, "", role), "settlement_paid": paid}
-    return [action for action, (states, party) in ACTIONS.items()
-            if state in states and party in (None, role) and not done.get(action)]
+    done = {
+        "hand_over": handed_over,
+        "receive": received,
+        "propose_settlement": bool(proposed_by),
+        "agree_settlement": proposed_by in (None, "", role),
+        "settlement_paid": paid,
+    }
+    return [
+        action
+        for action, (states, party) in ACTIONS.items()
+        if state in states and party in (None, role) and not done.get(action)
+    ]
 
 
 def check_action(action: str, state: str, role: str | None) -> None:
@@ -95,8 +105,9 @@ def outstanding(handed_over: Decimal, returned: Decimal, settled: Decimal) -> De
 
 def check_accept(requested: Decimal, offered: Decimal) -> None:
     if offered > requested:
-        raise LoanRuleError(gettext_noop("You can lend at most the %(requested)s asked for."), field="quantity",
-                            requested=requested)
+        raise LoanRuleError(
+            gettext_noop("You can lend at most the %(requested)s asked for."), field="quantity", requested=requested
+        )
 
 
 def check_holds(have: Decimal, offered: Decimal) -> None:
@@ -106,8 +117,12 @@ def check_holds(have: Decimal, offered: Decimal) -> None:
 
 def check_return(owed: Decimal, quantity: Decimal) -> None:
     if quantity > owed:
-        raise LoanRuleError(gettext_noop("Only %(owed)s is still outstanding; you cannot return %(quantity)s."),
-                            field="quantity", owed=owed, quantity=quantity)
+        raise LoanRuleError(
+            gettext_noop("Only %(owed)s is still outstanding; you cannot return %(quantity)s."),
+            field="quantity",
+            owed=owed,
+            quantity=quantity,
+        )
 
 
 def check_agree(proposed_by: str | None, role: str) -> None:
@@ -139,8 +154,9 @@ SETTINGS_BOUNDS = {
 def check_setting(name: str, value) -> int:
     low, high = SETTINGS_BOUNDS[name]
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise LoanRuleError(gettext_noop("Must be a whole number from %(low)s to %(high)s."), field=name,
-                            low=low, high=high)
+        raise LoanRuleError(
+            gettext_noop("Must be a whole number from %(low)s to %(high)s."), field=name, low=low, high=high
+        )
     return value
 
 
@@ -155,26 +171,42 @@ def check_dates(*, today: datetime.date, needed_by: datetime.date, return_by: da
     if needed_by < today:
         raise LoanRuleError(gettext_noop("The needed-by date is in the past."), field="needed_by")
     if (needed_by - today).days > MAX_AHEAD_DAYS:
-        raise LoanRuleError(gettext_noop("The needed-by date must be at most %(days)s days from today."),
-                            field="needed_by", days=MAX_AHEAD_DAYS)
+        raise LoanRuleError(
+            gettext_noop("The needed-by date must be at most %(days)s days from today."),
+            field="needed_by",
+            days=MAX_AHEAD_DAYS,
+        )
     if return_by is not None and return_by < needed_by:
-        raise LoanRuleError(gettext_noop("The return date must be on or after the needed-by date."),
-                            field="return_by")
+        raise LoanRuleError(gettext_noop("The return date must be on or after the needed-by date."), field="return_by")
     if return_by is not None and (return_by - needed_by).days > MAX_TERM_DAYS:
-        raise LoanRuleError(gettext_noop("The return date must be at most %(days)s days after the needed-by date."),
-                            field="return_by", days=MAX_TERM_DAYS)
+        raise LoanRuleError(
+            gettext_noop("The return date must be at most %(days)s days after the needed-by date."),
+            field="return_by",
+            days=MAX_TERM_DAYS,
+        )
 
 
-def check_new_loan(*, active_loans: int, max_active: int, overdue_loans: int, today: datetime.date,
-                   needed_by: datetime.date, return_by: datetime.date, same_member: bool) -> None:
+def check_new_loan(
+    *,
+    active_loans: int,
+    max_active: int,
+    overdue_loans: int,
+    today: datetime.date,
+    needed_by: datetime.date,
+    return_by: datetime.date,
+    same_member: bool,
+) -> None:
     if same_member:
         raise LoanRuleError(gettext_noop("A workshop cannot borrow from itself."), field="lender")
     check_dates(today=today, needed_by=needed_by, return_by=return_by)
     if overdue_loans:
         raise LoanRuleError(gettext_noop("No new loans while you have an overdue loan: return it first."))
     if active_loans >= max_active:
-        raise LoanRuleError(gettext_noop("You already have %(count)s open loans, the board's limit is %(limit)s."),
-                            count=active_loans, limit=max_active)
+        raise LoanRuleError(
+            gettext_noop("You already have %(count)s open loans, the board's limit is %(limit)s."),
+            count=active_loans,
+            limit=max_active,
+        )
 
 
 def due_after_recall(today: datetime.date, notice_days: int, due: datetime.date | None) -> datetime.date:
@@ -254,12 +286,28 @@ class LoanBook:
         check_action(action, loan.state, loan.role_of(member))
         return loan
 
-    def request(self, borrower, lender, material, quantity, *, today: datetime.date,
-                needed_by: datetime.date, return_by: datetime.date | None = None) -> int:
+    def request(
+        self,
+        borrower,
+        lender,
+        material,
+        quantity,
+        *,
+        today: datetime.date,
+        needed_by: datetime.date,
+        return_by: datetime.date | None = None,
+    ) -> int:
         amount = to_quantity(quantity, self.places.get(material, 2))
         active = sum(1 for l in self.loans.values() if l.borrower == borrower and l.state in ACTIVE)
-        check_new_loan(active_loans=active, max_active=self.max_active, overdue_loans=0, today=today,
-                       needed_by=needed_by, return_by=return_by or needed_by, same_member=borrower == lender)
+        check_new_loan(
+            active_loans=active,
+            max_active=self.max_active,
+            overdue_loans=0,
+            today=today,
+            needed_by=needed_by,
+            return_by=return_by or needed_by,
+            same_member=borrower == lender,
+        )
         loan_id = len(self.loans) + 1
         self.loans[loan_id] = Loan(borrower, lender, material, amount)
         return loan_id

@@ -1,4 +1,5 @@
 """Reads for material loans: the member's book, suggested lenders, the board's overview."""
+
 from __future__ import annotations
 
 import datetime
@@ -13,7 +14,7 @@ from django.utils.translation import gettext
 from inventory.models import Member
 
 from . import rules
-from .models import LoanNotice, LoanSettings, MaterialLoan, MaterialPrice
+from .models import LoanNotice, MaterialLoan, MaterialPrice
 
 
 def material_price(material) -> Decimal | None:
@@ -57,29 +58,43 @@ def member_book(members) -> Book:
     ids = {m.pk for m in members}
     order = {s: i for i, s in enumerate(rules.STATES)}
     loans.sort(key=lambda l: order[l.state])
-    notices = list(LoanNotice.objects.filter(member__in=members).select_related(
-        "loan__material", "loan__borrower__partner", "loan__lender__partner")[:30])
+    notices = list(
+        LoanNotice.objects.filter(member__in=members).select_related(
+            "loan__material", "loan__borrower__partner", "loan__lender__partner"
+        )[:30]
+    )
     for notice in notices:
         notice.text = notice_text(notice)
-    return Book(borrowed=[l for l in loans if l.borrower_id in ids], lent=[l for l in loans if l.lender_id in ids],
-                notices=notices)
+    return Book(
+        borrowed=[l for l in loans if l.borrower_id in ids],
+        lent=[l for l in loans if l.lender_id in ids],
+        notices=notices,
+    )
 
 
 def notice_text(notice: LoanNotice) -> str:
     """The notice in the reader's language, composed from the loan as it is now."""
     loan = notice.loan
-    params = {"id": loan.pk, "material": loan.material.display_name, "lender": loan.lender.name,
-              "borrower": loan.borrower.name, "quantity": loan.material.format(loan.quantity or loan.requested_quantity),
-              "outstanding": loan.material.format(loan.outstanding), "due": loan.due_on or "",
-              "amount": f"{loan.settlement_amount:,.0f}".replace(",", ".")}
+    params = {
+        "id": loan.pk,
+        "material": loan.material.display_name,
+        "lender": loan.lender.name,
+        "borrower": loan.borrower.name,
+        "quantity": loan.material.format(loan.quantity or loan.requested_quantity),
+        "outstanding": loan.material.format(loan.outstanding),
+        "due": loan.due_on or "",
+        "amount": f"{loan.settlement_amount:,.0f}".replace(",", "."),
+    }
     texts = {
         LoanNotice.Kind.REQUESTED: gettext("%(borrower)s asks to borrow %(quantity)s %(material)s (loan #%(id)s)."),
         LoanNotice.Kind.ACCEPTED: gettext("%(lender)s will lend you %(quantity)s %(material)s (loan #%(id)s)."),
         LoanNotice.Kind.DECLINED: gettext("%(lender)s declined your request for %(material)s (loan #%(id)s)."),
         LoanNotice.Kind.RECALLED: gettext(
-            "%(lender)s recalls loan #%(id)s: return %(outstanding)s %(material)s by %(due)s."),
-        LoanNotice.Kind.RETURNED: gettext("%(borrower)s returned %(material)s; %(outstanding)s still outstanding "
-                                          "(loan #%(id)s)."),
+            "%(lender)s recalls loan #%(id)s: return %(outstanding)s %(material)s by %(due)s."
+        ),
+        LoanNotice.Kind.RETURNED: gettext(
+            "%(borrower)s returned %(material)s; %(outstanding)s still outstanding (loan #%(id)s)."
+        ),
         LoanNotice.Kind.SETTLEMENT: gettext("Settling the rest of loan #%(id)s in money is proposed; please answer."),
         LoanNotice.Kind.SETTLED: gettext("Loan #%(id)s is settled: %(borrower)s owes %(lender)s Rp %(amount)s."),
         LoanNotice.Kind.PAID: gettext("%(lender)s received your payment of Rp %(amount)s for loan #%(id)s."),
@@ -126,7 +141,8 @@ def board_overview(*, today: datetime.date | None = None) -> dict:
     for key, sums in material_sums.items():
         owed[key].materials = sorted(sums.items(), key=lambda pair: pair[0].code)
     return {
-        "overdue": overdue, "ageing": ageing,
+        "overdue": overdue,
+        "ageing": ageing,
         "owed": sorted(owed.values(), key=lambda o: (o.borrower.code, o.lender.code)),
         "active": _related(MaterialLoan.objects.filter(state__in=rules.ACTIVE)).order_by("due_on", "pk"),
         "recent": _related(MaterialLoan.objects.all()).order_by("-updated_at")[:30],

@@ -6,11 +6,12 @@ is locked (select_for_update) while the action runs, so a double-submitted hand-
 event and returns the loan as it is. Material moves only through inventory.services.material_transfer with
 keys derived from the loan, so even two different tokens can never hand the same loan over twice.
 """
+
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -75,8 +76,16 @@ def _notify(member_id: int, loan: MaterialLoan, kind: str, *, email: bool = Fals
 
 
 def loan_request(
-    *, borrower: Member, lender: Member, material, quantity, needed_by: datetime.date,
-    return_by: datetime.date | None = None, note: str = "", idempotency_key: str, user=None,
+    *,
+    borrower: Member,
+    lender: Member,
+    material,
+    quantity,
+    needed_by: datetime.date,
+    return_by: datetime.date | None = None,
+    note: str = "",
+    idempotency_key: str,
+    user=None,
     today: datetime.date | None = None,
 ) -> MaterialLoan:
     """The borrower asks the lender for ``quantity`` of ``material`` by ``needed_by``."""
@@ -96,29 +105,46 @@ def loan_request(
             active_loans=MaterialLoan.objects.filter(borrower=borrower, state__in=rules.ACTIVE).count(),
             max_active=conf.max_active_loans,
             overdue_loans=selectors.overdue_loans(today=today).filter(borrower=borrower).count(),
-            today=today, needed_by=needed_by, return_by=due, same_member=borrower.pk == lender.pk,
+            today=today,
+            needed_by=needed_by,
+            return_by=due,
+            same_member=borrower.pk == lender.pk,
         )
         loan = MaterialLoan.objects.create(
-            borrower=borrower, lender=lender, material=material, requested_quantity=amount,
-            needed_by=needed_by, return_by=due, note=note.strip()[:255], request_key=idempotency_key,
+            borrower=borrower,
+            lender=lender,
+            material=material,
+            requested_quantity=amount,
+            needed_by=needed_by,
+            return_by=due,
+            note=note.strip()[:255],
+            request_key=idempotency_key,
             created_by=user,
         )
-        LoanEvent.objects.create(loan=loan, action="request", quantity=amount, member=borrower, user=user,
-                                 idempotency_key=idempotency_key)
+        LoanEvent.objects.create(
+            loan=loan, action="request", quantity=amount, member=borrower, user=user, idempotency_key=idempotency_key
+        )
         _notify(lender.pk, loan, LoanNotice.Kind.REQUESTED)
         return loan
 
     try:
         return run_once(replay=lambda: MaterialLoan.objects.filter(request_key=idempotency_key).first(), apply=apply)
     except rules.LoanRuleError as error:
-        raise refusal(error, material)
+        raise refusal(error, material) from error
 
 
 # --- Acting on a loan -----------------------------------------------------------------------------
 
 
-def _act(action: str, *, loan: MaterialLoan, member: Member, idempotency_key: str, user,
-         apply: Callable[[MaterialLoan, str], dict | None]) -> MaterialLoan:
+def _act(
+    action: str,
+    *,
+    loan: MaterialLoan,
+    member: Member,
+    idempotency_key: str,
+    user,
+    apply: Callable[[MaterialLoan, str], dict | None],
+) -> MaterialLoan:
     """Run one action on a locked loan row, once per key; ``apply`` changes the loan (and the ledgers)."""
     _check_key(idempotency_key)
 
@@ -131,8 +157,9 @@ def _act(action: str, *, loan: MaterialLoan, member: Member, idempotency_key: st
         return MaterialLoan.objects.select_related("material", "lender", "borrower").get(pk=loan.pk)
 
     def act():
-        locked = (MaterialLoan.objects.select_for_update().select_related("material", "lender", "borrower")
-                  .get(pk=loan.pk))
+        locked = (
+            MaterialLoan.objects.select_for_update().select_related("material", "lender", "borrower").get(pk=loan.pk)
+        )
         done = replay()  # a twin submission may have committed while we waited for the lock
         if done is not None:
             return done
@@ -140,14 +167,15 @@ def _act(action: str, *, loan: MaterialLoan, member: Member, idempotency_key: st
         rules.check_action(action, locked.state, role)
         recorded = apply(locked, role) or {}
         locked.save()
-        LoanEvent.objects.create(loan=locked, action=action, member=member, user=user,
-                                 idempotency_key=idempotency_key, **recorded)
+        LoanEvent.objects.create(
+            loan=locked, action=action, member=member, user=user, idempotency_key=idempotency_key, **recorded
+        )
         return locked
 
     try:
         return run_once(replay=replay, apply=act)
     except rules.LoanRuleError as error:
-        raise refusal(error, loan.material)
+        raise refusal(error, loan.material) from error
 
 
 def _close(loan: MaterialLoan, state: str) -> None:
@@ -158,7 +186,9 @@ def loan_accept(*, loan, member, quantity=None, idempotency_key: str, user=None)
     """The lender agrees to lend the whole request (``quantity`` None) or a part of it."""
 
     def apply(loan, role):
-        offered = loan.requested_quantity if quantity in (None, "") else rules.to_quantity(quantity, loan.material.places)
+        offered = (
+            loan.requested_quantity if quantity in (None, "") else rules.to_quantity(quantity, loan.material.places)
+        )
         rules.check_accept(loan.requested_quantity, offered)
         rules.check_holds(material_balance(loan.lender, loan.material), offered)
         loan.quantity, loan.state = offered, MaterialLoan.State.ACCEPTED
@@ -177,8 +207,14 @@ def loan_decline(*, loan, member, idempotency_key: str, user=None) -> MaterialLo
 
 
 def loan_cancel(*, loan, member, idempotency_key: str, user=None) -> MaterialLoan:
-    return _act("cancel", loan=loan, member=member, idempotency_key=idempotency_key, user=user,
-                apply=lambda loan, role: _close(loan, MaterialLoan.State.CANCELLED))
+    return _act(
+        "cancel",
+        loan=loan,
+        member=member,
+        idempotency_key=idempotency_key,
+        user=user,
+        apply=lambda loan, role: _close(loan, MaterialLoan.State.CANCELLED),
+    )
 
 
 def _confirm(action: str, *, loan, member, idempotency_key: str, user, now=None) -> MaterialLoan:
@@ -193,12 +229,21 @@ def _confirm(action: str, *, loan, member, idempotency_key: str, user, now=None)
             loan.borrower_confirmed_at = loan.borrower_confirmed_at or stamp
         if loan.lender_confirmed_at and loan.borrower_confirmed_at:
             try:
-                material_transfer(from_member=loan.lender, to_member=loan.borrower, material=loan.material,
-                                  quantity=loan.quantity, purpose="loan", idempotency_key=f"loan:{loan.pk}:handover",
-                                  user=user, source=f"loan:{loan.pk}")
+                material_transfer(
+                    from_member=loan.lender,
+                    to_member=loan.borrower,
+                    material=loan.material,
+                    quantity=loan.quantity,
+                    purpose="loan",
+                    idempotency_key=f"loan:{loan.pk}:handover",
+                    user=user,
+                    source=f"loan:{loan.pk}",
+                )
             except InventoryError as error:
-                raise LoanError(gettext("%(lender)s cannot hand this over now: %(reason)s") % {
-                    "lender": loan.lender.code, "reason": " ".join(error.messages)})
+                raise LoanError(
+                    gettext("%(lender)s cannot hand this over now: %(reason)s")
+                    % {"lender": loan.lender.code, "reason": " ".join(error.messages)}
+                ) from error
             loan.handed_over, loan.state, loan.due_on = loan.quantity, MaterialLoan.State.OPEN, loan.return_by
         return {"quantity": loan.quantity if loan.state == MaterialLoan.State.OPEN else None}
 
@@ -234,11 +279,18 @@ def loan_return(*, loan, member, quantity, idempotency_key: str, user=None) -> M
         amount = rules.to_quantity(quantity, loan.material.places)
         rules.check_return(loan.outstanding, amount)
         try:
-            material_transfer(from_member=loan.borrower, to_member=loan.lender, material=loan.material,
-                              quantity=amount, purpose="return", idempotency_key=f"loan:{loan.pk}:ret:{idempotency_key}",
-                              user=user, source=f"loan:{loan.pk}")
+            material_transfer(
+                from_member=loan.borrower,
+                to_member=loan.lender,
+                material=loan.material,
+                quantity=amount,
+                purpose="return",
+                idempotency_key=f"loan:{loan.pk}:ret:{idempotency_key}",
+                user=user,
+                source=f"loan:{loan.pk}",
+            )
         except InventoryError as error:
-            raise LoanError(" ".join(error.messages), field="quantity")
+            raise LoanError(" ".join(error.messages), field="quantity") from error
         loan.returned += amount
         if loan.outstanding == 0:
             _close(loan, MaterialLoan.State.RETURNED)
@@ -257,8 +309,7 @@ def loan_propose_settlement(*, loan, member, idempotency_key: str, user=None) ->
         other = loan.lender_id if role == rules.BORROWER else loan.borrower_id
         _notify(other, loan, LoanNotice.Kind.SETTLEMENT)
 
-    return _act("propose_settlement", loan=loan, member=member, idempotency_key=idempotency_key, user=user,
-                apply=apply)
+    return _act("propose_settlement", loan=loan, member=member, idempotency_key=idempotency_key, user=user, apply=apply)
 
 
 def loan_agree_settlement(*, loan, member, idempotency_key: str, user=None) -> MaterialLoan:
@@ -276,8 +327,7 @@ def loan_agree_settlement(*, loan, member, idempotency_key: str, user=None) -> M
             _notify(party, loan, LoanNotice.Kind.SETTLED)
         return {"quantity": rest, "amount": amount}
 
-    return _act("agree_settlement", loan=loan, member=member, idempotency_key=idempotency_key, user=user,
-                apply=apply)
+    return _act("agree_settlement", loan=loan, member=member, idempotency_key=idempotency_key, user=user, apply=apply)
 
 
 def loan_settlement_paid(*, loan, member, idempotency_key: str, user=None, now=None) -> MaterialLoan:
@@ -290,14 +340,19 @@ def loan_settlement_paid(*, loan, member, idempotency_key: str, user=None, now=N
         _notify(loan.borrower_id, loan, LoanNotice.Kind.PAID)
         return {"amount": loan.settlement_amount}
 
-    return _act("settlement_paid", loan=loan, member=member, idempotency_key=idempotency_key, user=user,
-                apply=apply)
+    return _act("settlement_paid", loan=loan, member=member, idempotency_key=idempotency_key, user=user, apply=apply)
 
 
 ACTIONS = {
-    "accept": loan_accept, "decline": loan_decline, "cancel": loan_cancel, "hand_over": loan_hand_over,
-    "receive": loan_receive, "recall": loan_recall, "return": loan_return,
-    "propose_settlement": loan_propose_settlement, "agree_settlement": loan_agree_settlement,
+    "accept": loan_accept,
+    "decline": loan_decline,
+    "cancel": loan_cancel,
+    "hand_over": loan_hand_over,
+    "receive": loan_receive,
+    "recall": loan_recall,
+    "return": loan_return,
+    "propose_settlement": loan_propose_settlement,
+    "agree_settlement": loan_agree_settlement,
     "settlement_paid": loan_settlement_paid,
 }
 
@@ -312,8 +367,11 @@ def recall_needed_loans(*, now: datetime.datetime | None = None) -> list[Materia
     for loan in MaterialLoan.objects.filter(state=MaterialLoan.State.OPEN).select_related("lender", "material"):
         needs = accepted_work_needs([loan.lender], loan.material, loan.due_on).get(loan.lender_id, Decimal(0))
         if rules.needs_recall(material_balance(loan.lender, loan.material), needs):
-            recalled.append(loan_recall(loan=loan, member=loan.lender, idempotency_key=f"auto-recall:{loan.pk}",
-                                        now=now, automatic=True))
+            recalled.append(
+                loan_recall(
+                    loan=loan, member=loan.lender, idempotency_key=f"auto-recall:{loan.pk}", now=now, automatic=True
+                )
+            )
     return recalled
 
 
@@ -330,7 +388,11 @@ def loan_settings_update(*, notice_days: int, max_active_loans: int, default_ter
             raise LoanError(f"{label}: {refusal(error).messages[0]}", field=name) from None
     with transaction.atomic():
         conf = LoanSettings.current(lock=True)
-        conf.notice_days, conf.max_active_loans, conf.default_term_days = notice_days, max_active_loans, default_term_days
+        conf.notice_days, conf.max_active_loans, conf.default_term_days = (
+            notice_days,
+            max_active_loans,
+            default_term_days,
+        )
         conf.updated_by = user
         conf.save()
         return conf
@@ -344,6 +406,10 @@ def material_price_set(*, material, price, user=None) -> MaterialPrice | None:
             return None
         price = Decimal(price)
         if price < 0 or price != price.to_integral_value():
-            raise LoanError(gettext("A price is a whole number of rupiah, zero or more."), field=f"price_{material.code}")
-        row, _ = MaterialPrice.objects.update_or_create(material=material, defaults={"price": price, "updated_by": user})
+            raise LoanError(
+                gettext("A price is a whole number of rupiah, zero or more."), field=f"price_{material.code}"
+            )
+        row, _ = MaterialPrice.objects.update_or_create(
+            material=material, defaults={"price": price, "updated_by": user}
+        )
         return row

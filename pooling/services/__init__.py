@@ -13,16 +13,47 @@ PoolingError (an InventoryError: a translated message for the member) and writes
                                              (catalog.shop's cancel_order calls it in its transaction)
 * prefer_maker(basket=, product=, code=)    the buyer came from an artisan's page: prefer that maker
 """
+
 from inventory.services import InventoryError
 
 from .promises import PromiseBroken, lock_promises
-from .routing import (PoolingError, enqueue_routing, overflow_post, plan_order, prefer_maker, reroute,
-                      reserve_order_line, route_request)
-from .work import (expire_work_orders, routing_settings_update, work_order_accept, work_order_decline,
-                   work_order_hand_over, work_order_made, withdraw_order)
+from .routing import (
+    PoolingError,
+    enqueue_routing,
+    overflow_post,
+    plan_order,
+    prefer_maker,
+    reroute,
+    reserve_order_line,
+    route_request,
+)
+from .work import (
+    expire_work_orders,
+    routing_settings_update,
+    withdraw_order,
+    work_order_accept,
+    work_order_decline,
+    work_order_hand_over,
+    work_order_made,
+)
 
 __all__ = [
-    "InventoryError", "PoolingError", "PromiseBroken", "lock_promises", "reserve_order_line", "enqueue_routing", "expire_work_orders", "overflow_post", "plan_order", "prefer_maker", "reroute",
-    "route_request", "routing_settings_update", "work_order_accept", "work_order_decline", "work_order_hand_over",
-    "work_order_made", "withdraw_order",
+    "InventoryError",
+    "PoolingError",
+    "PromiseBroken",
+    "lock_promises",
+    "reserve_order_line",
+    "enqueue_routing",
+    "expire_work_orders",
+    "overflow_post",
+    "plan_order",
+    "prefer_maker",
+    "reroute",
+    "route_request",
+    "routing_settings_update",
+    "work_order_accept",
+    "work_order_decline",
+    "work_order_hand_over",
+    "work_order_made",
+    "withdraw_order",
 ]

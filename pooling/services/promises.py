@@ -10,6 +10,7 @@ stockrecord, routing request or work order: two placements cannot both read the 
 routing round cannot give a maker the week another round is giving it. On SQLite the immediate transactions
 serialise writers already; the lock is a no-op there.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -52,24 +53,39 @@ def take_from_members(*, line, member: Member, need: int) -> int:
     them for the line (both ledgers record it). Returns the units taken. Candidates are locked in pk order (no
     deadlock with a concurrent transfer); the biggest holder gives first."""
     own = line.stockrecord
-    others = list(StockRecord.objects.select_for_update(of=("self",)).filter(product_id=line.product_id)
-                  .exclude(partner_id=member.partner_id).filter(partner__member__status=Member.Status.ACTIVE)
-                  .order_by("pk"))
+    others = list(
+        StockRecord.objects.select_for_update(of=("self",))
+        .filter(product_id=line.product_id)
+        .exclude(partner_id=member.partner_id)
+        .filter(partner__member__status=Member.Status.ACTIVE)
+        .order_by("pk")
+    )
     taken = 0
     for record in sorted(others, key=lambda r: (-max(0, r.net_stock_level), r.pk)):
         units = min(need - taken, max(0, record.net_stock_level))
         if units <= 0:
             break
         try:
-            stock_transfer(stockrecord=record, to_member=member, quantity=units, source=f"order-line:{line.pk}",
-                           idempotency_key=f"pool:line:{line.pk}:from:{record.pk}")
+            stock_transfer(
+                stockrecord=record,
+                to_member=member,
+                quantity=units,
+                source=f"order-line:{line.pk}",
+                idempotency_key=f"pool:line:{line.pk}:from:{record.pk}",
+            )
         except InventoryError:  # taken meanwhile (only possible without the promise lock): try the next one
             continue
         books.post_stock_taken(line=line, giver=record.partner.member, taker=member, units=units)
         taken += units
     if taken:
-        stock_move(stockrecord=own, kind=StockMovement.Kind.ALLOCATED, quantity=taken, order_line=line,
-                   source=f"order-line:{line.pk}", idempotency_key=f"pool:line:{line.pk}:allocate")
+        stock_move(
+            stockrecord=own,
+            kind=StockMovement.Kind.ALLOCATED,
+            quantity=taken,
+            order_line=line,
+            source=f"order-line:{line.pk}",
+            idempotency_key=f"pool:line:{line.pk}:allocate",
+        )
         OrderLine.objects.filter(pk=line.pk).update(num_allocated=F("num_allocated") + taken)
         line.num_allocated = (line.num_allocated or 0) + taken
     return taken
@@ -98,10 +114,14 @@ def keep_promise(*, line, held: int) -> None:
     week = capacity_week(product_class=line.product.get_product_class(), units=to_make)
     promised = line.promised_week or week
     if week is None or promised is None or week > promised:
-        raise PromiseBroken(gettext(
-            "Sorry, “%(product)s” can no longer be made by the week you were shown: another buyer took the "
-            "members' free time a moment ago. Please look at the new date."
-        ) % {"product": title}, available=held)
+        raise PromiseBroken(
+            gettext(
+                "Sorry, “%(product)s” can no longer be made by the week you were shown: another buyer took the "
+                "members' free time a moment ago. Please look at the new date."
+            )
+            % {"product": title},
+            available=held,
+        )
 
 
 def _sold_out(title: str, available: int) -> str:
@@ -110,7 +130,8 @@ def _sold_out(title: str, available: int) -> str:
             "Sorry, only %(available)d of “%(product)s” are left: someone else ordered the rest a moment ago."
         ) % {"available": available, "product": title}
     return gettext("Sorry, “%(product)s” has just sold out: someone else ordered the last one a moment ago.") % {
-        "product": title}
+        "product": title
+    }
 
 
 def preferred_maker(line):
@@ -128,11 +149,17 @@ def reserve_line(*, line, member: Member) -> RoutingRequest:
     held = line.num_allocated if line.num_allocated is not None else line.quantity
     to_make = max(0, line.quantity - held)
     # The week the buyer was shown at checkout is the promise; older lines get today's estimate.
-    due_week = line.promised_week or selectors.lead_time(line.product, quantity=max(1, to_make),
-                                                          stock=False).due_week
+    due_week = line.promised_week or selectors.lead_time(line.product, quantity=max(1, to_make), stock=False).due_week
     return RoutingRequest.objects.create(
-        kind=RoutingRequest.Kind.ORDER, order_line=line, member=member, product=line.product,
-        product_class=line.product.get_product_class(), ordered=line.quantity, from_stock=line.quantity - to_make,
-        quantity=to_make, due_week=due_week, preferred_member=preferred_maker(line),
+        kind=RoutingRequest.Kind.ORDER,
+        order_line=line,
+        member=member,
+        product=line.product,
+        product_class=line.product.get_product_class(),
+        ordered=line.quantity,
+        from_stock=line.quantity - to_make,
+        quantity=to_make,
+        due_week=due_week,
+        preferred_member=preferred_maker(line),
         status=RoutingRequest.Status.OPEN if to_make else RoutingRequest.Status.STOCK,
     )

@@ -1,4 +1,5 @@
 """Routing requests: shop order lines (stock first, then production) and members' overflow; one routing round."""
+
 from __future__ import annotations
 
 import datetime
@@ -35,7 +36,8 @@ def enqueue_routing(request_ids) -> None:
 
     request_ids = list(request_ids)
     RoutingRequest.objects.filter(pk__in=request_ids).update(
-        routing_queued_at=timezone.now(), routing_attempts=F("routing_attempts") + 1)
+        routing_queued_at=timezone.now(), routing_attempts=F("routing_attempts") + 1
+    )
     for pk in request_ids:
         transaction.on_commit(lambda pk=pk: route_request.enqueue(pk))
 
@@ -92,20 +94,30 @@ def plan_order(*, order) -> list[RoutingRequest]:
 
 
 @transaction.atomic
-def overflow_post(*, member: Member, product, quantity: int, due_week: datetime.date, note: str = "",
-                  own_order=None, user=None) -> RoutingRequest:
+def overflow_post(
+    *, member: Member, product, quantity: int, due_week: datetime.date, note: str = "", own_order=None, user=None
+) -> RoutingRequest:
     """A member hands units it cannot make to the pool; others with the skill and spare capacity get them."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
         raise PoolingError(gettext("The quantity must be more than zero."))
     if product.is_parent:
-        raise PoolingError(gettext("Pick a variant (size or colour) of %(product)s.") % {"product": product.get_title()})
+        raise PoolingError(
+            gettext("Pick a variant (size or colour) of %(product)s.") % {"product": product.get_title()}
+        )
     if not isinstance(due_week, datetime.date) or not ledger.is_week_start(due_week) or due_week < current_week():
         raise PoolingError(gettext("The due week must be a Monday, this week or later."))
     if own_order is not None and own_order.member_id != member.pk:
         raise PoolingError(gettext("That own order belongs to another workshop."))
     request = RoutingRequest.objects.create(
-        kind=RoutingRequest.Kind.OVERFLOW, member=member, product=product, product_class=product.get_product_class(),
-        ordered=quantity, quantity=quantity, due_week=due_week, own_order=own_order, note=note.strip()[:255],
+        kind=RoutingRequest.Kind.OVERFLOW,
+        member=member,
+        product=product,
+        product_class=product.get_product_class(),
+        ordered=quantity,
+        quantity=quantity,
+        due_week=due_week,
+        own_order=own_order,
+        note=note.strip()[:255],
         created_by=user,
     )
     enqueue_routing([request.pk])
@@ -145,8 +157,11 @@ def _need(request: RoutingRequest) -> int:
 
 def _solve_snapshot(request_id: int, now: datetime.datetime):
     """(instance, answer) solved without locks, or None when there is nothing to solve."""
-    request = (RoutingRequest.objects.select_related("member", "product_class", "preferred_member")
-               .filter(pk=request_id).first())
+    request = (
+        RoutingRequest.objects.select_related("member", "product_class", "preferred_member")
+        .filter(pk=request_id)
+        .first()
+    )
     if request is None or request.status in _FINISHED:
         return None
     need = _need(request)
@@ -161,8 +176,12 @@ def _solve_snapshot(request_id: int, now: datetime.datetime):
 def _write_round(request_id: int, now: datetime.datetime, *, guess, solve_if_changed: bool) -> RoutingRun | None:
     with transaction.atomic():
         promises.lock_promises()  # lock order: promise lock, request, work orders
-        request = (RoutingRequest.objects.select_for_update(of=("self",))
-                   .select_related("member", "product_class", "preferred_member").filter(pk=request_id).first())
+        request = (
+            RoutingRequest.objects.select_for_update(of=("self",))
+            .select_related("member", "product_class", "preferred_member")
+            .filter(pk=request_id)
+            .first()
+        )
         if request is None or request.status in _FINISHED:
             return None
         existing = RoutingRun.objects.filter(request=request, round=request.round).first()
@@ -179,8 +198,15 @@ def _write_round(request_id: int, now: datetime.datetime, *, guess, solve_if_cha
         return run
 
 
-def _offer(request: RoutingRequest, run: RoutingRun, need: int, *, now: datetime.datetime, guess=None,
-           solve_if_changed: bool = True) -> str:
+def _offer(
+    request: RoutingRequest,
+    run: RoutingRun,
+    need: int,
+    *,
+    now: datetime.datetime,
+    guess=None,
+    solve_if_changed: bool = True,
+) -> str:
     """Offer each maker its part of ``need`` units as a work order (the engine's answer for the instance as it is
     now); fills the run's counts and returns why units stayed unrouted (a reason code, or "")."""
     run.routed, run.unrouted = 0, max(0, need)
@@ -199,9 +225,16 @@ def _offer(request: RoutingRequest, run: RoutingRun, need: int, *, now: datetime
     facts = routing.reasons(built, answer)
     for a in answer.assignments:
         WorkOrder.objects.create(
-            request=request, round=request.round, member=built.members[a.member], product=request.product,
-            quantity=a.quantity, week=built.weeks[a.week], due_week=request.due_week,
-            explanation=a.explanation or "", reasons=facts.get((a.member, a.week), {}), offered_at=now,
+            request=request,
+            round=request.round,
+            member=built.members[a.member],
+            product=request.product,
+            quantity=a.quantity,
+            week=built.weeks[a.week],
+            due_week=request.due_week,
+            explanation=a.explanation or "",
+            reasons=facts.get((a.member, a.week), {}),
+            offered_at=now,
         )
         run.routed += a.quantity
     run.unrouted = sum(u.quantity for u in answer.unrouted)
@@ -210,8 +243,11 @@ def _offer(request: RoutingRequest, run: RoutingRun, need: int, *, now: datetime
 
 def reroute(*, request: RoutingRequest) -> None:
     """Start a new round (after a decline or a time-out); the job routes it after commit."""
-    (RoutingRequest.objects.filter(pk=request.pk).exclude(status=RoutingRequest.Status.WITHDRAWN)
-     .update(round=F("round") + 1, status=RoutingRequest.Status.OPEN))
+    (
+        RoutingRequest.objects.filter(pk=request.pk)
+        .exclude(status=RoutingRequest.Status.WITHDRAWN)
+        .update(round=F("round") + 1, status=RoutingRequest.Status.OPEN)
+    )
     enqueue_routing([request.pk])
 
 

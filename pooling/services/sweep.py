@@ -6,6 +6,7 @@ failed) are found from their durable trace and queued again. ``manage.py clock``
 * A placed order line that has no routing request (an order placed before reservations, or one whose planning
   never ran): planned now, in its own transaction.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -40,16 +41,22 @@ class Swept:
 def lost_requests(*, now: datetime.datetime):
     """Open requests with units to make, no run for their round, queued before ``now - STALE`` or never."""
     ran = RoutingRun.objects.filter(request=OuterRef("pk"), round=OuterRef("round"))
-    return (RoutingRequest.objects.filter(status=RoutingRequest.Status.OPEN, quantity__gt=0)
-            .exclude(Exists(ran))
-            .filter(Q(routing_queued_at__isnull=True) | Q(routing_queued_at__lte=now - STALE)))
+    return (
+        RoutingRequest.objects.filter(status=RoutingRequest.Status.OPEN, quantity__gt=0)
+        .exclude(Exists(ran))
+        .filter(Q(routing_queued_at__isnull=True) | Q(routing_queued_at__lte=now - STALE))
+    )
 
 
 def unplanned_orders(*, now: datetime.datetime):
     """Orders placed before ``now - STALE``, still open, with a stock-tracked line that has no routing request."""
     lines = OrderLine.objects.filter(order=OuterRef("pk"), stockrecord__isnull=False, pooling_request__isnull=True)
-    return (Order.objects.exclude(status__in=FINISHED_ORDER_STATUSES).filter(date_placed__lte=now - STALE)
-            .filter(Exists(lines)).order_by("pk"))
+    return (
+        Order.objects.exclude(status__in=FINISHED_ORDER_STATUSES)
+        .filter(date_placed__lte=now - STALE)
+        .filter(Exists(lines))
+        .order_by("pk")
+    )
 
 
 def sweep_routing(*, now: datetime.datetime | None = None) -> Swept:

@@ -1,4 +1,5 @@
 """A member's answers to its work orders: accept, decline, made, handed over; and time-outs."""
+
 from __future__ import annotations
 
 import datetime
@@ -25,10 +26,16 @@ def _lock(work_order: WorkOrder, *states) -> WorkOrder:
     orders (routing rounds and withdrawals take them in this order too), so no two actions deadlock."""
     request_id = WorkOrder.objects.values_list("request_id", flat=True).get(pk=work_order.pk)
     list(RoutingRequest.objects.select_for_update().filter(pk=request_id).values_list("pk", flat=True))
-    wo = WorkOrder.objects.select_for_update(of=("self",)).select_related("member", "request", "product").get(pk=work_order.pk)
+    wo = (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("member", "request", "product")
+        .get(pk=work_order.pk)
+    )
     if wo.state not in states:
-        raise PoolingError(gettext("This work order is %(state)s; that step is not possible now.")
-                           % {"state": wo.get_state_display().lower()})
+        raise PoolingError(
+            gettext("This work order is %(state)s; that step is not possible now.")
+            % {"state": wo.get_state_display().lower()}
+        )
     return wo
 
 
@@ -38,8 +45,14 @@ def work_order_accept(*, work_order: WorkOrder, user=None, now=None) -> WorkOrde
     wo = _lock(work_order, WorkOrder.State.OFFERED)
     wo.state, wo.answered_at = WorkOrder.State.ACCEPTED, now or timezone.now()
     wo.save(update_fields=["state", "answered_at"])
-    load_add(member=wo.member, week=wo.week, units=wo.quantity, source=wo.load_source,
-             product_class=wo.request.product_class, idempotency_key=f"{wo.load_source}:accept")
+    load_add(
+        member=wo.member,
+        week=wo.week,
+        units=wo.quantity,
+        source=wo.load_source,
+        product_class=wo.request.product_class,
+        idempotency_key=f"{wo.load_source}:accept",
+    )
     return wo
 
 
@@ -51,8 +64,14 @@ def work_order_decline(*, work_order: WorkOrder, reason: str, user=None, now=Non
         raise PoolingError(gettext("Say why you decline, so the board can see it."))
     wo = _lock(work_order, WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED)
     if wo.state == WorkOrder.State.ACCEPTED:
-        load_release(member=wo.member, week=wo.week, units=wo.quantity, source=wo.load_source,
-                     product_class=wo.request.product_class, idempotency_key=f"{wo.load_source}:release")
+        load_release(
+            member=wo.member,
+            week=wo.week,
+            units=wo.quantity,
+            source=wo.load_source,
+            product_class=wo.request.product_class,
+            idempotency_key=f"{wo.load_source}:release",
+        )
     wo.state, wo.decline_reason, wo.answered_at = WorkOrder.State.DECLINED, reason[:255], now or timezone.now()
     wo.save(update_fields=["state", "decline_reason", "answered_at"])
     reroute(request=wo.request)
@@ -66,10 +85,19 @@ def expire_work_orders(*, now: datetime.datetime | None = None) -> int:
     hours = RoutingSettings.current().response_hours
     due = WorkOrder.objects.filter(state=WorkOrder.State.OFFERED, offered_at__lte=now - datetime.timedelta(hours=hours))
     # Requests first, then their work orders (the lock order); the state is checked again under the lock.
-    list(RoutingRequest.objects.select_for_update().filter(pk__in=due.values("request_id")).order_by("pk")
-         .values_list("pk", flat=True))
-    stale = list(WorkOrder.objects.select_for_update(of=("self",)).filter(pk__in=list(due.values_list("pk", flat=True)))
-                 .filter(state=WorkOrder.State.OFFERED).select_related("request").order_by("pk"))
+    list(
+        RoutingRequest.objects.select_for_update()
+        .filter(pk__in=due.values("request_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    stale = list(
+        WorkOrder.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(due.values_list("pk", flat=True)))
+        .filter(state=WorkOrder.State.OFFERED)
+        .select_related("request")
+        .order_by("pk")
+    )
     requests = {}
     for wo in stale:
         wo.state, wo.answered_at = WorkOrder.State.EXPIRED, now
@@ -87,8 +115,14 @@ def work_order_made(*, work_order: WorkOrder, user=None, now=None) -> WorkOrder:
     wo = _lock(work_order, WorkOrder.State.ACCEPTED)
     if wo.product is None:
         raise PoolingError(gettext("This work order names no variant; ask the board."))
-    production_record(member=wo.member, product=wo.product, quantity=wo.quantity, user=user,
-                      source=wo.load_source, idempotency_key=f"{wo.load_source}:made")
+    production_record(
+        member=wo.member,
+        product=wo.product,
+        quantity=wo.quantity,
+        user=user,
+        source=wo.load_source,
+        idempotency_key=f"{wo.load_source}:made",
+    )
     wo.state, wo.made_at = WorkOrder.State.MADE, now or timezone.now()
     wo.save(update_fields=["state", "made_at"])
     return wo
@@ -103,14 +137,30 @@ def work_order_hand_over(*, work_order: WorkOrder, user=None, now=None) -> WorkO
     target = request.member
     source = wo.load_source
     if target.pk != wo.member_id:
-        stock_transfer(stockrecord=stockrecord_for(member=wo.member, product=wo.product), to_member=target,
-                       quantity=wo.quantity, user=user, source=source, idempotency_key=f"{source}:handover")
+        stock_transfer(
+            stockrecord=stockrecord_for(member=wo.member, product=wo.product),
+            to_member=target,
+            quantity=wo.quantity,
+            user=user,
+            source=source,
+            idempotency_key=f"{source}:handover",
+        )
     if request.kind == RoutingRequest.Kind.ORDER and request.order_line is not None:
         line = request.order_line
-        record = line.stockrecord if line.stockrecord and line.stockrecord.partner_id == target.partner_id \
+        record = (
+            line.stockrecord
+            if line.stockrecord and line.stockrecord.partner_id == target.partner_id
             else stockrecord_for(member=target, product=wo.product)
-        stock_move(stockrecord=record, kind=StockMovement.Kind.ALLOCATED, quantity=wo.quantity, order_line=line,
-                   user=user, source=source, idempotency_key=f"{source}:allocate")
+        )
+        stock_move(
+            stockrecord=record,
+            kind=StockMovement.Kind.ALLOCATED,
+            quantity=wo.quantity,
+            order_line=line,
+            user=user,
+            source=source,
+            idempotency_key=f"{source}:allocate",
+        )
         OrderLine.objects.filter(pk=line.pk).update(num_allocated=Coalesce(F("num_allocated"), 0) + wo.quantity)
     wo.state, wo.handed_over_at = WorkOrder.State.HANDED_OVER, now or timezone.now()
     wo.save(update_fields=["state", "handed_over_at"])
@@ -129,17 +179,32 @@ def withdraw_order(*, order, now=None) -> int:
     stock (they were recorded as production); handed-over units were allocated to the line, which the
     cancellation releases. Returns the number of work orders withdrawn; running it twice changes nothing."""
     now = now or timezone.now()
-    requests = list(RoutingRequest.objects.select_for_update(of=("self",)).filter(order_line__order=order)
-                    .exclude(status=RoutingRequest.Status.WITHDRAWN).select_related("product_class").order_by("pk"))
+    requests = list(
+        RoutingRequest.objects.select_for_update(of=("self",))
+        .filter(order_line__order=order)
+        .exclude(status=RoutingRequest.Status.WITHDRAWN)
+        .select_related("product_class")
+        .order_by("pk")
+    )
     withdrawn = 0
     for request in requests:
-        open_work = (WorkOrder.objects.select_for_update(of=("self",)).select_related("member")
-                     .filter(request=request, state__in=(WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED,
-                                                         WorkOrder.State.MADE)))
+        open_work = (
+            WorkOrder.objects.select_for_update(of=("self",))
+            .select_related("member")
+            .filter(
+                request=request, state__in=(WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED, WorkOrder.State.MADE)
+            )
+        )
         for wo in open_work:
             if wo.state == WorkOrder.State.ACCEPTED:
-                load_release(member=wo.member, week=wo.week, units=wo.quantity, source=wo.load_source,
-                             product_class=request.product_class, idempotency_key=f"{wo.load_source}:release")
+                load_release(
+                    member=wo.member,
+                    week=wo.week,
+                    units=wo.quantity,
+                    source=wo.load_source,
+                    product_class=request.product_class,
+                    idempotency_key=f"{wo.load_source}:release",
+                )
             wo.state, wo.answered_at = WorkOrder.State.WITHDRAWN, wo.answered_at or now
             wo.save(update_fields=["state", "answered_at"])
             withdrawn += 1
@@ -149,8 +214,9 @@ def withdraw_order(*, order, now=None) -> int:
 
 
 @transaction.atomic
-def routing_settings_update(*, fairness: float, distance: float, preference: float, response_hours: int,
-                            user=None) -> RoutingSettings:
+def routing_settings_update(
+    *, fairness: float, distance: float, preference: float, response_hours: int, user=None
+) -> RoutingSettings:
     row = RoutingSettings.current(lock=True)
     row.fairness, row.distance, row.preference, row.response_hours = fairness, distance, preference, response_hours
     row.updated_by = user if getattr(user, "is_authenticated", False) else None

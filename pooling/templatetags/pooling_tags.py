@@ -1,4 +1,5 @@
 """Template tags for pages other apps own: the product page's lead time, the buyer's order progress."""
+
 from django import template
 
 from .. import selectors
@@ -8,7 +9,8 @@ register = template.Library()
 
 @register.inclusion_tag("pooling/partials/lead_time.html")
 def pooling_lead_time(product):
-    """{% load pooling_tags %}{% pooling_lead_time product %} → "Ready to ship" / "Made to order, ships in about N weeks"."""
+    """{% load pooling_tags %}{% pooling_lead_time product %}: "Ready to ship" or
+    "Made to order, ships in about N weeks"."""
     return {"lead": selectors.lead_time(product)}
 
 

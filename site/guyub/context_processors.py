@@ -1,4 +1,5 @@
 """Template context every page needs: the language choices and, lazily, the user's workshop."""
+
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 

@@ -1,5 +1,6 @@
 """The buyer's page of one line of their own order (Oscar's customer:order-line), with a 404 for a line of
 another order: Oscar's view looks the line up with .get() and would fail with a server error."""
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from oscar.core.loading import get_class, get_model

@@ -1,12 +1,12 @@
 """URL map: Oscar's shop, the members' workspace, the board, Wagtail's pages (Wagtail last: it owns / and 404s)."""
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from django.views.static import serve as serve_media
-from wagtail import urls as wagtail_urls
-from wagtail import views as wagtail_views
+from wagtail import urls as wagtail_urls, views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 

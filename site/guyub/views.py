@@ -1,4 +1,5 @@
 """Project-wide views: health check and the friendly error pages in the site's design."""
+
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.template import loader

@@ -1,4 +1,5 @@
 """WSGI entry point (gunicorn guyub.wsgi, with site/ and the repository root on the path)."""
+
 import os
 import sys
 from pathlib import Path

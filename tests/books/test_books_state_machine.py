@@ -1,6 +1,7 @@
 """A state machine of the events that move money (orders shipped, refunds, stock taken, pool work, loan
 settlements, dues, payouts, replays): the trial balance stays 0, every posting balances, each member's balance
 is the sum of its statement entries, and replaying any event posts nothing."""
+
 import datetime
 import itertools
 from decimal import Decimal
@@ -44,21 +45,29 @@ class MoneyEvents(RuleBasedStateMachine):
         FeeRate.objects.create(percent=Decimal("7.50"), effective_from=datetime.date(2000, 1, 1))
         from oscar.core.loading import get_model
 
-        self.records = list(get_model("partner", "StockRecord").objects.filter(partner__member__code__in=CODES)
-                            .select_related("product", "partner").order_by("pk")[:6])
+        self.records = list(
+            get_model("partner", "StockRecord")
+            .objects.filter(partner__member__code__in=CODES)
+            .select_related("product", "partner")
+            .order_by("pk")[:6]
+        )
         for code in CODES:
-            BankAccount.objects.create(member=member(code), bank="BRI", number="0012345678", holder=code,
-                                       status=BankAccount.Status.CONFIRMED)
+            BankAccount.objects.create(
+                member=member(code), bank="BRI", number="0012345678", holder=code, status=BankAccount.Status.CONFIRMED
+            )
 
     def teardown(self):
         transaction.set_rollback(True)
         self.atomic.__exit__(None, None, None)
 
-    @rule(lines=st.lists(st.tuples(st.integers(0, 5), st.integers(1, 4), st.integers(1, 400)),
-                         min_size=1, max_size=3), shipping=st.integers(0, 3))
+    @rule(
+        lines=st.lists(st.tuples(st.integers(0, 5), st.integers(1, 4), st.integers(1, 400)), min_size=1, max_size=3),
+        shipping=st.integers(0, 3),
+    )
     def place(self, lines, shipping):
-        order = paid_order([(self.records[i % len(self.records)], q, p * 1000) for i, q, p in lines],
-                           shipping=shipping * 10000)
+        order = paid_order(
+            [(self.records[i % len(self.records)], q, p * 1000) for i, q, p in lines], shipping=shipping * 10000
+        )
         self.orders.append(order)
 
     @precondition(lambda self: self.orders)
@@ -98,8 +107,7 @@ class MoneyEvents(RuleBasedStateMachine):
     def pool_work(self, maker, owner, units):
         from tests.books.test_postings import _work
 
-        wo = _work("overflow", member(maker), member(owner), product=self.records[0].product,
-                   units=units)
+        wo = _work("overflow", member(maker), member(owner), product=self.records[0].product, units=units)
         services.post_work_handed_over(work_order=wo)
         self.replays.append(lambda: services.post_work_handed_over(work_order=wo))
 
@@ -110,6 +118,7 @@ class MoneyEvents(RuleBasedStateMachine):
 
         class Loan:
             pk, material = 10**6 + next(_keys), "kulit"
+
         Loan.lender, Loan.borrower = member(lender), member(borrower)
         services.post_loan_settlement(loan=Loan, amount=amount)
         self.replays.append(lambda: services.post_loan_settlement(loan=Loan, amount=amount))
@@ -156,7 +165,13 @@ class MoneyEvents(RuleBasedStateMachine):
 
 
 def test_money_events_keep_the_books_balanced():
-    run_state_machine_as_test(MoneyEvents, settings=settings(
-        max_examples=12, stateful_step_count=12, deadline=None,
-        phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each step is a database round
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]))
+    run_state_machine_as_test(
+        MoneyEvents,
+        settings=settings(
+            max_examples=12,
+            stateful_step_count=12,
+            deadline=None,
+            phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each step is a database round
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )

@@ -1,4 +1,5 @@
 """The pure rules (books/ledger.py): whole rupiah, fees, proportional splits, refund caps, months."""
+
 import datetime
 from decimal import Decimal
 

@@ -1,5 +1,6 @@
 """One test per posting rule, through the hook each event calls (mark_shipped, record_payment_event, the
 work hand-over, stock taken at placement, a loan settled in money, dues, a payout, an adjustment)."""
+
 import datetime
 from decimal import Decimal
 
@@ -43,8 +44,11 @@ def test_the_fee_of_a_product_class_and_its_start_day_win(general_fee, board_use
     record = record_of("m01")
     product_class = record.product.get_product_class()
     FeeRate.objects.create(percent=Decimal("5"), product_class=product_class, effective_from=datetime.date(2001, 1, 1))
-    FeeRate.objects.create(percent=Decimal("7"), product_class=product_class,
-                           effective_from=timezone.localdate() + datetime.timedelta(days=30))  # not yet
+    FeeRate.objects.create(
+        percent=Decimal("7"),
+        product_class=product_class,
+        effective_from=timezone.localdate() + datetime.timedelta(days=30),
+    )  # not yet
     order_services.mark_shipped(order=paid_order([(record, 1, 100000)]))
     assert kinds("m01") == [("fee", -5000), ("sale", 100000)]
 
@@ -83,10 +87,24 @@ def _work(kind, maker, owner, *, line=None, product=None, units=2):
 
     week = timezone.localdate()
     request = RoutingRequest.objects.create(
-        kind=kind, member=owner, order_line=line, product=product, product_class=product.get_product_class(),
-        quantity=units, due_week=week)
-    return WorkOrder.objects.create(request=request, round=1, member=maker, product=product, quantity=units,
-                                    week=week, due_week=week, offered_at=timezone.now())
+        kind=kind,
+        member=owner,
+        order_line=line,
+        product=product,
+        product_class=product.get_product_class(),
+        quantity=units,
+        due_week=week,
+    )
+    return WorkOrder.objects.create(
+        request=request,
+        round=1,
+        member=maker,
+        product=product,
+        quantity=units,
+        week=week,
+        due_week=week,
+        offered_at=timezone.now(),
+    )
 
 
 def test_work_for_an_order_line_pays_the_maker_the_agreed_price_less_the_fee(general_fee):
@@ -140,9 +158,13 @@ def test_a_closed_month_is_frozen_and_late_events_go_into_the_open_one(board_use
     today = timezone.localdate()
     last_month = ledger.month_start(today - datetime.timedelta(days=today.day))
     services.month_close(month=last_month, user=board_user)
-    late = services.post(kind="adjustment", reference="late", legs={ledger.member_account("m01"): 1000,
-                                                                   ledger.FEES: -1000},
-                         idempotency_key="t-late", on=last_month + datetime.timedelta(days=3))
+    late = services.post(
+        kind="adjustment",
+        reference="late",
+        legs={ledger.member_account("m01"): 1000, ledger.FEES: -1000},
+        idempotency_key="t-late",
+        on=last_month + datetime.timedelta(days=3),
+    )
     assert late.month == ledger.month_start(today)
     with pytest.raises(Refusal):
         services.month_close(month=last_month, user=board_user)
@@ -156,8 +178,7 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(board_user
         services.fee_rate_add(percent="12.345", effective_from=timezone.localdate(), user=board_user)
     assert error.value.field == "percent"
     with pytest.raises(Refusal) as error:
-        services.post_adjustment(member=member("m01"), amount="1.5", reason="x", idempotency_key="t-a",
-                                 user=board_user)
+        services.post_adjustment(member=member("m01"), amount="1.5", reason="x", idempotency_key="t-a", user=board_user)
     assert error.value.field == "amount"
     with pytest.raises(Refusal):
         services.post_adjustment(member=member("m01"), amount=5, reason="x", idempotency_key="t-b", user=artisan_a)
@@ -170,8 +191,12 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(board_user
 def test_postings_are_append_only_in_the_orm():
     from inventory.models.base import AppendOnlyError
 
-    posting = services.post(kind="adjustment", reference="x", legs={ledger.member_account("m01"): 5, ledger.FEES: -5},
-                            idempotency_key="t-ao")
+    posting = services.post(
+        kind="adjustment",
+        reference="x",
+        legs={ledger.member_account("m01"): 5, ledger.FEES: -5},
+        idempotency_key="t-ao",
+    )
     with pytest.raises(AppendOnlyError):
         posting.save()
     with pytest.raises(AppendOnlyError):

@@ -2,6 +2,7 @@
 row lock, the member ends with the sale less the fee less the refund's share), and the database itself refuses
 to edit or delete postings. Transactional; the module's last step restores the seed (see
 tests/inventory/test_concurrency_pg.py)."""
+
 from __future__ import annotations
 
 import datetime
@@ -65,8 +66,13 @@ def test_a_shipment_and_a_refund_racing_post_consistently():
     from catalog.shop.order import services as order_services
 
     FeeRate.objects.create(percent=Decimal("10"), effective_from=datetime.date(2000, 1, 1))
-    record = record_of(get_model("partner", "StockRecord").objects.filter(partner__member__isnull=False)
-                       .order_by("pk").first().partner.member.code)
+    record = record_of(
+        get_model("partner", "StockRecord")
+        .objects.filter(partner__member__isnull=False)
+        .order_by("pk")
+        .first()
+        .partner.member.code
+    )
     code = record.partner.member.code
     for round_ in range(6):
         order = paid_order([(record, 2, 100000)])
@@ -89,9 +95,13 @@ def test_a_shipment_and_a_refund_racing_post_consistently():
 def test_the_database_refuses_to_edit_or_delete_postings():
     from books import services
 
-    posting = services.post(kind="adjustment", reference="x", idempotency_key="pg-ao",
-                            legs={ledger.FEES: 5, ledger.REFUNDS: -5})
-    for sql in ("UPDATE books_leg SET amount = amount + 1 WHERE posting_id = %s",
-                "DELETE FROM books_leg WHERE posting_id = %s", "DELETE FROM books_posting WHERE id = %s"):
+    posting = services.post(
+        kind="adjustment", reference="x", idempotency_key="pg-ao", legs={ledger.FEES: 5, ledger.REFUNDS: -5}
+    )
+    for sql in (
+        "UPDATE books_leg SET amount = amount + 1 WHERE posting_id = %s",
+        "DELETE FROM books_leg WHERE posting_id = %s",
+        "DELETE FROM books_posting WHERE id = %s",
+    ):
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [posting.pk])

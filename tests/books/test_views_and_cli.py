@@ -1,5 +1,6 @@
 """Who sees what (a member its own statement only; the board's pages; maker ≠ checker; staff files) and the
 command line's JSON shapes."""
+
 import csv
 import io
 import json
@@ -18,9 +19,18 @@ from .conftest import balance, paid_order, record_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("role, code, status", [
-    ("anonymous", "m01", 302), ("buyer", "m01", 403), ("artisan_a", "m01", 200), ("artisan_a", "m02", 404),
-    ("artisan_b", "m01", 404), ("board", "m01", 200), ("staff", "m01", 403)])
+@pytest.mark.parametrize(
+    "role, code, status",
+    [
+        ("anonymous", "m01", 302),
+        ("buyer", "m01", 403),
+        ("artisan_a", "m01", 200),
+        ("artisan_a", "m02", 404),
+        ("artisan_b", "m01", 404),
+        ("board", "m01", 200),
+        ("staff", "m01", 403),
+    ],
+)
 def test_a_member_sees_only_its_own_statement(client_as, role, code, status):
     assert client_as(role).get(reverse("books:statement", args=[code])).status_code == status
 
@@ -40,8 +50,9 @@ def test_the_board_pages_are_the_boards(client_as, role, status):
 def test_payouts_need_a_maker_a_different_checker_and_staff(client_as, general_fee, artisan_a, board_user):
     order_services.mark_shipped(order=paid_order([(record_of("m01"), 2, 150000)]))
     client = client_as("artisan_a")
-    client.post(reverse("books:bank-account", args=["m01"]),
-                {"bank": "BRI", "number": "0012-3456-78", "holder": "Sari"})
+    client.post(
+        reverse("books:bank-account", args=["m01"]), {"bank": "BRI", "number": "0012-3456-78", "holder": "Sari"}
+    )
     pending = BankAccount.objects.get(member__code="m01")
     assert pending.status == "pending" and pending.number == "0012345678"
     assert client.post(reverse("books:bank-decide", args=[pending.pk]), {"decision": "confirm"}).status_code == 403
@@ -62,8 +73,10 @@ def test_payouts_need_a_maker_a_different_checker_and_staff(client_as, general_f
     assert client_as("artisan_a").get(reverse("books:payout-export", args=[run.pk])).status_code == 403
     response = client_as("staff").get(reverse("books:payout-export", args=[run.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows == [["bank", "account_number", "name", "amount", "reference"],
-                    ["BRI", "0012345678", "Sari", "270000", f"GUYUB-P{run.pk}-m01"]]
+    assert rows == [
+        ["bank", "account_number", "name", "amount", "reference"],
+        ["BRI", "0012345678", "Sari", "270000", f"GUYUB-P{run.pk}-m01"],
+    ]
     bad = client_as("staff").post(reverse("books:payout-paid", args=[run.pk]), {"bank_reference": " "})
     assert bad.status_code == 400 and balance("m01") == 270000
     client_as("staff").post(reverse("books:payout-paid", args=[run.pk]), {"bank_reference": "BRI-7781"})
@@ -98,7 +111,11 @@ def test_the_statement_json_shape(general_fee):
     statement = _json("statement", "m01", "--month", month, "--json")
     assert set(statement) == {"member", "month", "opening", "closing", "entries"}
     assert (statement["member"], statement["month"], statement["opening"], statement["closing"]) == (
-        "m01", month, 0, 90000)
+        "m01",
+        month,
+        0,
+        90000,
+    )
     assert [(e["kind"], e["amount"]) for e in statement["entries"]] == [("sale", 100000), ("fee", -10000)]
     for entry in statement["entries"]:
         assert set(entry) == {"date", "kind", "reference", "amount"} and order.number in entry["reference"]

@@ -3,6 +3,7 @@
 The session database is seeded by tests/conftest.py; the demo agreement (catalog/demo.py) is added once here,
 so these tests pass whether or not the demo seed calls it already (it is idempotent).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -55,13 +56,21 @@ def make_product(db, member_a, member_b):
     def make(*, stored=(Decimal("111000"), Decimal("222000")), stock=(5, 9), title="Tas Uji"):
         n = next(_serial)
         product = Product.objects.create(
-            structure=Product.STANDALONE, product_class=ProductClass.objects.get(slug="tas"),
-            upc=f"TEST-{n:04d}", title=f"{title} {n}", title_en=f"Test bag {n}", is_public=True,
+            structure=Product.STANDALONE,
+            product_class=ProductClass.objects.get(slug="tas"),
+            upc=f"TEST-{n:04d}",
+            title=f"{title} {n}",
+            title_en=f"Test bag {n}",
+            is_public=True,
         )
         for member, price, num in zip((member_a, member_b), stored, stock):
             StockRecord.objects.create(
-                product=product, partner=member.partner, partner_sku=f"{member.code}-TEST-{n}",
-                price_currency="IDR", price=price, num_in_stock=num,
+                product=product,
+                partner=member.partner,
+                partner_sku=f"{member.code}-TEST-{n}",
+                price_currency="IDR",
+                price=price,
+                num_in_stock=num,
             )
         return product
 
@@ -75,8 +84,13 @@ def agree(board_user, board_user_2, board_user_3):
     def agree_price(product, amount, *, at=None, min_quantity=1, reason="test"):
         at = at or timezone.now() - timedelta(minutes=1)
         proposal = services.propose_price(
-            product=product, amount=Decimal(amount), proposed_by=board_user, effective_from=at,
-            min_quantity=min_quantity, reason=reason, now=at,
+            product=product,
+            amount=Decimal(amount),
+            proposed_by=board_user,
+            effective_from=at,
+            min_quantity=min_quantity,
+            reason=reason,
+            now=at,
         )
         for member in (board_user_2, board_user_3):
             proposal = services.approve_proposal(proposal=proposal, board_member=member, now=at)

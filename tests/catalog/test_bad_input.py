@@ -1,4 +1,5 @@
 """Issue 13, items 6 and 7 (shop and prices): hostile input gets a clear message, never a server error."""
+
 from __future__ import annotations
 
 import io
@@ -27,8 +28,13 @@ def _english(english_messages):
 
 @pytest.mark.parametrize("text", ["\ufeff", "\ufeff\ufeff", "\ufeff \n", "\ufeff\ufeff\r\n\r\n"])
 def test_a_sheet_of_byte_order_marks_is_an_empty_file(text):
-    check = check_sheet(text, lookup=lambda skus: {}, now=datetime(2026, 1, 5, tzinfo=ZoneInfo("Asia/Jakarta")),
-                        tz=ZoneInfo("Asia/Jakarta"), threshold_percent=30)
+    check = check_sheet(
+        text,
+        lookup=lambda skus: {},
+        now=datetime(2026, 1, 5, tzinfo=ZoneInfo("Asia/Jakarta")),
+        tz=ZoneInfo("Asia/Jakarta"),
+        threshold_percent=30,
+    )
     assert [p.code for p in check.problems] == ["empty_file"]
 
 
@@ -57,14 +63,30 @@ def _order_of(user):
     StockRecord = get_model("partner", "StockRecord")
     record = StockRecord.objects.select_related("product", "partner").filter(product__is_public=True).first()
     order = Order.objects.create(
-        number=f"B13{next(_serial):05d}", user=user, site=Site.objects.get_current(), currency="IDR",
-        total_incl_tax=Decimal(150000), total_excl_tax=Decimal(150000), date_placed=timezone.now(), status="Pending",
+        number=f"B13{next(_serial):05d}",
+        user=user,
+        site=Site.objects.get_current(),
+        currency="IDR",
+        total_incl_tax=Decimal(150000),
+        total_excl_tax=Decimal(150000),
+        date_placed=timezone.now(),
+        status="Pending",
     )
     line = Line.objects.create(
-        order=order, partner=record.partner, partner_name=record.partner.name, partner_sku=record.partner_sku,
-        stockrecord=record, product=record.product, title=record.product.get_title(), upc=record.product.upc,
-        quantity=1, num_allocated=0, line_price_incl_tax=Decimal(150000), line_price_excl_tax=Decimal(150000),
-        line_price_before_discounts_incl_tax=Decimal(150000), line_price_before_discounts_excl_tax=Decimal(150000),
+        order=order,
+        partner=record.partner,
+        partner_name=record.partner.name,
+        partner_sku=record.partner_sku,
+        stockrecord=record,
+        product=record.product,
+        title=record.product.get_title(),
+        upc=record.product.upc,
+        quantity=1,
+        num_allocated=0,
+        line_price_incl_tax=Decimal(150000),
+        line_price_excl_tax=Decimal(150000),
+        line_price_before_discounts_incl_tax=Decimal(150000),
+        line_price_before_discounts_excl_tax=Decimal(150000),
     )
     return order, line
 
@@ -83,7 +105,7 @@ def test_a_line_of_another_order_or_a_huge_id_is_not_found(client_as, buyer_user
     client = client_as("buyer")
     assert client.get(f"/accounts/orders/{order.number}/{other_line.pk}/").status_code == 404
     assert client.get(f"/accounts/orders/{order.number}/{'9' * 25}/").status_code == 404
-    assert client.get(f"/accounts/orders/100001/1/").status_code == 404  # no such order of theirs
+    assert client.get("/accounts/orders/100001/1/").status_code == 404  # no such order of theirs
 
 
 def _truncated_jpeg() -> bytes:
@@ -105,12 +127,15 @@ def test_a_truncated_jpeg_is_a_form_error_naming_the_file(cms_admin):
     from wagtail.images import get_image_model
 
     before = get_image_model().objects.count()
-    response = cms_admin.post("/cms/images/add/", {
-        "title": "Tas", "file": SimpleUploadedFile("tas-rusak.jpg", _truncated_jpeg(), "image/jpeg")})
+    response = cms_admin.post(
+        "/cms/images/add/",
+        {"title": "Tas", "file": SimpleUploadedFile("tas-rusak.jpg", _truncated_jpeg(), "image/jpeg")},
+    )
     assert response.status_code == 200
     assert "tas-rusak.jpg is not a complete image" in response.content.decode()
-    response = cms_admin.post("/cms/images/multiple/add/", {
-        "files[]": SimpleUploadedFile("tas-rusak.jpg", _truncated_jpeg(), "image/jpeg")})
+    response = cms_admin.post(
+        "/cms/images/multiple/add/", {"files[]": SimpleUploadedFile("tas-rusak.jpg", _truncated_jpeg(), "image/jpeg")}
+    )
     assert response.status_code == 200 and response.json()["success"] is False
     assert "tas-rusak.jpg is not a complete image" in str(response.json())
     assert get_image_model().objects.count() == before

@@ -1,4 +1,5 @@
 """Baskets: the agreed price in force now, a visible change when the board's price moved, trader tiers by quantity."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -52,7 +53,11 @@ def test_checkout_places_the_order_at_the_price_in_force(buyer_user, make_produc
     total = get_class("checkout.calculators", "OrderTotalCalculator")().calculate(basket, charge)
     assert total.incl_tax == Decimal("420000")
     order = get_class("order.utils", "OrderCreator")().place_order(
-        basket=basket, total=total, shipping_method=shipping, shipping_charge=charge, user=buyer_user,
+        basket=basket,
+        total=total,
+        shipping_method=shipping,
+        shipping_charge=charge,
+        user=buyer_user,
         order_number=f"T{basket.pk}",
     )
     line = order.lines.get()
@@ -84,8 +89,12 @@ def test_trader_tier_applies_when_the_quantity_reaches_it(client_as, make_produc
 
     # Through the basket form too: back to 5 units is the unit price again.
     formset = {
-        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000",
-        "form-0-id": str(line.pk), "form-0-quantity": "5",
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": str(line.pk),
+        "form-0-quantity": "5",
     }
     assert client.post("/basket/", formset).status_code == 302
     page = client.get("/basket/")
@@ -137,10 +146,10 @@ def test_category_names_follow_the_readers_language(client):
     product = get_model("catalogue", "Product").objects.filter(categories=category).first()
     client.cookies["django_language"] = "en"
     detail = client.get(product.get_absolute_url()).content.decode()
-    assert '>Bags</a>' in detail  # the breadcrumb
+    assert ">Bags</a>" in detail  # the breadcrumb
     listing = client.get(reverse("catalogue:index")).content.decode()
     assert "Bags" in listing and "Sandals" in listing  # the side tree
     page = client.get(category.get_absolute_url()).content.decode()
     assert "<h1>Bags</h1>" in page
     client.cookies["django_language"] = "id"
-    assert '>Tas</a>' in client.get(product.get_absolute_url()).content.decode()
+    assert ">Tas</a>" in client.get(product.get_absolute_url()).content.decode()

@@ -1,4 +1,5 @@
 """In a real Chromium: board1 proposes a price, board2 and board3 approve it, and the shop shows it at once."""
+
 import re
 from decimal import Decimal
 
@@ -27,8 +28,10 @@ def _as(page, base_url, email):
 def test_board_agrees_a_price_and_the_shop_shows_it(live_shop, browser_page):
     # A variant that members hold and that the demo's own proposals leave alone (they use the first upcs).
     product = (
-        selectors.purchasable_products().filter(upc__startswith="GY-", stockrecords__num_in_stock__gt=0)
-        .order_by("-upc").first()
+        selectors.purchasable_products()
+        .filter(upc__startswith="GY-", stockrecords__num_in_stock__gt=0)
+        .order_by("-upc")
+        .first()
     )
     old = selectors.price_in_force(product, at=timezone.now())
     new = old + Decimal("7000")

@@ -1,4 +1,5 @@
 """Oscar's dashboard (forked catalogue form): staff cannot type over a stockrecord's price or stock."""
+
 import re
 
 import pytest
@@ -13,10 +14,19 @@ def test_price_and_stock_are_read_only_and_ignored_when_posted(staff_user):
     form_class = get_class("dashboard.catalogue.formsets", "StockRecordFormSet").form
     record = StockRecord.objects.filter(product__structure="child").order_by("pk").first()
     before = (record.num_in_stock, record.price, record.price_currency)
-    form = form_class(record.product.get_product_class(), staff_user, instance=record, data={
-        "partner": record.partner_id, "partner_sku": record.partner_sku, "num_in_stock": 999, "price": "1",
-        "price_currency": "USD", "low_stock_threshold": "2",
-    })
+    form = form_class(
+        record.product.get_product_class(),
+        staff_user,
+        instance=record,
+        data={
+            "partner": record.partner_id,
+            "partner_sku": record.partner_sku,
+            "num_in_stock": 999,
+            "price": "1",
+            "price_currency": "USD",
+            "low_stock_threshold": "2",
+        },
+    )
     assert all(form.fields[name].disabled for name in ("price", "price_currency", "num_in_stock"))
     assert form.is_valid(), form.errors
     form.save()
@@ -50,7 +60,11 @@ def _an_order():
     free = Free()
     total = prices.Price(currency="IDR", excl_tax=basket.total_excl_tax, incl_tax=basket.total_incl_tax)
     return get_class("order.utils", "OrderCreator")().place_order(
-        basket=basket, total=total, shipping_method=free, shipping_charge=free.calculate(basket), order_number="D1",
+        basket=basket,
+        total=total,
+        shipping_method=free,
+        shipping_charge=free.calculate(basket),
+        order_number="D1",
     )
 
 

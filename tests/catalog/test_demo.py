@@ -1,4 +1,5 @@
 """The demo agreement: every purchasable product priced as its stockrecords were, plus board work to show."""
+
 import pytest
 from django.db.models import Min
 from django.utils import timezone
@@ -12,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_agreement_matches_the_seeded_stockrecords_and_is_idempotent():
     now = timezone.now()
-    seeded = list(selectors.purchasable_products().filter(upc__startswith="GY-").annotate(
-        stored=Min("stockrecords__price")
-    ))
+    seeded = list(
+        selectors.purchasable_products().filter(upc__startswith="GY-").annotate(stored=Min("stockrecords__price"))
+    )
     assert seeded  # the demo seed made products: the loop below checks something
     for product in seeded:
         assert selectors.price_in_force(product, at=now) == product.stored, product.upc

@@ -1,4 +1,5 @@
 """Price sheets: a dry-run preview names every bad row and column; applying is all-or-nothing and only proposes."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -47,11 +48,11 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_applied(client_a
     a, b = two_products
     sheet = (
         "sku,price,effective_from,reason\n"
-        f"{a.upc},155000,,\n"            # row 2 fine
-        "GY-NOPE,100000,,\n"             # row 3 unknown
-        f"{b.upc},99999.5,,\n"           # row 4 not whole rupiah
-        f"{b.upc},0,,\n"                 # row 5 not positive
-        f"{a.upc},300000,,\n"            # row 6 +100% without a reason
+        f"{a.upc},155000,,\n"  # row 2 fine
+        "GY-NOPE,100000,,\n"  # row 3 unknown
+        f"{b.upc},99999.5,,\n"  # row 4 not whole rupiah
+        f"{b.upc},0,,\n"  # row 5 not positive
+        f"{a.upc},300000,,\n"  # row 6 +100% without a reason
         f"{b.upc},101000,31-12-2026,\n"  # row 7 bad date
     )
     before = (PriceProposal.objects.count(), AgreedPrice.objects.count())
@@ -60,8 +61,13 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_applied(client_a
         response = client.post("/prices/import/", {"text": sheet, action: "1"})
         assert response.status_code == 200
         problems = {(p.row, p.column, p.code) for p in response.context["check"].problems}
-        assert problems == {(3, "sku", "unknown_sku"), (4, "price", "not_whole_rupiah"), (5, "price", "not_positive"),
-                            (6, "reason", "reason_required"), (7, "effective_from", "bad_date")}
+        assert problems == {
+            (3, "sku", "unknown_sku"),
+            (4, "price", "not_whole_rupiah"),
+            (5, "price", "not_positive"),
+            (6, "reason", "reason_required"),
+            (7, "effective_from", "bad_date"),
+        }
         html = response.content.decode()
         assert "Row 3, column “sku”: No product has the SKU “GY-NOPE”." in html
         assert "Row 6, column “reason”: A change of 100% is more than the board&#x27;s 30%: give a reason." in html
@@ -76,7 +82,9 @@ def test_apply_creates_proposals_that_still_need_the_quorum(client_as, two_produ
     assert response.status_code == 302 and response["Location"] == "/prices/proposals/?show=pending"
     made = PriceProposal.objects.filter(product__in=[a, b], status="pending", source="sheet").order_by("product__upc")
     assert [(p.product_id, p.amount, p.min_quantity, p.proposed_by) for p in made] == [
-        (a.pk, Decimal("165000"), 1, board_user), (b.pk, Decimal("90000"), 12, board_user)]
+        (a.pk, Decimal("165000"), 1, board_user),
+        (b.pk, Decimal("90000"), 12, board_user),
+    ]
     assert not AgreedPrice.objects.filter(proposal__in=made).exists()  # nothing in force before the board votes
     assert [p.previous_amount for p in made] == [Decimal("150000"), None]  # b had no tier from 12 yet
 

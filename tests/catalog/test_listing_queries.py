@@ -1,4 +1,5 @@
 """The catalogue page reads prices, stock and availability in a fixed number of queries, not per product."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

@@ -1,5 +1,6 @@
 """The strategy reads made-to-order capacity for every product class at once (issue 16): the same numbers as
 `weekly_spare(product_class)` for each class, in a fixed number of queries however many classes a page shows."""
+
 from __future__ import annotations
 
 import datetime
@@ -22,8 +23,13 @@ def test_every_class_at_once_equals_each_class_alone(member_a):
     # Something waiting for routing too, so the "not yet routed" deduction is compared as well.
     product = Product.objects.filter(structure=Product.CHILD).order_by("upc").first()
     RoutingRequest.objects.create(
-        kind=RoutingRequest.Kind.OVERFLOW, member=member_a, product=product, product_class=product.get_product_class(),
-        ordered=4, quantity=4, due_week=selectors.current_week() + datetime.timedelta(weeks=1),
+        kind=RoutingRequest.Kind.OVERFLOW,
+        member=member_a,
+        product=product,
+        product_class=product.get_product_class(),
+        ordered=4,
+        quantity=4,
+        due_week=selectors.current_week() + datetime.timedelta(weeks=1),
         status=RoutingRequest.Status.OPEN,
     )
     everything = selectors.weekly_spare_by_class()

@@ -4,6 +4,7 @@ Each test measures the same page twice — few and many products on the page, or
 asserts the two counts are equal (listings, the header's mini-basket) or grow by at most one query per line
 (basket, checkout preview). The ceilings are the issue's goal (≤ 12 for listings and pages with a mini-basket).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -115,11 +116,20 @@ def test_product_detail_queries_do_not_grow_with_its_variants(member_a, member_b
     base = parents[1]
     for k in range(5):  # five more variants, each held by two members and priced by the board
         child = Product.objects.create(
-            structure=Product.CHILD, parent=base, upc=f"{base.upc}-X{k}", title=f"{base.title} (X{k})",
+            structure=Product.CHILD,
+            parent=base,
+            upc=f"{base.upc}-X{k}",
+            title=f"{base.title} (X{k})",
         )
         for member in (member_a, member_b):
-            StockRecord.objects.create(product=child, partner=member.partner, partner_sku=f"{member.code}-{child.upc}",
-                                       price_currency="IDR", price=100_000, num_in_stock=k + 1)
+            StockRecord.objects.create(
+                product=child,
+                partner=member.partner,
+                partner_sku=f"{member.code}-{child.upc}",
+                price_currency="IDR",
+                price=100_000,
+                num_in_stock=k + 1,
+            )
         agree(child, 100_000 + 1000 * k)
     assert base.children.count() >= parents[0].children.count() + 5
     many, _, sql = _count(_buyer_client(), base.get_absolute_url())

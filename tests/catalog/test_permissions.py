@@ -1,4 +1,5 @@
 """Every price view checks who asks: anonymous → login, buyers → 403, readers (artisans, staff) read, board acts."""
+
 from decimal import Decimal
 
 import pytest
@@ -42,8 +43,13 @@ def world(make_product, agree, board_user_2):
 
 def _data(name, world):
     return {
-        "propose": {"sku": world["product"].upc, "amount": "151.000", "min_quantity": "1", "effective_from": "",
-                    "reason": "test"},
+        "propose": {
+            "sku": world["product"].upc,
+            "amount": "151.000",
+            "min_quantity": "1",
+            "effective_from": "",
+            "reason": "test",
+        },
         "reject": {"reason": "not now"},
         "import preview": {"text": f"sku,price\n{world['product'].upc},152000\n", "preview": "1"},
         "rules": {"quorum": "2", "change_threshold_percent": "30"},
@@ -67,8 +73,14 @@ def test_permission_matrix(client_as, world, role, name, method, url, allowed, o
         assert (PriceProposal.objects.count(), world["proposal"].votes.count()) == before  # nothing changed
 
 
-@pytest.mark.parametrize("url", ["/prices/proposals/{proposal}/approve/", "/prices/proposals/{proposal}/reject/",
-                                 "/prices/proposals/{proposal}/withdraw/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/prices/proposals/{proposal}/approve/",
+        "/prices/proposals/{proposal}/reject/",
+        "/prices/proposals/{proposal}/withdraw/",
+    ],
+)
 def test_decisions_are_post_only(client_as, world, url):
     response = client_as("board").get(url.format(proposal=world["proposal"].pk))
     assert response.status_code == 405

@@ -1,5 +1,6 @@
 """Issue 13 item 13: the board's price export cannot smuggle spreadsheet formulas (CSV injection), and the
 exported file still reads back as a price sheet."""
+
 import csv
 import io
 from decimal import Decimal
@@ -11,7 +12,7 @@ from catalog.pricing.sheet import escape_cell, unescape_cell
 
 pytestmark = pytest.mark.django_db
 
-DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
+DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
 
 
 @pytest.mark.parametrize("text", DANGEROUS)
@@ -32,7 +33,7 @@ def _export(client):
 
 
 def test_export_quotes_formula_titles_and_skus(client_as, make_product, agree):
-    product = make_product(title="=HYPERLINK(\"http://evil.example\",\"klik\")")
+    product = make_product(title='=HYPERLINK("http://evil.example","klik")')
     product.upc = "-TEST-INJ"
     product.save()
     agree(product, 150_000)

@@ -4,6 +4,7 @@ Without `select_for_update` each approval would count only its own vote (neither
 one) and the proposal would stay pending for ever. The data is committed from helper threads and removed
 afterwards, so the seeded session database is left as it was (no flush).
 """
+
 import threading
 from decimal import Decimal
 
@@ -46,7 +47,9 @@ def _together(*works):
 def committed_proposal(board_user):
     def make():
         product = Product.objects.create(
-            structure=Product.STANDALONE, product_class=ProductClass.objects.get(slug="tas"), upc="RACE-0001",
+            structure=Product.STANDALONE,
+            product_class=ProductClass.objects.get(slug="tas"),
+            upc="RACE-0001",
             title="Tas Balapan",
         )
         return services.propose_price(product=product, amount=Decimal("150000"), proposed_by=board_user)

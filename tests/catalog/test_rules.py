@@ -1,15 +1,15 @@
 """The plain-Python price rules: which price is in force, tiers, quorum (example tests and hypothesis properties)."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from catalog.pricing import rules
 from catalog.pricing.rules import Agreement, Outcome
 
-T0 = datetime(2026, 12, 12, 2, 0, tzinfo=timezone.utc)  # 09:00 in Yogyakarta, the board's meeting
+T0 = datetime(2026, 12, 12, 2, 0, tzinfo=UTC)  # 09:00 in Yogyakarta, the board's meeting
 US = timedelta(microseconds=1)
 
 
@@ -63,16 +63,19 @@ def test_price_never_starts_before_approval():
     assert rules.starts_at(T0 + timedelta(days=3), T0) == T0 + timedelta(days=3)
 
 
-@pytest.mark.parametrize("approvals,rejections,eligible,quorum,outcome", [
-    (0, 0, 2, 2, Outcome.PENDING),
-    (1, 0, 2, 2, Outcome.PENDING),
-    (2, 0, 2, 2, Outcome.APPROVED),
-    (0, 1, 2, 2, Outcome.REJECTED),  # a board of three: one "no" and the two others can no longer agree
-    (1, 1, 5, 2, Outcome.PENDING),
-    (0, 4, 5, 2, Outcome.REJECTED),
-    (1, 0, 4, 1, Outcome.APPROVED),
-    (2, 0, 6, 3, Outcome.PENDING),
-])
+@pytest.mark.parametrize(
+    "approvals,rejections,eligible,quorum,outcome",
+    [
+        (0, 0, 2, 2, Outcome.PENDING),
+        (1, 0, 2, 2, Outcome.PENDING),
+        (2, 0, 2, 2, Outcome.APPROVED),
+        (0, 1, 2, 2, Outcome.REJECTED),  # a board of three: one "no" and the two others can no longer agree
+        (1, 1, 5, 2, Outcome.PENDING),
+        (0, 4, 5, 2, Outcome.REJECTED),
+        (1, 0, 4, 1, Outcome.APPROVED),
+        (2, 0, 6, 3, Outcome.PENDING),
+    ],
+)
 def test_tally(approvals, rejections, eligible, quorum, outcome):
     assert rules.tally(approvals=approvals, rejections=rejections, eligible=eligible, quorum=quorum) is outcome
 
@@ -84,13 +87,16 @@ def test_vote_refusals():
     assert rules.vote_refusal(voter_id=2, proposer_id=1, already_voted=False, is_pending=True) is None
 
 
-@pytest.mark.parametrize("by_proposer,is_pending,starts_at,code", [
-    (False, True, None, "only_proposer"),
-    (True, True, None, None),  # waiting for the board
-    (True, False, T0 + US, None),  # approved, not started yet
-    (True, False, T0, "already_in_force"),
-    (True, False, None, "not_withdrawable"),  # rejected or already withdrawn
-])
+@pytest.mark.parametrize(
+    "by_proposer,is_pending,starts_at,code",
+    [
+        (False, True, None, "only_proposer"),
+        (True, True, None, None),  # waiting for the board
+        (True, False, T0 + US, None),  # approved, not started yet
+        (True, False, T0, "already_in_force"),
+        (True, False, None, "not_withdrawable"),  # rejected or already withdrawn
+    ],
+)
 def test_withdrawal_refusals(by_proposer, is_pending, starts_at, code):
     assert rules.withdrawal_refusal(by_proposer=by_proposer, is_pending=is_pending, starts_at=starts_at, now=T0) == code
 
@@ -104,11 +110,20 @@ def test_change_needing_reason_measures_a_new_tier_against_the_unit_price():
     assert rules.change_needing_reason({}, min_quantity=1, amount=Decimal("1"), threshold_percent=30) is None
 
 
-@pytest.mark.parametrize("amount,code", [
-    (Decimal("150000"), None), (1, None), (Decimal("150000.00"), None), (Decimal("150000.5"), "not_whole_rupiah"),
-    (0, "not_positive"), (-5, "not_positive"), ("abc", "not_whole_rupiah"), (Decimal("NaN"), "not_whole_rupiah"),
-    (rules.MAX_RUPIAH + 1, "too_large"),
-])
+@pytest.mark.parametrize(
+    "amount,code",
+    [
+        (Decimal("150000"), None),
+        (1, None),
+        (Decimal("150000.00"), None),
+        (Decimal("150000.5"), "not_whole_rupiah"),
+        (0, "not_positive"),
+        (-5, "not_positive"),
+        ("abc", "not_whole_rupiah"),
+        (Decimal("NaN"), "not_whole_rupiah"),
+        (rules.MAX_RUPIAH + 1, "too_large"),
+    ],
+)
 def test_amount_problem(amount, code):
     assert rules.amount_problem(amount) == code
 
@@ -125,8 +140,13 @@ def test_needs_reason_above_threshold_either_way():
 moments = st.integers(min_value=0, max_value=10_000).map(lambda m: T0 + timedelta(minutes=m))
 amounts = st.integers(min_value=1, max_value=5_000_000).map(Decimal)
 agreement_lists = st.lists(
-    st.builds(Agreement, amount=amounts, effective_from=moments, min_quantity=st.sampled_from([1, 1, 1, 6, 12]),
-              seq=st.integers(min_value=0, max_value=10_000)),
+    st.builds(
+        Agreement,
+        amount=amounts,
+        effective_from=moments,
+        min_quantity=st.sampled_from([1, 1, 1, 6, 12]),
+        seq=st.integers(min_value=0, max_value=10_000),
+    ),
     max_size=12,
     unique_by=lambda a: a.seq,  # seq is the ledger row's id: unique
 )
@@ -181,8 +201,10 @@ def test_tally_properties(approvals, rejections, eligible, quorum):
         assert eligible - rejections >= quorum
     # one more approval never turns an approved proposal into anything else
     if outcome is Outcome.APPROVED:
-        assert rules.tally(approvals=approvals + 1, rejections=rejections, eligible=eligible,
-                           quorum=quorum) is Outcome.APPROVED
+        assert (
+            rules.tally(approvals=approvals + 1, rejections=rejections, eligible=eligible, quorum=quorum)
+            is Outcome.APPROVED
+        )
 
 
 @settings(max_examples=200, deadline=None)

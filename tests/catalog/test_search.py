@@ -5,6 +5,7 @@ shoe and a belt with colours, sizes, member SKUs and agreed prices. Products mad
 Wagtail's signal handlers (and ours for variants, attributes, stockrecords and categories), inside the test's
 transaction, on SQLite's FTS5 as on PostgreSQL.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -43,20 +44,35 @@ def make_parent(member_a, member_b, agree):
     def make(title, title_en, *, klass, category, variants, price):
         n = next(_serial)
         parent = Product.objects.create(
-            structure=Product.PARENT, product_class=ProductClass.objects.get(slug=klass), upc=f"SRCH-{n:03d}",
-            title=title, title_en=title_en, is_public=True,
+            structure=Product.PARENT,
+            product_class=ProductClass.objects.get(slug=klass),
+            upc=f"SRCH-{n:03d}",
+            title=title,
+            title_en=title_en,
+            is_public=True,
         )
         ProductCategory.objects.create(product=parent, category=_category(*category))
         for v, (size, colour, stock) in enumerate(variants, start=1):
-            child = Product(structure=Product.CHILD, parent=parent, upc=f"SRCH-{n:03d}-{v}",
-                            title=f"{title} ({colour})", title_en=f"{title_en} ({colour})")
+            child = Product(
+                structure=Product.CHILD,
+                parent=parent,
+                upc=f"SRCH-{n:03d}-{v}",
+                title=f"{title} ({colour})",
+                title_en=f"{title_en} ({colour})",
+            )
             if size:
                 child.attr.ukuran = size
             child.attr.warna = colour
             child.save()
             for member, num in ((member_a, stock), (member_b, 0)):
-                StockRecord.objects.create(product=child, partner=member.partner, price=price, price_currency="IDR",
-                                           partner_sku=f"{member.code}-SRCH-{n:03d}-{v}", num_in_stock=num)
+                StockRecord.objects.create(
+                    product=child,
+                    partner=member.partner,
+                    price=price,
+                    price_currency="IDR",
+                    partner_sku=f"{member.code}-SRCH-{n:03d}-{v}",
+                    num_in_stock=num,
+                )
             agree(child, price)
         return parent
 
@@ -67,17 +83,46 @@ def make_parent(member_a, member_b, agree):
 def shop(make_parent):
     wallets = ("dompet", "Dompet", "Wallets")
     return {
-        "coin": make_parent("Dompet Koin Kulit", "Leather Coin Purse", klass="dompet", category=wallets,
-                            variants=[(None, "Hitam", 3), (None, "Coklat", 0)], price=50_000),
-        "card": make_parent("Dompet Kartu Tipis", "Slim Card Holder", klass="dompet", category=wallets,
-                            variants=[(None, "Coklat Tua", 0)], price=60_000),
-        "bifold": make_parent("Dompet Lipat Pria", "Men's Bifold Wallet", klass="dompet", category=wallets,
-                              variants=[(None, "Coklat", 2)], price=95_000),
-        "shoe": make_parent("Sepatu Pantofel Kulit", "Leather Oxford Shoe", klass="sepatu",
-                            category=("sepatu", "Sepatu", "Shoes"),
-                            variants=[("41", "Hitam", 1), ("43", "Coklat", 0)], price=380_000),
-        "belt": make_parent("Sabuk Kulit Sapi Polos", "Plain Cowhide Belt", klass="sabuk",
-                            category=("sabuk", "Sabuk", "Belts"), variants=[("100 cm", "Coklat", 0)], price=120_000),
+        "coin": make_parent(
+            "Dompet Koin Kulit",
+            "Leather Coin Purse",
+            klass="dompet",
+            category=wallets,
+            variants=[(None, "Hitam", 3), (None, "Coklat", 0)],
+            price=50_000,
+        ),
+        "card": make_parent(
+            "Dompet Kartu Tipis",
+            "Slim Card Holder",
+            klass="dompet",
+            category=wallets,
+            variants=[(None, "Coklat Tua", 0)],
+            price=60_000,
+        ),
+        "bifold": make_parent(
+            "Dompet Lipat Pria",
+            "Men's Bifold Wallet",
+            klass="dompet",
+            category=wallets,
+            variants=[(None, "Coklat", 2)],
+            price=95_000,
+        ),
+        "shoe": make_parent(
+            "Sepatu Pantofel Kulit",
+            "Leather Oxford Shoe",
+            klass="sepatu",
+            category=("sepatu", "Sepatu", "Shoes"),
+            variants=[("41", "Hitam", 1), ("43", "Coklat", 0)],
+            price=380_000,
+        ),
+        "belt": make_parent(
+            "Sabuk Kulit Sapi Polos",
+            "Plain Cowhide Belt",
+            klass="sabuk",
+            category=("sabuk", "Sabuk", "Belts"),
+            variants=[("100 cm", "Coklat", 0)],
+            price=120_000,
+        ),
     }
 
 
@@ -94,8 +139,11 @@ def _found(response) -> list[int]:
 
 def test_counts_and_pages_are_products_not_variants(client, monkeypatch):
     monkeypatch.setattr(search_views.ProductSearchView, "paginate_by", 4)
-    sandals = set(Product.objects.filter(structure=Product.PARENT, is_public=True, categories__slug="sandal")
-                  .values_list("pk", flat=True))
+    sandals = set(
+        Product.objects.filter(structure=Product.PARENT, is_public=True, categories__slug="sandal").values_list(
+            "pk", flat=True
+        )
+    )
     assert len(sandals) >= 9 and Product.objects.filter(parent__in=sandals).count() > len(sandals)
     first = _search(client, q="sandal")
     assert first.context["paginator"].count == len(sandals)
@@ -124,17 +172,20 @@ def test_sorting_by_price_and_name_changes_the_order(client, shop):
     assert names == sorted(names, key=str.casefold)
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("wallets", {"coin", "card", "bifold"}),  # English plural; coin purse and card holder by their category
-    ("wallet", {"coin", "card", "bifold"}),
-    ("dompet", {"coin", "card", "bifold"}),
-    ("shoes", {"shoe"}),
-    ("belts", {"belt"}),
-    ("hitam", {"coin", "shoe"}),  # a variant's colour, Indonesian
-    ("black", {"coin", "shoe"}),  # and English
-    ("dompet hitam", {"coin"}),
-    ("SRCH", None),  # (checked below: SKUs)
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("wallets", {"coin", "card", "bifold"}),  # English plural; coin purse and card holder by their category
+        ("wallet", {"coin", "card", "bifold"}),
+        ("dompet", {"coin", "card", "bifold"}),
+        ("shoes", {"shoe"}),
+        ("belts", {"belt"}),
+        ("hitam", {"coin", "shoe"}),  # a variant's colour, Indonesian
+        ("black", {"coin", "shoe"}),  # and English
+        ("dompet hitam", {"coin"}),
+        ("SRCH", None),  # (checked below: SKUs)
+    ],
+)
 def test_words_find_what_they_should(client, shop, query, expected):
     if expected is None:
         return
@@ -237,10 +288,26 @@ def search_translations():
 def test_indonesian_search_page_has_no_english_leftovers(client, monkeypatch, search_translations):
     monkeypatch.setattr(search_views.ProductSearchView, "paginate_by", 4)
     page = _search(client, lang="id", q="sandal", sort="price-asc").content.decode()
-    main = page[page.index('class="breadcrumb"'):]
-    for leftover in ("Page 1 of", "Halaman 1 of", " to 4", "menampilkan", "results", "Sort by", "Next page",
-                     "Best match", "Price: low", "Narrow the results", "Colour", "Availability", "In stock",
-                     "Made to order", "products", "Search results for", "Relevancy"):
+    main = page[page.index('class="breadcrumb"') :]
+    for leftover in (
+        "Page 1 of",
+        "Halaman 1 of",
+        " to 4",
+        "menampilkan",
+        "results",
+        "Sort by",
+        "Next page",
+        "Best match",
+        "Price: low",
+        "Narrow the results",
+        "Colour",
+        "Availability",
+        "In stock",
+        "Made to order",
+        "products",
+        "Search results for",
+        "Relevancy",
+    ):
         assert leftover not in main, leftover
     assert "Halaman 1 dari 3" in main and "Urutkan" in main and "Warna" in main and "Ketersediaan" in main
 

@@ -1,4 +1,5 @@
 """Proposals, the quorum of other board members, rejections, withdrawals, and refusing members' prices."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -37,7 +38,9 @@ def test_quorum_of_other_board_members(make_product, agree, board_user, board_us
     assert proposal.status == PriceProposal.Status.APPROVED
     assert selectors.price_in_force(product, at=timezone.now()) == Decimal("160000")
     assert list(proposal.votes.values_list("board_member__email", flat=True)) == [
-        "board2@guyub.example", "board3@guyub.example"]
+        "board2@guyub.example",
+        "board3@guyub.example",
+    ]
 
 
 def test_quorum_is_configurable_and_kept_per_proposal(make_product, board_user, board_user_2, board_user_3):
@@ -121,7 +124,8 @@ def test_bad_proposals_name_the_field(make_product, agree, board_user):
     product = make_product()
     agree(product, 100_000)
     cases = [
-        ({"amount": Decimal("150000.5")}, "amount"), ({"amount": 0}, "amount"),
+        ({"amount": Decimal("150000.5")}, "amount"),
+        ({"amount": 0}, "amount"),
         ({"amount": 200_000}, "reason"),  # +100% without a reason
         ({"amount": 101_000, "min_quantity": 0}, "min_quantity"),
         ({"amount": 101_000, "effective_from": timezone.now() - timedelta(days=2)}, "effective_from"),
@@ -137,9 +141,15 @@ def test_bad_proposals_name_the_field(make_product, agree, board_user):
     assert codes(refused.value) == {"product": ["not_purchasable"]}
 
 
-@pytest.mark.parametrize("fields", [
-    ["partner_sku", "num_in_stock", "price"], {"sku": "x", "Harga": "150000"}, ["price_excl_tax"], ("unit price",),
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ["partner_sku", "num_in_stock", "price"],
+        {"sku": "x", "Harga": "150000"},
+        ["price_excl_tax"],
+        ("unit price",),
+    ],
+)
 def test_member_prices_are_refused_naming_the_field(fields):
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         refuse_member_price(fields)

@@ -1,11 +1,11 @@
 """The plain-Python price sheet checks: whole rupiah, dates, reasons, unknown SKUs, by row and column."""
+
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from catalog.pricing.chart import step_chart
 from catalog.pricing.sheet import Priced, check_sheet, parse_rupiah, parse_when
@@ -21,17 +21,32 @@ CATALOGUE = {
 
 
 def check(text, threshold=30):
-    return check_sheet(text, lookup=lambda skus: {s: CATALOGUE[s] for s in skus if s in CATALOGUE}, now=NOW, tz=WIB,
-                       threshold_percent=threshold)
+    return check_sheet(
+        text,
+        lookup=lambda skus: {s: CATALOGUE[s] for s in skus if s in CATALOGUE},
+        now=NOW,
+        tz=WIB,
+        threshold_percent=threshold,
+    )
 
 
-@pytest.mark.parametrize("text,amount,code", [
-    ("150000", Decimal("150000"), None), ("150.000", Decimal("150000"), None), ("Rp 150.000", Decimal("150000"), None),
-    ("1.500.000", Decimal("1500000"), None), ("150000.50", None, "not_whole_rupiah"),
-    ("150,000", None, "not_whole_rupiah"),
-    ("150.00", None, "not_whole_rupiah"), ("0", None, "not_positive"), ("-1000", None, "not_positive"),
-    ("", None, "required"), ("abc", None, "not_whole_rupiah"), ("1e5", None, "not_whole_rupiah"),
-])
+@pytest.mark.parametrize(
+    "text,amount,code",
+    [
+        ("150000", Decimal("150000"), None),
+        ("150.000", Decimal("150000"), None),
+        ("Rp 150.000", Decimal("150000"), None),
+        ("1.500.000", Decimal("1500000"), None),
+        ("150000.50", None, "not_whole_rupiah"),
+        ("150,000", None, "not_whole_rupiah"),
+        ("150.00", None, "not_whole_rupiah"),
+        ("0", None, "not_positive"),
+        ("-1000", None, "not_positive"),
+        ("", None, "required"),
+        ("abc", None, "not_whole_rupiah"),
+        ("1e5", None, "not_whole_rupiah"),
+    ],
+)
 def test_parse_rupiah(text, amount, code):
     assert parse_rupiah(text) == (amount, code)
 
@@ -64,32 +79,41 @@ def test_parse_when_dates_in_the_shop_time_zone():
 
 
 def test_a_valid_sheet_lists_changes_and_skips_unchanged_rows():
-    result = check("sku,price,effective_from,reason\nGY-A-1,160000,2026-12-12 09:00,\nGY-B-1,100000,,\n"
-                   "GY-NEW-1,90.000,,first price\n\n")
+    result = check(
+        "sku,price,effective_from,reason\nGY-A-1,160000,2026-12-12 09:00,\nGY-B-1,100000,,\n"
+        "GY-NEW-1,90.000,,first price\n\n"
+    )
     assert result.ok
     assert [r.sku for r in result.changes] == ["GY-A-1", "GY-NEW-1"]
     first = result.rows[0]
-    assert (first.old, first.amount, first.effective_from) == (Decimal("150000"), Decimal("160000"),
-                                                               datetime(2026, 12, 12, 9, tzinfo=WIB))
+    assert (first.old, first.amount, first.effective_from) == (
+        Decimal("150000"),
+        Decimal("160000"),
+        datetime(2026, 12, 12, 9, tzinfo=WIB),
+    )
     assert result.rows[1].unchanged
 
 
 def test_every_bad_row_is_named_by_row_and_column():
     result = check(
         "sku,price,effective_from,reason\n"
-        "NOPE,100000,,\n"           # row 2: unknown sku
-        "GY-B-1,12.5,,\n"           # row 3: not whole rupiah
-        "GY-B-1,-100,,\n"           # row 4: not positive
-        "GY-A-1,250000,,\n"         # row 5: +67% without reason
+        "NOPE,100000,,\n"  # row 2: unknown sku
+        "GY-B-1,12.5,,\n"  # row 3: not whole rupiah
+        "GY-B-1,-100,,\n"  # row 4: not positive
+        "GY-A-1,250000,,\n"  # row 5: +67% without reason
         "GY-A-1,150001,31/12/2026,\n"  # row 6: bad date
         "GY-A-1,150001,2020-01-01,\n"  # row 7: in the past
-        "GY-PARENT,1000,,\n"        # row 8: a parent has no price of its own
+        "GY-PARENT,1000,,\n"  # row 8: a parent has no price of its own
     )
     assert not result.ok
     found = {(p.row, p.column, p.code) for p in result.problems}
     assert found == {
-        (2, "sku", "unknown_sku"), (3, "price", "not_whole_rupiah"), (4, "price", "not_positive"),
-        (5, "reason", "reason_required"), (6, "effective_from", "bad_date"), (7, "effective_from", "in_the_past"),
+        (2, "sku", "unknown_sku"),
+        (3, "price", "not_whole_rupiah"),
+        (4, "price", "not_positive"),
+        (5, "reason", "reason_required"),
+        (6, "effective_from", "bad_date"),
+        (7, "effective_from", "in_the_past"),
         (8, "sku", "parent_product"),
     }
 
@@ -102,8 +126,10 @@ def test_reason_makes_a_big_change_valid_and_threshold_is_the_boards():
 def test_tiers_and_semicolons_and_aliases():
     result = check("upc;harga;min_quantity\nGY-A-1;130.000;12\nGY-B-1;90000;24\n")
     assert result.ok, result.problems
-    assert [(r.sku, r.min_quantity, r.old) for r in result.rows] == [("GY-A-1", 12, Decimal("135000")),
-                                                                     ("GY-B-1", 24, None)]
+    assert [(r.sku, r.min_quantity, r.old) for r in result.rows] == [
+        ("GY-A-1", 12, Decimal("135000")),
+        ("GY-B-1", 24, None),
+    ]
 
 
 def test_duplicates_and_missing_columns_and_empty_files():

@@ -5,6 +5,7 @@
 - The category tree's fragment is cached across requests and renewed when a category changes.
 - Production reads a shared Redis cache from REDIS_URL; development and tests keep local memory.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -89,8 +90,9 @@ def test_production_caches_in_redis_from_redis_url(tmp_path):
     from tests.test_deploy import _production
 
     code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default'])"
-    result = _production(tmp_path, code=code, DJANGO_SECRET_KEY=get_random_secret_key(),
-                         REDIS_URL="redis://redis:6379/0")
+    result = _production(
+        tmp_path, code=code, DJANGO_SECRET_KEY=get_random_secret_key(), REDIS_URL="redis://redis:6379/0"
+    )
     assert result.returncode == 0, result.stderr
     assert "django.core.cache.backends.redis.RedisCache" in result.stdout and "redis://redis:6379/0" in result.stdout
 

@@ -1,4 +1,5 @@
 """The shop's strategy prices by the board's agreement, whichever member's stockrecord fulfils the line."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -46,8 +47,13 @@ def test_effective_boundary_a_microsecond_before_and_at(make_product, agree, boa
     start = timezone.now() - timedelta(days=10)
     agree(product, 100_000, at=start)
     at = start + timedelta(days=5)
-    proposal = services.propose_price(product=product, amount=Decimal("120000"), proposed_by=board_user,
-                                      effective_from=at, now=start + timedelta(days=1))
+    proposal = services.propose_price(
+        product=product,
+        amount=Decimal("120000"),
+        proposed_by=board_user,
+        effective_from=at,
+        now=start + timedelta(days=1),
+    )
     for member in (board_user_2, board_user_3):
         services.approve_proposal(proposal=proposal, board_member=member, now=start + timedelta(days=2))
     before = CooperativeStrategy(now=at - timedelta(microseconds=1)).fetch_for_product(product)

@@ -1,4 +1,5 @@
 """The board's screens: propose, vote, history chart, price list, rules; bad input is named and changes nothing."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -27,9 +28,16 @@ def test_board_proposes_and_two_others_approve_through_the_screens(client_as, ma
     product = make_product()
     agree(product, 150_000, at=timezone.now() - timedelta(days=1))
     board1 = _en(client_as("board"))
-    response = board1.post("/prices/proposals/new/", {
-        "sku": product.upc, "amount": "158.000", "min_quantity": "1", "effective_from": "", "reason": "",
-    })
+    response = board1.post(
+        "/prices/proposals/new/",
+        {
+            "sku": product.upc,
+            "amount": "158.000",
+            "min_quantity": "1",
+            "effective_from": "",
+            "reason": "",
+        },
+    )
     proposal = PriceProposal.objects.get(product=product, status="pending")
     assert response.status_code == 302 and response["Location"] == f"/prices/proposals/{proposal.pk}/"
     page = board1.get(response["Location"]).content.decode()
@@ -61,8 +69,14 @@ def test_proposal_form_names_the_bad_field_and_changes_nothing(client_as, make_p
         ({"min_quantity": "0"}, "min_quantity", ""),
     ]
     for change, field, words in cases:
-        data = {"sku": product.upc, "amount": "101000", "min_quantity": "1", "effective_from": "", "reason": "",
-                **change}
+        data = {
+            "sku": product.upc,
+            "amount": "101000",
+            "min_quantity": "1",
+            "effective_from": "",
+            "reason": "",
+            **change,
+        }
         response = client.post("/prices/proposals/new/", data)
         assert response.status_code == 200, change
         form = response.context["form"]
@@ -102,7 +116,9 @@ def test_withdraw_button_only_until_an_approved_price_starts(
     product = make_product()
     started = agree(product, 100_000)
     scheduled = services.propose_price(
-        product=product, amount=Decimal("101000"), proposed_by=board_user,
+        product=product,
+        amount=Decimal("101000"),
+        proposed_by=board_user,
         effective_from=timezone.now() + timedelta(days=7),
     )
     for member in (board_user_2, board_user_3):
@@ -166,10 +182,16 @@ def test_export_lists_every_purchasable_product_with_its_prices(client_as, make_
     assert len(lines) >= selectors.purchasable_products().count() + 1
 
 
-@pytest.mark.parametrize("role,reads,governs", [
-    ("anonymous", False, False), ("buyer", False, False), ("artisan_a", True, False), ("staff", True, False),
-    ("board", True, True),
-])
+@pytest.mark.parametrize(
+    "role,reads,governs",
+    [
+        ("anonymous", False, False),
+        ("buyer", False, False),
+        ("artisan_a", True, False),
+        ("staff", True, False),
+        ("board", True, True),
+    ],
+)
 def test_template_filters_for_the_nav(client_as, role, reads, governs):
     from django.contrib.auth.models import AnonymousUser
     from django.template import Context, Template
@@ -181,5 +203,6 @@ def test_template_filters_for_the_nav(client_as, role, reads, governs):
 
         user = get_user_model().objects.get(pk=client.session["_auth_user_id"])
     html = Template("{% load catalog_tags %}{{ user|reads_prices }} {{ user|governs_prices }}").render(
-        Context({"user": user}))
+        Context({"user": user})
+    )
     assert html == f"{reads} {governs}"

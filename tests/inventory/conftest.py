@@ -1,5 +1,6 @@
 """Inventory fixtures. The session's demo seed (tests/conftest.py) already gives the cooperative its
 inventory: materials, bills, opening balances."""
+
 from __future__ import annotations
 
 import itertools
@@ -48,15 +49,29 @@ def make_order(lines):
     Line = get_model("order", "Line")
     number = f"T{next(_keys):06d}"
     order = Order.objects.create(
-        number=number, site=Site.objects.get_current(), currency="IDR", total_incl_tax=Decimal(0),
-        total_excl_tax=Decimal(0), date_placed=timezone.now(), status="Pending",
+        number=number,
+        site=Site.objects.get_current(),
+        currency="IDR",
+        total_incl_tax=Decimal(0),
+        total_excl_tax=Decimal(0),
+        date_placed=timezone.now(),
+        status="Pending",
     )
     for record, quantity in lines:
         Line.objects.create(
-            order=order, partner=record.partner, partner_name=record.partner.name, partner_sku=record.partner_sku,
-            stockrecord=record, product=record.product, title=record.product.get_title(), upc=record.product.upc,
-            quantity=quantity, line_price_incl_tax=Decimal(0), line_price_excl_tax=Decimal(0),
-            line_price_before_discounts_incl_tax=Decimal(0), line_price_before_discounts_excl_tax=Decimal(0),
+            order=order,
+            partner=record.partner,
+            partner_name=record.partner.name,
+            partner_sku=record.partner_sku,
+            stockrecord=record,
+            product=record.product,
+            title=record.product.get_title(),
+            upc=record.product.upc,
+            quantity=quantity,
+            line_price_incl_tax=Decimal(0),
+            line_price_excl_tax=Decimal(0),
+            line_price_before_discounts_incl_tax=Decimal(0),
+            line_price_before_discounts_excl_tax=Decimal(0),
             num_allocated=quantity,
         )
     return order

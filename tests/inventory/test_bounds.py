@@ -1,5 +1,6 @@
 """Issue 13, items 4, 6 and 10 (inventory): quantities, balances, workshop profiles and CSV imports stay within
 sane bounds (service, form and database check), refusals name the field, and own orders are idempotent."""
+
 from __future__ import annotations
 
 import datetime
@@ -13,8 +14,16 @@ from oscar.core.loading import get_model
 
 from inventory import ledger, selectors, services
 from inventory.imports import run_import
-from inventory.models import (Material, MaterialBalance, MaterialMovement, Member, MemberClassCapacity, OwnOrder,
-                              StockMovement, WeeklyLoad)
+from inventory.models import (
+    Material,
+    MaterialBalance,
+    MaterialMovement,
+    Member,
+    MemberClassCapacity,
+    OwnOrder,
+    StockMovement,
+    WeeklyLoad,
+)
 from inventory.services import InventoryError
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +58,9 @@ def test_a_material_purchase_beyond_the_bound_is_refused_naming_the_quantity(mem
     glue = material("lem")
     before = selectors.material_balance(member_a, glue)
     with pytest.raises(InventoryError, match="quantity must be at most 100000"):
-        services.material_move(member=member_a, material=glue, kind="purchase", quantity=Decimal(quantity),
-                               idempotency_key=key())
+        services.material_move(
+            member=member_a, material=glue, kind="purchase", quantity=Decimal(quantity), idempotency_key=key()
+        )
     assert selectors.material_balance(member_a, glue) == before
     ledgers_balance()
 
@@ -60,15 +70,15 @@ def test_a_stock_adjustment_beyond_the_bound_is_refused_naming_the_change(member
     _product, record = variant_of(member_a)
     count = StockMovement.objects.count()
     with pytest.raises(InventoryError, match="change must be between -100000 and 100000"):
-        services.stock_move(stockrecord=record, kind="adjusted", quantity=int(change), reason="x",
-                            idempotency_key=key())
+        services.stock_move(
+            stockrecord=record, kind="adjusted", quantity=int(change), reason="x", idempotency_key=key()
+        )
     assert StockMovement.objects.count() == count
 
 
 def test_a_balance_never_passes_its_bound(member_a, hide, key):
     for _ in range(10):
-        services.material_move(member=member_a, material=hide, kind="purchase", quantity=100_000,
-                               idempotency_key=key())
+        services.material_move(member=member_a, material=hide, kind="purchase", quantity=100_000, idempotency_key=key())
     assert selectors.material_balance(member_a, hide) == ledger.MAX_BALANCE
     with pytest.raises(InventoryError, match="balance would be 1000001 pieces, more than the limit of 1000000"):
         services.material_move(member=member_a, material=hide, kind="purchase", quantity=1, idempotency_key=key())
@@ -105,17 +115,22 @@ def test_the_in_memory_ledger_has_the_same_bounds():
     assert book.materials["a"] == ledger.MAX_BALANCE and book.materials["b"] == 5
 
 
-@pytest.mark.parametrize("statement", [
-    lambda m, mat: MaterialBalance.objects.filter(member=m).update(quantity=Decimal("2000000")),
-    lambda m, mat: MaterialMovement(member=m, material=mat, kind="adjusted", delta=Decimal("-2000000"),
-                                    idempotency_key="b13-db-delta").save(),
-    lambda m, mat: Member.objects.filter(pk=m.pk).update(weekly_capacity=10**6),
-    lambda m, mat: Member.objects.filter(pk=m.pk).update(latitude=Decimal("999")),
-    lambda m, mat: Member.objects.filter(pk=m.pk).update(longitude=Decimal("-181")),
-    lambda m, mat: Member.objects.filter(pk=m.pk).update(joined=datetime.date(1, 1, 1)),
-    lambda m, mat: OwnOrder.objects.create(member=m, product_class=m.skills.first(), quantity=10**6,
-                                           due_week=datetime.date(2026, 1, 5)),
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        lambda m, mat: MaterialBalance.objects.filter(member=m).update(quantity=Decimal("2000000")),
+        lambda m, mat: MaterialMovement(
+            member=m, material=mat, kind="adjusted", delta=Decimal("-2000000"), idempotency_key="b13-db-delta"
+        ).save(),
+        lambda m, mat: Member.objects.filter(pk=m.pk).update(weekly_capacity=10**6),
+        lambda m, mat: Member.objects.filter(pk=m.pk).update(latitude=Decimal("999")),
+        lambda m, mat: Member.objects.filter(pk=m.pk).update(longitude=Decimal("-181")),
+        lambda m, mat: Member.objects.filter(pk=m.pk).update(joined=datetime.date(1, 1, 1)),
+        lambda m, mat: OwnOrder.objects.create(
+            member=m, product_class=m.skills.first(), quantity=10**6, due_week=datetime.date(2026, 1, 5)
+        ),
+    ],
+)
 def test_the_database_refuses_what_the_services_refuse(member_a, material, statement):
     with pytest.raises(IntegrityError), transaction.atomic():
         statement(member_a, material("lem"))
@@ -126,12 +141,15 @@ def test_the_adjust_form_refuses_huge_changes_on_the_field(client_as, member_a, 
     _product, record = variant_of(member_a)
     client = client_as("artisan_a")
     url = f"/workspace/m01/stock/{record.pk}/adjust/"
-    response = client.post(url, {"change": change, "reason": "dihitung", "idempotency_key": form_key(client.get(url).content.decode())})
+    response = client.post(
+        url, {"change": change, "reason": "dihitung", "idempotency_key": form_key(client.get(url).content.decode())}
+    )
     assert response.status_code == 200
-    assert re.search(r'data-field="change"|id="id_change"[^>]*is-invalid|is-invalid[^>]*id="id_change"',
-                     response.content.decode())
+    assert re.search(
+        r'data-field="change"|id="id_change"[^>]*is-invalid|is-invalid[^>]*id="id_change"', response.content.decode()
+    )
     assert not StockMovement.objects.filter(stockrecord=record, kind="adjusted", reason="dihitung").exists()
-    assert client.get(f"/workspace/m01/history/").status_code == 200
+    assert client.get("/workspace/m01/history/").status_code == 200
     ledgers_balance()
 
 
@@ -155,23 +173,34 @@ def test_a_huge_purchase_through_the_form_changes_nothing_and_every_page_still_w
 
 def _profile(member, **changes):
     sandal = member.skills.order_by("pk").first()
-    data = {"name": member.name, "workers": member.workers, "phone": member.phone, "address": member.address,
-            "latitude": str(member.latitude), "longitude": str(member.longitude),
-            "weekly_capacity": member.weekly_capacity, "joined": member.joined.isoformat(), "status": member.status,
-            "skills": [sandal.pk]}
+    data = {
+        "name": member.name,
+        "workers": member.workers,
+        "phone": member.phone,
+        "address": member.address,
+        "latitude": str(member.latitude),
+        "longitude": str(member.longitude),
+        "weekly_capacity": member.weekly_capacity,
+        "joined": member.joined.isoformat(),
+        "status": member.status,
+        "skills": [sandal.pk],
+    }
     data.update({k.replace("SANDAL", str(sandal.pk)): v for k, v in changes.items()})
     return data
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("capacity_SANDAL", str(10**19), "less than or equal to 1000"),
-    ("weekly_capacity", str(10**12), "less than or equal to 1000"),
-    ("weekly_capacity", "1001", "less than or equal to 1000"),
-    ("latitude", "999", "less than or equal to 90"),
-    ("longitude", "-180.5", "greater than or equal to -180"),
-    ("joined", "0001-01-01", "cannot be before 1990-01-01"),
-    ("joined", "9999-12-31", "cannot be in the future"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("capacity_SANDAL", str(10**19), "less than or equal to 1000"),
+        ("weekly_capacity", str(10**12), "less than or equal to 1000"),
+        ("weekly_capacity", "1001", "less than or equal to 1000"),
+        ("latitude", "999", "less than or equal to 90"),
+        ("longitude", "-180.5", "greater than or equal to -180"),
+        ("joined", "0001-01-01", "cannot be before 1990-01-01"),
+        ("joined", "9999-12-31", "cannot be in the future"),
+    ],
+)
 def test_the_board_form_refuses_out_of_range_profiles_on_the_field(client_as, member_a, field, value, message):
     before = Member.objects.values().get(pk=member_a.pk)
     response = client_as("board").post("/workspace/m01/profile/", _profile(member_a, **{field: value}))
@@ -200,8 +229,10 @@ def test_the_profile_service_refuses_naming_the_field(member_a):
 
 def _variant_not_stocked_by(member):
     stocked = member.partner.stockrecords.values_list("product_id", flat=True)
-    return Product.objects.filter(structure=Product.CHILD).exclude(pk__in=stocked).exclude(upc="").first() or \
-        Product.objects.filter(structure=Product.STANDALONE).exclude(pk__in=stocked).exclude(upc="").first()
+    return (
+        Product.objects.filter(structure=Product.CHILD).exclude(pk__in=stocked).exclude(upc="").first()
+        or Product.objects.filter(structure=Product.STANDALONE).exclude(pk__in=stocked).exclude(upc="").first()
+    )
 
 
 @pytest.mark.parametrize("quantity", [str(10**19), "100001", "9" * 5000])
@@ -225,13 +256,20 @@ def test_the_same_member_and_variant_twice_refuses_the_whole_file(member_a):
     assert not result.applied
     assert [(e.row, e.column) for e in result.errors] == [(3, "upc")]
     assert "Row 2 already gives this member and item" in result.errors[0].message
-    assert services.stockrecord_for(member=member_a, product=product, create=False) is None or \
-        not StockMovement.objects.filter(stockrecord__product=product, stockrecord__partner=member_a.partner).exists()
+    assert (
+        services.stockrecord_for(member=member_a, product=product, create=False) is None
+        or not StockMovement.objects.filter(
+            stockrecord__product=product, stockrecord__partner=member_a.partner
+        ).exists()
+    )
 
 
 def test_the_same_member_and_material_twice_refuses_the_whole_file(hide):
-    result = run_import("materials", f"member,material,quantity\nm01,{hide.code},3\nm02,{hide.code},1\nm01,{hide.code},4\n",
-                        dry_run=False)
+    result = run_import(
+        "materials",
+        f"member,material,quantity\nm01,{hide.code},3\nm02,{hide.code},1\nm01,{hide.code},4\n",
+        dry_run=False,
+    )
     assert not result.applied and [(e.row, e.column) for e in result.errors] == [(4, "material")]
     assert not MaterialMovement.objects.filter(material=hide).exists()
 
@@ -239,15 +277,18 @@ def test_the_same_member_and_material_twice_refuses_the_whole_file(hide):
 HEADER = "code,name,owner_email,workers,address,latitude,longitude,weekly_capacity,joined\n"
 
 
-@pytest.mark.parametrize("row,column", [
-    ("m95,{long},b95@guyub.example,3,Jl. A,-7.8,110.3,12,", "name"),
-    ("m95,Kulit,b95@guyub.example,3,{long},-7.8,110.3,12,", "address"),
-    ("m95,Kulit,b95@guyub.example,3,Jl. A,-7.8,110.3,10000000000000000000,", "weekly_capacity"),
-    ("m95,Kulit,b95@guyub.example,3,Jl. A,-7.8,110.3,1001,", "weekly_capacity"),
-    ("m95,Kulit,b95@guyub.example,3,Jl. A,-7.8,110.3,12,0001-01-01", "joined"),
-    ("m95,Kulit,b95@guyub.example,3,Jl. A,-7.8,110.3,12,9999-12-31", "joined"),
-    ("m95{long},Kulit,b95@guyub.example,3,Jl. A,-7.8,110.3,12,", "code"),
-])
+@pytest.mark.parametrize(
+    "row,column",
+    [
+        ("m95,{long},b95@guyub.example,3,Jl. A,-7.8,110.3,12,", "name"),
+        ("m95,Kulit,b95@guyub.example,3,{long},-7.8,110.3,12,", "address"),
+        ("m95,Kulit,b95@guyub.example,3,Jl. A,-7.8,110.3,10000000000000000000,", "weekly_capacity"),
+        ("m95,Kulit,b95@guyub.example,3,Jl. A,-7.8,110.3,1001,", "weekly_capacity"),
+        ("m95,Kulit,b95@guyub.example,3,Jl. A,-7.8,110.3,12,0001-01-01", "joined"),
+        ("m95,Kulit,b95@guyub.example,3,Jl. A,-7.8,110.3,12,9999-12-31", "joined"),
+        ("m95{long},Kulit,b95@guyub.example,3,Jl. A,-7.8,110.3,12,", "code"),
+    ],
+)
 def test_member_rows_out_of_bounds_are_refused_by_column(row, column):
     result = run_import("members", HEADER + row.format(long="x" * 10_000) + "\n", dry_run=False)
     assert not result.applied and [(e.row, e.column) for e in result.errors] == [(2, column)]
@@ -261,8 +302,13 @@ def test_replays_of_one_own_order_post_record_one_order(client_as, member_a):
     client = client_as("artisan_a")
     html = client.get("/workspace/m01/capacity/").content.decode()
     week = selectors.current_week() + datetime.timedelta(weeks=3)
-    data = {"product_class": member_a.skills.first().pk, "quantity": 4, "due_week": week.isoformat(),
-            "note": "Replay", "idempotency_key": form_key(html)}
+    data = {
+        "product_class": member_a.skills.first().pk,
+        "quantity": 4,
+        "due_week": week.isoformat(),
+        "note": "Replay",
+        "idempotency_key": form_key(html),
+    }
     before = OwnOrder.objects.filter(member=member_a).count()
     for _ in range(5):
         assert client.post("/workspace/m01/orders/own/", data).status_code == 302

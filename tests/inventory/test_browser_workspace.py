@@ -1,4 +1,5 @@
 """An artisan on a phone: logs in, records production, sees the stock go up and the materials go down."""
+
 import os
 import subprocess
 import sys
@@ -7,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from tests.browser_fixtures import ARTIFACTS, ROOT, login
-
 
 
 @pytest.mark.django_db
@@ -22,17 +22,28 @@ def test_every_variant_offered_for_production_has_a_bill(member_a):
 def _seed_inventory_on(database_url: str) -> None:
     # The live server's database is a copy made by whichever browser test came first; make sure it
     # carries the inventory (idempotent, a no-op once the demo seed runs seed_inventory itself).
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
-           "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}"}
-    subprocess.run([sys.executable, "site/manage.py", "seed_inventory"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=120)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}",
+    }
+    subprocess.run(
+        [sys.executable, "site/manage.py", "seed_inventory"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def _balances(page) -> dict[str, Decimal]:
     rows = page.locator("#material-list li[data-material]")
     return {
-        rows.nth(i).get_attribute("data-material"):
-            Decimal(rows.nth(i).locator("[data-balance]").inner_text().split()[0].replace(",", "."))
+        rows.nth(i).get_attribute("data-material"): Decimal(
+            rows.nth(i).locator("[data-balance]").inner_text().split()[0].replace(",", ".")
+        )
         for i in range(rows.count())
     }
 

@@ -1,4 +1,5 @@
 """Capacity and load per member per ISO week: the load ledger, own orders, per-class capacity."""
+
 import datetime
 
 import pytest

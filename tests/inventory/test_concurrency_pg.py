@@ -5,6 +5,7 @@ Threads each use their own connection (closed at the end). The tests are transac
 flushes the database after each; the module's last step puts back the migrations' rows and the seeded
 cooperative so the tests that run after these still find them.
 """
+
 from __future__ import annotations
 
 import threading
@@ -26,8 +27,8 @@ def restore_seed_after_module(django_db_setup, django_db_blocker):
     yield
     from django.contrib.contenttypes.models import ContentType
     from django.contrib.sites.models import Site
-    from guyub.demo.seed import seed_demo
 
+    from guyub.demo.seed import seed_demo
     from inventory.demo import seed_inventory
     from tests.conftest import SMALL_COOP
 
@@ -87,8 +88,14 @@ def record():
     for code in ("pg-a", "pg-b"):
         owner = get_user_model().objects.create(email=f"pg-{code}@guyub.example")
         member = Member.objects.create(
-            partner=Partner.objects.create(code=code, name=f"Kulit {code}"), code=code, owner=owner, workers=3,
-            address="Jl. Test", latitude=Decimal("-7.81"), longitude=Decimal("110.37"), weekly_capacity=10,
+            partner=Partner.objects.create(code=code, name=f"Kulit {code}"),
+            code=code,
+            owner=owner,
+            workers=3,
+            address="Jl. Test",
+            latitude=Decimal("-7.81"),
+            longitude=Decimal("110.37"),
+            weekly_capacity=10,
         )
         member.skills.add(pc)
         members.append(member)
@@ -104,8 +111,12 @@ def test_concurrent_stock_adjustments_lose_no_update(record):
     _, rec = record
     services.stock_move(stockrecord=rec, kind="produced", quantity=10, idempotency_key="start")
     start = level(rec)
-    results = run_together(THREADS, lambda i: services.stock_move(
-        stockrecord=rec, kind="adjusted", quantity=3 if i % 3 else -1, reason="count", idempotency_key=f"adj-{i}"))
+    results = run_together(
+        THREADS,
+        lambda i: services.stock_move(
+            stockrecord=rec, kind="adjusted", quantity=3 if i % 3 else -1, reason="count", idempotency_key=f"adj-{i}"
+        ),
+    )
     assert results.count("ok") == THREADS
     expected = start + sum(3 if i % 3 else -1 for i in range(THREADS))
     assert level(rec) == expected
@@ -115,8 +126,10 @@ def test_concurrent_stock_adjustments_lose_no_update(record):
 def test_concurrent_takers_of_the_last_units_never_go_negative(record):
     _, rec = record
     services.stock_move(stockrecord=rec, kind="produced", quantity=5, idempotency_key="to-5")
-    results = run_together(THREADS, lambda i: services.stock_move(
-        stockrecord=rec, kind="allocated", quantity=1, idempotency_key=f"sell-{i}"))
+    results = run_together(
+        THREADS,
+        lambda i: services.stock_move(stockrecord=rec, kind="allocated", quantity=1, idempotency_key=f"sell-{i}"),
+    )
     assert results.count("ok") == 5 and results.count("refused") == THREADS - 5
     rec.refresh_from_db()
     assert (rec.num_in_stock, rec.num_allocated) == (5, 5)
@@ -128,16 +141,32 @@ def test_concurrent_material_changes_lose_nothing_and_never_go_negative(record):
     glue = Material.objects.get(code="pg-lem")
     services.material_move(member=member, material=glue, kind="purchase", quantity="10.00", idempotency_key="glue-in")
     start = selectors.material_balance(member, glue)
-    results = run_together(THREADS, lambda i: services.material_move(
-        member=member, material=glue, kind="purchase" if i % 2 else "consumed",
-        quantity="1.25" if i % 2 else "0.50", idempotency_key=f"glue-{i}"))
+    results = run_together(
+        THREADS,
+        lambda i: services.material_move(
+            member=member,
+            material=glue,
+            kind="purchase" if i % 2 else "consumed",
+            quantity="1.25" if i % 2 else "0.50",
+            idempotency_key=f"glue-{i}",
+        ),
+    )
     assert results.count("ok") == THREADS
     assert selectors.material_balance(member, glue) == start + Decimal("1.25") * 6 - Decimal("0.50") * 6
     # Now more takers than material: exactly as many succeed as the balance covers.
     balance = selectors.material_balance(member, glue)
     per_taker = (balance / 4).quantize(Decimal("0.01"))
-    results = run_together(THREADS, lambda i: services.material_move(
-        member=member, material=glue, kind="adjusted", quantity=-per_taker, reason="race", idempotency_key=f"take-{i}"))
+    results = run_together(
+        THREADS,
+        lambda i: services.material_move(
+            member=member,
+            material=glue,
+            kind="adjusted",
+            quantity=-per_taker,
+            reason="race",
+            idempotency_key=f"take-{i}",
+        ),
+    )
     assert results.count("ok") == int(balance // per_taker)
     assert selectors.material_balance(member, glue) >= 0
     assert selectors.material_discrepancies() == []
@@ -163,8 +192,9 @@ def test_opposite_transfers_do_not_deadlock_and_conserve_stock(record):
 def test_one_key_sent_by_many_threads_applies_once(record):
     _, rec = record
     start = level(rec)
-    results = run_together(THREADS, lambda i: services.stock_move(
-        stockrecord=rec, kind="produced", quantity=1, idempotency_key="same-key"))
+    results = run_together(
+        THREADS, lambda i: services.stock_move(stockrecord=rec, kind="produced", quantity=1, idempotency_key="same-key")
+    )
     assert results.count("ok") == THREADS  # every retry answers with the first result
     assert level(rec) == start + 1
 

@@ -1,4 +1,5 @@
 """The demo inventory: idempotent, and every ledger balances from the start."""
+
 import pytest
 
 from inventory import selectors
@@ -15,11 +16,19 @@ def test_seed_brings_every_stockrecord_into_the_ledger_and_balances():
 
 
 def test_seed_is_idempotent():
-    before = (Material.objects.count(), BillLine.objects.count(), StockMovement.objects.count(),
-              MaterialBalance.objects.count())
+    before = (
+        Material.objects.count(),
+        BillLine.objects.count(),
+        StockMovement.objects.count(),
+        MaterialBalance.objects.count(),
+    )
     assert seed_inventory().created == {}
-    after = (Material.objects.count(), BillLine.objects.count(), StockMovement.objects.count(),
-             MaterialBalance.objects.count())
+    after = (
+        Material.objects.count(),
+        BillLine.objects.count(),
+        StockMovement.objects.count(),
+        MaterialBalance.objects.count(),
+    )
     assert before == after
 
 

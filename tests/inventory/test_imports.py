@@ -1,4 +1,5 @@
 """Onboarding by CSV: dry run, errors by row and column, all or nothing, no prices."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from oscar.core.loading import get_model
@@ -11,8 +12,10 @@ pytestmark = pytest.mark.django_db
 Product = get_model("catalogue", "Product")
 
 MEMBERS = (
-    "code,name,owner_email,owner_name,workers,phone,address,latitude,longitude,skills,weekly_capacity,joined\n"
-    "m90,Kulit Sembilan,baru90@guyub.example,Sri Rahayu,3,0812,Jl. Tirtodipuran 9,-7.8101,110.3702,sandal;dompet,12,2024-03-01\n"
+    "code,name,owner_email,owner_name,workers,phone,address,latitude,longitude,skills,weekly_capacity,"
+    "joined\n"
+    "m90,Kulit Sembilan,baru90@guyub.example,Sri Rahayu,3,0812,Jl. Tirtodipuran 9,-7.8101,110.3702,sandal;dompet,12,"
+    "2024-03-01\n"
     "m91,Kulit Sembilan Satu,baru91@guyub.example,Budi,8,,Jl. Sisingamangaraja 2,-7.8122,110.3711,tas,30,\n"
 )
 
@@ -84,8 +87,10 @@ def test_opening_stock_import_records_opening_movements(member_a):
 def test_opening_stock_errors_keep_everything_out(member_a):
     variant = _unstocked_variant(member_a)
     parent = variant.parent
-    content = (f"member,upc,quantity\nm01,{variant.upc},3\nm77,{variant.upc},1\nm01,NOPE,1\n"
-               f"m01,{parent.upc},1\nm01,{variant.upc},-2\n")
+    content = (
+        f"member,upc,quantity\nm01,{variant.upc},3\nm77,{variant.upc},1\nm01,NOPE,1\n"
+        f"m01,{parent.upc},1\nm01,{variant.upc},-2\n"
+    )
     result = run_import("stock", content, dry_run=False)
     assert {(e.row, e.column) for e in result.errors} == {(3, "member"), (4, "upc"), (5, "upc"), (6, "quantity")}
     assert not selectors.member_stock(member_a).filter(product=variant).exists()
@@ -94,11 +99,11 @@ def test_opening_stock_errors_keep_everything_out(member_a):
 def test_opening_materials_import_respects_units(member_b):
     fresh = Material.objects.create(code="kulit-ular", name="Kulit ular", unit="sqft")
     buckles = Material.objects.create(code="gesper-kuningan", name="Gesper kuningan", unit="piece")
-    bad = "member,material,quantity\nm02,kulit-ular,\"12,5\"\nm02,gesper-kuningan,2.5\n"
+    bad = 'member,material,quantity\nm02,kulit-ular,"12,5"\nm02,gesper-kuningan,2.5\n'
     result = run_import("materials", bad, dry_run=False)
     assert [(e.row, e.column) for e in result.errors] == [(3, "quantity")]
     assert "whole numbers" in result.errors[0].message
-    good = "member,material,quantity\nm02,kulit-ular,\"12,5\"\nm02,gesper-kuningan,40\n"
+    good = 'member,material,quantity\nm02,kulit-ular,"12,5"\nm02,gesper-kuningan,40\n'
     assert run_import("materials", good, dry_run=False).applied
     assert selectors.material_balance(member_b, fresh) == 12.5
     assert selectors.material_balance(member_b, buckles) == 40

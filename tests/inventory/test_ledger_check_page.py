@@ -1,4 +1,5 @@
 """Issue 13 item 14: the board's ledger check page counts the accounts that differ (it always said 0)."""
+
 from oscar.core.loading import get_model
 
 StockRecord = get_model("partner", "StockRecord")

@@ -1,6 +1,7 @@
 """Property tests of the plain-Python ledger (no database): random sequences of movements, transfers,
 productions and retried keys keep every balance equal to the sum of its movements, never negative, and a
 refused change changes nothing."""
+
 from __future__ import annotations
 
 import copy
@@ -8,8 +9,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from inventory import ledger
 
@@ -20,15 +20,25 @@ KEYS = [f"k{i}" for i in range(12)]  # few keys, so sequences retry keys often
 
 quantity_2 = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("20"), places=2)
 ops = st.one_of(
-    st.tuples(st.just("stock"), st.sampled_from(STOCK),
-              st.sampled_from([k for k in ledger.STOCK_KINDS if not k.startswith("transfer")]),
-              st.integers(-6, 8)),
+    st.tuples(
+        st.just("stock"),
+        st.sampled_from(STOCK),
+        st.sampled_from([k for k in ledger.STOCK_KINDS if not k.startswith("transfer")]),
+        st.integers(-6, 8),
+    ),
     st.tuples(st.just("stock_transfer"), st.sampled_from(STOCK), st.sampled_from(STOCK), st.integers(1, 6)),
-    st.tuples(st.just("material"), st.sampled_from(sorted(MATERIALS)),
-              st.sampled_from(["opening", "purchase", "consumed", "adjusted"]),
-              st.one_of(quantity_2, quantity_2.map(lambda q: -q), st.integers(1, 9))),
-    st.tuples(st.just("material_transfer"), st.sampled_from([("m1", "leather"), ("m2", "leather")]),
-              st.sampled_from(sorted(ledger.TRANSFER_PURPOSES)), quantity_2),
+    st.tuples(
+        st.just("material"),
+        st.sampled_from(sorted(MATERIALS)),
+        st.sampled_from(["opening", "purchase", "consumed", "adjusted"]),
+        st.one_of(quantity_2, quantity_2.map(lambda q: -q), st.integers(1, 9)),
+    ),
+    st.tuples(
+        st.just("material_transfer"),
+        st.sampled_from([("m1", "leather"), ("m2", "leather")]),
+        st.sampled_from(sorted(ledger.TRANSFER_PURPOSES)),
+        quantity_2,
+    ),
     st.tuples(st.just("produce"), st.just("sandal@m1"), st.integers(1, 4)),
 )
 

@@ -1,5 +1,6 @@
 """Who may see and change what: every workspace view × every role, ids guessed in URLs, and Oscar's
 dashboard order views (a member must never see another member's lines of the same order)."""
+
 import pytest
 from django.contrib.auth.models import Permission
 from oscar.core.loading import get_model
@@ -36,8 +37,20 @@ def m01_urls():
     }
 
 
-VIEW_NAMES = ["member", "stock", "materials", "history", "history-materials", "capacity", "work", "order-lines",
-              "profile", "stock-adjust", "material-record", "produce"]
+VIEW_NAMES = [
+    "member",
+    "stock",
+    "materials",
+    "history",
+    "history-materials",
+    "capacity",
+    "work",
+    "order-lines",
+    "profile",
+    "stock-adjust",
+    "material-record",
+    "produce",
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -51,8 +64,9 @@ def test_workspace_view_permissions(client_as, role, view):
 
 
 def _own_order(member):
-    return services.own_order_create(member=member, product_class=member.skills.first(), quantity=1,
-                                     due_week=selectors.current_week())
+    return services.own_order_create(
+        member=member, product_class=member.skills.first(), quantity=1, due_week=selectors.current_week()
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -93,8 +107,9 @@ def test_guessed_ids_of_another_member_are_not_found(client_as, member_b):
     client = client_as("artisan_a")
     assert client.get(f"/workspace/m01/stock/{other_record.pk}/adjust/").status_code == 404
     before = other_record.num_in_stock
-    response = client.post(f"/workspace/m01/stock/{other_record.pk}/adjust/",
-                           {"change": 5, "reason": "x", "idempotency_key": "guess-1"})
+    response = client.post(
+        f"/workspace/m01/stock/{other_record.pk}/adjust/", {"change": 5, "reason": "x", "idempotency_key": "guess-1"}
+    )
     assert response.status_code == 404
     other_record.refresh_from_db()
     assert other_record.num_in_stock == before
@@ -106,8 +121,9 @@ def test_guessed_ids_of_another_member_are_not_found(client_as, member_b):
 def test_board_cannot_change_a_members_stock(client_as, member_a):
     record = selectors.member_stock(member_a).first()
     before = record.num_in_stock
-    response = client_as("board").post(f"/workspace/m01/stock/{record.pk}/adjust/",
-                                       {"change": 1, "reason": "x", "idempotency_key": "board-1"})
+    response = client_as("board").post(
+        f"/workspace/m01/stock/{record.pk}/adjust/", {"change": 1, "reason": "x", "idempotency_key": "board-1"}
+    )
     assert response.status_code == 403
     record.refresh_from_db()
     assert record.num_in_stock == before
@@ -115,9 +131,16 @@ def test_board_cannot_change_a_members_stock(client_as, member_a):
 
 def test_member_edits_only_its_contact_details(client_as, member_a):
     workers, capacity = member_a.workers, member_a.weekly_capacity
-    response = client_as("artisan_a").post("/workspace/m01/profile/", {
-        "phone": "0812-0000-1111", "address": "Jl. Baru 1", "workers": 19, "weekly_capacity": 999, "status": "suspended",
-    })
+    response = client_as("artisan_a").post(
+        "/workspace/m01/profile/",
+        {
+            "phone": "0812-0000-1111",
+            "address": "Jl. Baru 1",
+            "workers": 19,
+            "weekly_capacity": 999,
+            "status": "suspended",
+        },
+    )
     assert response.status_code == 302
     member_a.refresh_from_db()
     assert (member_a.phone, member_a.address) == ("0812-0000-1111", "Jl. Baru 1")
@@ -127,13 +150,26 @@ def test_member_edits_only_its_contact_details(client_as, member_a):
 def test_board_edits_the_whole_profile_and_class_capacity(client_as, member_a):
     sandal = member_a.skills.order_by("pk").first()
     data = {
-        "name": "Kulit Baru", "workers": 6, "phone": "1", "address": "Jl. A", "latitude": "-7.81",
-        "longitude": "110.37", "weekly_capacity": 40, "joined": "2020-01-02", "status": "suspended",
-        "skills": [sandal.pk], f"capacity_{sandal.pk}": 12,
+        "name": "Kulit Baru",
+        "workers": 6,
+        "phone": "1",
+        "address": "Jl. A",
+        "latitude": "-7.81",
+        "longitude": "110.37",
+        "weekly_capacity": 40,
+        "joined": "2020-01-02",
+        "status": "suspended",
+        "skills": [sandal.pk],
+        f"capacity_{sandal.pk}": 12,
     }
     assert client_as("board").post("/workspace/m01/profile/", data).status_code == 302
     member_a.refresh_from_db()
-    assert (member_a.workers, member_a.size_class, member_a.status, member_a.name) == (6, "small", "suspended", "Kulit Baru")
+    assert (member_a.workers, member_a.size_class, member_a.status, member_a.name) == (
+        6,
+        "small",
+        "suspended",
+        "Kulit Baru",
+    )
     assert member_a.capacity_for(sandal) == 12
     assert list(member_a.skills.all()) == [sandal]
 
@@ -156,8 +192,14 @@ def shared_order(member_a, member_b):
 
 # Staff and board reach the dashboard; which order pages they may open is the shop's permission set
 # (Oscar's view_order), so only "not blocked by the member rule" is asserted for them.
-DASHBOARD = {"anonymous": {302}, "buyer": {403}, "artisan_a": {403}, "artisan_b": {403}, "board": {200, 403},
-             "staff": {200, 403}}
+DASHBOARD = {
+    "anonymous": {302},
+    "buyer": {403},
+    "artisan_a": {403},
+    "artisan_b": {403},
+    "board": {200, 403},
+    "staff": {200, 403},
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -166,23 +208,34 @@ def test_dashboard_order_views(client_as, role, shared_order):
     client = client_as(role)
     if role in ("board", "staff"):
         assert client.get("/dashboard/").status_code == 200
-    for url in ["/dashboard/", "/dashboard/orders/", f"/dashboard/orders/{order.number}/",
-                f"/dashboard/orders/{order.number}/lines/{line_b.pk}/", "/dashboard/orders/statistics/"]:
+    for url in [
+        "/dashboard/",
+        "/dashboard/orders/",
+        f"/dashboard/orders/{order.number}/",
+        f"/dashboard/orders/{order.number}/lines/{line_b.pk}/",
+        "/dashboard/orders/statistics/",
+    ]:
         response = client.get(url)
         assert response.status_code in DASHBOARD[role], (url, role)
         if role.startswith("artisan") or role == "buyer":
             assert "LINE-OF-M0" not in response.content.decode()
 
 
-def test_artisan_with_oscar_partner_access_is_still_kept_out_of_the_dashboard(client_as, artisan_a, member_a,
-                                                                              shared_order):
+def test_artisan_with_oscar_partner_access_is_still_kept_out_of_the_dashboard(
+    client_as, artisan_a, member_a, shared_order
+):
     # What Oscar's "link user to partner" would grant: partner.users plus the dashboard permission.
     member_a.partner.users.add(artisan_a)
-    artisan_a.user_permissions.add(Permission.objects.get(codename="dashboard_access", content_type__app_label="partner"))
+    artisan_a.user_permissions.add(
+        Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
+    )
     order, _, line_b = shared_order
     client = client_as("artisan_a")
-    for url in ["/dashboard/orders/", f"/dashboard/orders/{order.number}/",
-                f"/dashboard/orders/{order.number}/lines/{line_b.pk}/"]:
+    for url in [
+        "/dashboard/orders/",
+        f"/dashboard/orders/{order.number}/",
+        f"/dashboard/orders/{order.number}/lines/{line_b.pk}/",
+    ]:
         response = client.get(url)
         assert response.status_code == 403
         assert "LINE-OF-M02" not in response.content.decode()

@@ -1,4 +1,5 @@
 """The stock and material services on the database: movements, refusals, transfers, idempotency, production."""
+
 from decimal import Decimal
 
 import pytest
@@ -24,8 +25,9 @@ def level(record):
 def test_adjustment_changes_stock_and_writes_one_movement(member_a, variant_of, key):
     _, record = variant_of(member_a)
     before = level(record)[0]
-    movement = services.stock_move(stockrecord=record, kind="adjusted", quantity=-1 if before else 3,
-                                   reason="counted", idempotency_key=key())
+    movement = services.stock_move(
+        stockrecord=record, kind="adjusted", quantity=-1 if before else 3, reason="counted", idempotency_key=key()
+    )
     assert level(record)[0] == before + movement.in_stock_delta
     assert selectors.stock_discrepancies(StockRecord.objects.filter(pk=record.pk)) == []
 
@@ -34,7 +36,9 @@ def test_stock_never_goes_negative(member_a, variant_of, key):
     _, record = variant_of(member_a)
     have = level(record)[0]
     with pytest.raises(InventoryError, match=f"{have + 1} needed, {have} free"):
-        services.stock_move(stockrecord=record, kind="adjusted", quantity=-(have + 1), reason="lost", idempotency_key=key())
+        services.stock_move(
+            stockrecord=record, kind="adjusted", quantity=-(have + 1), reason="lost", idempotency_key=key()
+        )
     assert level(record)[0] == have
     assert not StockMovement.objects.filter(stockrecord=record, kind="adjusted").exists()
 
@@ -94,8 +98,9 @@ def test_transfer_refuses_more_than_free_and_to_itself(member_a, member_b, varia
     with pytest.raises(InventoryError, match="two different members"):
         services.stock_transfer(stockrecord=record, to_member=member_a, quantity=1, idempotency_key=key())
     with pytest.raises(InventoryError, match="Not enough stock"):
-        services.stock_transfer(stockrecord=record, to_member=member_b, quantity=level(record)[0] + 1,
-                                idempotency_key=key())
+        services.stock_transfer(
+            stockrecord=record, to_member=member_b, quantity=level(record)[0] + 1, idempotency_key=key()
+        )
     assert StockMovement.objects.count() == movements_before
 
 
@@ -134,27 +139,36 @@ def test_purchase_and_adjustment_of_material(member_a, material, key):
     leather = material("kulit-sapi-a")
     before = selectors.material_balance(member_a, leather)
     services.material_move(member=member_a, material=leather, kind="purchase", quantity="10.25", idempotency_key=key())
-    services.material_move(member=member_a, material=leather, kind="adjusted", quantity="-0.25", reason="offcut",
-                           idempotency_key=key())
+    services.material_move(
+        member=member_a, material=leather, kind="adjusted", quantity="-0.25", reason="offcut", idempotency_key=key()
+    )
     assert selectors.material_balance(member_a, leather) == before + Decimal("10.00")
     assert selectors.material_discrepancies(member_a) == []
 
 
 def test_counted_materials_take_whole_numbers_and_measured_ones_two_places(member_a, material, key):
     with pytest.raises(InventoryError, match="whole numbers"):
-        services.material_move(member=member_a, material=material("gesper"), kind="purchase", quantity="1.5",
-                               idempotency_key=key())
+        services.material_move(
+            member=member_a, material=material("gesper"), kind="purchase", quantity="1.5", idempotency_key=key()
+        )
     with pytest.raises(InventoryError, match="2 decimal places"):
-        services.material_move(member=member_a, material=material("benang"), kind="purchase", quantity="1.005",
-                               idempotency_key=key())
+        services.material_move(
+            member=member_a, material=material("benang"), kind="purchase", quantity="1.005", idempotency_key=key()
+        )
 
 
 def test_material_balance_never_goes_negative(member_a, material, key):
     glue = material("lem")
     have = selectors.material_balance(member_a, glue)
     with pytest.raises(InventoryError, match="Not enough (Lem kuning|Contact glue)"):
-        services.material_move(member=member_a, material=glue, kind="adjusted", quantity=-(have + Decimal("0.01")),
-                               reason="spilt", idempotency_key=key())
+        services.material_move(
+            member=member_a,
+            material=glue,
+            kind="adjusted",
+            quantity=-(have + Decimal("0.01")),
+            reason="spilt",
+            idempotency_key=key(),
+        )
     assert selectors.material_balance(member_a, glue) == have
 
 
@@ -162,12 +176,20 @@ def test_loan_is_two_balanced_movements(member_a, member_b, material, key):
     soles = material("sol-karet")
     services.material_move(member=member_a, material=soles, kind="purchase", quantity=10, idempotency_key=key())
     a0, b0 = selectors.material_balance(member_a, soles), selectors.material_balance(member_b, soles)
-    lent, borrowed = services.material_transfer(from_member=member_a, to_member=member_b, material=soles, quantity=4,
-                                                purpose="loan", idempotency_key=key(), source="loan:1")
+    lent, borrowed = services.material_transfer(
+        from_member=member_a,
+        to_member=member_b,
+        material=soles,
+        quantity=4,
+        purpose="loan",
+        idempotency_key=key(),
+        source="loan:1",
+    )
     assert (lent.kind, lent.delta, borrowed.kind, borrowed.delta) == ("lent", -4, "borrowed", 4)
     assert lent.transfer == borrowed.transfer
-    returned, received = services.material_transfer(from_member=member_b, to_member=member_a, material=soles,
-                                                    quantity=4, purpose="return", idempotency_key=key())
+    returned, received = services.material_transfer(
+        from_member=member_b, to_member=member_a, material=soles, quantity=4, purpose="return", idempotency_key=key()
+    )
     assert (returned.kind, received.kind) == ("returned", "return_received")
     assert selectors.material_balance(member_a, soles) == a0
     assert selectors.material_balance(member_b, soles) == b0
@@ -178,16 +200,24 @@ def test_loan_refused_when_the_lender_lacks_the_material(member_a, member_b, mat
     thread = material("benang")
     have = selectors.material_balance(member_a, thread)
     with pytest.raises(InventoryError, match="Not enough"):
-        services.material_transfer(from_member=member_a, to_member=member_b, material=thread, quantity=have + 1,
-                                   purpose="loan", idempotency_key=key())
-    assert not MaterialMovement.objects.filter(kind__in=["lent", "borrowed"], member__in=[member_a, member_b],
-                                               material=thread).exists()
+        services.material_transfer(
+            from_member=member_a,
+            to_member=member_b,
+            material=thread,
+            quantity=have + 1,
+            purpose="loan",
+            idempotency_key=key(),
+        )
+    assert not MaterialMovement.objects.filter(
+        kind__in=["lent", "borrowed"], member__in=[member_a, member_b], material=thread
+    ).exists()
 
 
 def test_transfer_kinds_cannot_be_recorded_one_sided(member_a, material, key):
     with pytest.raises(InventoryError, match="transfer"):
-        services.material_move(member=member_a, material=material("gesper"), kind="borrowed", quantity=1,
-                               idempotency_key=key())
+        services.material_move(
+            member=member_a, material=material("gesper"), kind="borrowed", quantity=1, idempotency_key=key()
+        )
 
 
 # --- Production ----------------------------------------------------------------------------------
@@ -197,8 +227,9 @@ def test_production_adds_stock_and_consumes_the_bill(member_a, variant_of, key):
     product, record = variant_of(member_a)
     bill = selectors.bill_for(product)
     for m, per_unit in bill.items():  # make sure there is enough
-        services.material_move(member=member_a, material=m, kind="purchase", quantity=per_unit * 3,
-                               idempotency_key=key())
+        services.material_move(
+            member=member_a, material=m, kind="purchase", quantity=per_unit * 3, idempotency_key=key()
+        )
     before_stock = level(record)[0]
     before = {m: selectors.material_balance(member_a, m) for m in bill}
     production = services.production_record(member=member_a, product=product, quantity=2, idempotency_key=key())
@@ -218,8 +249,9 @@ def test_production_refused_as_a_whole_naming_the_short_material(member_a, varia
     units = int(have / per_unit) + 1  # one unit more than the material allows
     for m, q in bill.items():
         if m != short_material:
-            services.material_move(member=member_a, material=m, kind="purchase", quantity=q * units,
-                                   idempotency_key=key())
+            services.material_move(
+                member=member_a, material=m, kind="purchase", quantity=q * units, idempotency_key=key()
+            )
     stock_before = level(record)[0]
     balances_before = {m: selectors.material_balance(member_a, m) for m in bill}
     short = per_unit * units - have
@@ -245,9 +277,12 @@ def test_production_retried_with_the_same_key_applies_once(member_a, variant_of,
 
 def test_production_of_a_class_the_member_does_not_make_is_refused(member_a, key):
     Product = get_model("catalogue", "Product")
-    foreign = (Product.objects.filter(structure=Product.CHILD)
-               .exclude(parent__product_class__in=member_a.skills.all())
-               .exclude(stockrecords__partner_id=member_a.partner_id).first())
+    foreign = (
+        Product.objects.filter(structure=Product.CHILD)
+        .exclude(parent__product_class__in=member_a.skills.all())
+        .exclude(stockrecords__partner_id=member_a.partner_id)
+        .first()
+    )
     if foreign is None:
         pytest.skip("m01 makes every class in the small seed")
     with pytest.raises(InventoryError, match="does not make"):

@@ -1,14 +1,14 @@
 """The same random sequences through the services on the database, checked against the in-memory
 reference ledger after every step: equal balances, equal to the sum of movements, never negative, and a
 production short of material changes nothing."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from oscar.core.loading import get_model
 
 from inventory import ledger, selectors, services
@@ -20,15 +20,26 @@ pytestmark = pytest.mark.django_db
 
 quantity_2 = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9"), places=2)
 ops = st.one_of(
-    st.tuples(st.just("stock"), st.sampled_from(["a", "b"]),
-              st.sampled_from(["produced", "allocated", "deallocated", "shipped", "returned", "adjusted"]),
-              st.integers(-4, 5)),
+    st.tuples(
+        st.just("stock"),
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["produced", "allocated", "deallocated", "shipped", "returned", "adjusted"]),
+        st.integers(-4, 5),
+    ),
     st.tuples(st.just("stock_transfer"), st.sampled_from(["a", "b"]), st.integers(1, 4)),
-    st.tuples(st.just("material"), st.sampled_from(["a", "b"]), st.sampled_from(["lem", "gesper"]),
-              st.sampled_from(["purchase", "adjusted", "consumed"]),
-              st.one_of(quantity_2, quantity_2.map(lambda q: -q), st.integers(1, 6))),
-    st.tuples(st.just("material_transfer"), st.sampled_from(["a", "b"]), st.sampled_from(["loan", "return"]),
-              st.integers(1, 5)),
+    st.tuples(
+        st.just("material"),
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["lem", "gesper"]),
+        st.sampled_from(["purchase", "adjusted", "consumed"]),
+        st.one_of(quantity_2, quantity_2.map(lambda q: -q), st.integers(1, 6)),
+    ),
+    st.tuples(
+        st.just("material_transfer"),
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["loan", "return"]),
+        st.integers(1, 5),
+    ),
     st.tuples(st.just("produce"), st.integers(1, 3)),
 )
 
@@ -41,8 +52,13 @@ def world(member_a, member_b, variant_of):
     record_b = services.stockrecord_for(member=member_b, product=product)
     bill = selectors.bill_for(product)
     materials = {m.code: m for m in Material.objects.filter(code__in=["lem", "gesper", *[m.code for m in bill]])}
-    return {"product": product, "records": {"a": record_a, "b": record_b},
-            "members": {"a": member_a, "b": member_b}, "bill": bill, "materials": materials}
+    return {
+        "product": product,
+        "records": {"a": record_a, "b": record_b},
+        "members": {"a": member_a, "b": member_b},
+        "bill": bill,
+        "materials": materials,
+    }
 
 
 def start_reference(world) -> ledger.Ledger:
@@ -63,27 +79,52 @@ def step(world, book, op, key):
     members, records, materials = world["members"], world["records"], world["materials"]
     if name == "stock":
         model = lambda: book.stock_move(side, op[2], op[3], key=key)  # noqa: E731
-        real = lambda: services.stock_move(stockrecord=records[side], kind=op[2], quantity=op[3],  # noqa: E731
-                                           reason="test", idempotency_key=key)
+        real = lambda: services.stock_move(  # noqa: E731
+            stockrecord=records[side],
+            kind=op[2],
+            quantity=op[3],  # noqa: E731
+            reason="test",
+            idempotency_key=key,
+        )
     elif name == "stock_transfer":
         model = lambda: book.stock_transfer(side, other, op[2], key=key)  # noqa: E731
-        real = lambda: services.stock_transfer(stockrecord=records[side], to_member=members[other],  # noqa: E731
-                                               quantity=op[2], idempotency_key=key)
+        real = lambda: services.stock_transfer(  # noqa: E731
+            stockrecord=records[side],
+            to_member=members[other],  # noqa: E731
+            quantity=op[2],
+            idempotency_key=key,
+        )
     elif name == "material":
         material = materials[op[2]]
         model = lambda: book.material_move((side, op[2]), op[3], op[4], material.places, key=key)  # noqa: E731
-        real = lambda: services.material_move(member=members[side], material=material, kind=op[3],  # noqa: E731
-                                              quantity=op[4], reason="test", idempotency_key=key)
+        real = lambda: services.material_move(  # noqa: E731
+            member=members[side],
+            material=material,
+            kind=op[3],  # noqa: E731
+            quantity=op[4],
+            reason="test",
+            idempotency_key=key,
+        )
     elif name == "material_transfer":
         material = materials["gesper"]
         model = lambda: book.material_transfer((side, "gesper"), (other, "gesper"), op[2], op[3], 0, key=key)  # noqa: E731
-        real = lambda: services.material_transfer(from_member=members[side], to_member=members[other],  # noqa: E731
-                                                  material=material, quantity=op[3], purpose=op[2], idempotency_key=key)
+        real = lambda: services.material_transfer(  # noqa: E731
+            from_member=members[side],
+            to_member=members[other],  # noqa: E731
+            material=material,
+            quantity=op[3],
+            purpose=op[2],
+            idempotency_key=key,
+        )
     else:
         bill = {("a", m.code): q for m, q in world["bill"].items()}
         model = lambda: book.produce("a", op[1], bill, key=key)  # noqa: E731
-        real = lambda: services.production_record(member=members["a"], product=world["product"],  # noqa: E731
-                                                  quantity=op[1], idempotency_key=key)
+        real = lambda: services.production_record(  # noqa: E731
+            member=members["a"],
+            product=world["product"],  # noqa: E731
+            quantity=op[1],
+            idempotency_key=key,
+        )
     try:
         model()
         expected_refusal = False

@@ -1,4 +1,5 @@
 """The workspace's forms end to end through the test client (Indonesian by default)."""
+
 import datetime
 import re
 
@@ -21,8 +22,9 @@ def stock_for_member(member, product):
 def test_record_production_through_the_form_applies_once_on_double_submit(client_as, member_a, variant_of):
     product, record = variant_of(member_a)
     for m, per_unit in selectors.bill_for(product).items():
-        services.material_move(member=member_a, material=m, kind="purchase", quantity=per_unit * 2,
-                               idempotency_key=f"v-{m.code}")
+        services.material_move(
+            member=member_a, material=m, kind="purchase", quantity=per_unit * 2, idempotency_key=f"v-{m.code}"
+        )
     client = client_as("artisan_a")
     page = client.get("/workspace/m01/produce/")
     assert page.status_code == 200 and f'value="{product.pk}"' in page.content.decode()
@@ -56,7 +58,9 @@ def test_adjust_stock_needs_a_reason_and_refuses_going_negative(client_as, membe
     url = f"/workspace/m01/stock/{record.pk}/adjust/"
     key = form_key(client.get(url).content.decode())
     assert client.post(url, {"change": 1, "reason": "", "idempotency_key": key}).status_code == 200
-    too_many = client.post(url, {"change": -((record.num_in_stock or 0) + 1), "reason": "hilang", "idempotency_key": key})
+    too_many = client.post(
+        url, {"change": -((record.num_in_stock or 0) + 1), "reason": "hilang", "idempotency_key": key}
+    )
     assert too_many.status_code == 200 and "alert-danger" in too_many.content.decode()
     ok = client.post(url, {"change": 2, "reason": "dihitung ulang", "idempotency_key": key})
     assert ok.status_code == 302
@@ -74,10 +78,16 @@ def test_record_material_purchase_and_adjustment(client_as, member_a, material):
     assert client.post(url, {"kind": "purchase", "quantity": "1.25", "idempotency_key": key}).status_code == 302
     no_reason = client.post(url, {"kind": "adjusted", "quantity": "-0.25", "idempotency_key": "k2"})
     assert no_reason.status_code == 200
-    assert client.post(url, {"kind": "adjusted", "quantity": "-0.25", "reason": "tumpah",
-                             "idempotency_key": "k2"}).status_code == 302
+    assert (
+        client.post(
+            url, {"kind": "adjusted", "quantity": "-0.25", "reason": "tumpah", "idempotency_key": "k2"}
+        ).status_code
+        == 302
+    )
     assert selectors.material_balance(member_a, glue) == before + 1
-    gesper = client.post("/workspace/m01/materials/gesper/", {"kind": "purchase", "quantity": "1.5", "idempotency_key": "k3"})
+    gesper = client.post(
+        "/workspace/m01/materials/gesper/", {"kind": "purchase", "quantity": "1.5", "idempotency_key": "k3"}
+    )
     assert gesper.status_code == 200 and not MaterialMovement.objects.filter(idempotency_key="k3").exists()
     html = client.get("/workspace/m01/history/?show=materials").content.decode()
     assert "tumpah" in html
@@ -88,9 +98,16 @@ def test_own_order_through_the_capacity_page(client_as, member_a):
     html = client.get("/workspace/m01/capacity/").content.decode()
     week = selectors.current_week() + datetime.timedelta(weeks=2)
     assert week.isoformat() in html
-    response = client.post("/workspace/m01/orders/own/", {
-        "product_class": member_a.skills.first().pk, "quantity": 5, "due_week": week.isoformat(), "note": "Hotel",
-        "idempotency_key": form_key(html)})
+    response = client.post(
+        "/workspace/m01/orders/own/",
+        {
+            "product_class": member_a.skills.first().pk,
+            "quantity": 5,
+            "due_week": week.isoformat(),
+            "note": "Hotel",
+            "idempotency_key": form_key(html),
+        },
+    )
     assert response.status_code == 302
     assert WeeklyLoad.objects.filter(member=member_a, week=week, units=5).exists()
     assert "Hotel" in client.get("/workspace/m01/capacity/").content.decode()

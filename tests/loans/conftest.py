@@ -1,4 +1,5 @@
 """Loan fixtures (the session's demo seed already gives members their materials and opening balances)."""
+
 from __future__ import annotations
 
 import itertools
@@ -29,11 +30,17 @@ def hide(db):
     from inventory.services import material_move
 
     def make(balances: dict[str, str], *, unit: str = "sqft", code: str = "test-hide"):
-        material = Material.objects.create(code=code, name=f"Kulit uji {code}", name_en="Test hide", grade="A",
-                                           unit=unit)
+        material = Material.objects.create(
+            code=code, name=f"Kulit uji {code}", name_en="Test hide", grade="A", unit=unit
+        )
         for member_code, qty in balances.items():
-            material_move(member=Member.objects.get(code=member_code), material=material, kind="opening",
-                          quantity=Decimal(qty), idempotency_key=f"open-{code}-{member_code}")
+            material_move(
+                member=Member.objects.get(code=member_code),
+                material=material,
+                kind="opening",
+                quantity=Decimal(qty),
+                idempotency_key=f"open-{code}-{member_code}",
+            )
         return material
 
     return make
@@ -49,9 +56,14 @@ def open_loan(key):
     from pooling.loans import services
 
     def make(borrower, lender, material, quantity, *, state="open", needed_in=3):
-        loan = services.loan_request(borrower=borrower, lender=lender, material=material, quantity=quantity,
-                                     needed_by=timezone.localdate() + datetime.timedelta(days=needed_in),
-                                     idempotency_key=key())
+        loan = services.loan_request(
+            borrower=borrower,
+            lender=lender,
+            material=material,
+            quantity=quantity,
+            needed_by=timezone.localdate() + datetime.timedelta(days=needed_in),
+            idempotency_key=key(),
+        )
         if state == "requested":
             return loan
         services.loan_accept(loan=loan, member=lender, idempotency_key=key())

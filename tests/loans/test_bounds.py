@@ -1,5 +1,6 @@
 """Issue 13, item 5 (loans): dates within two years, day counts within a year, refused on the field by the
 service and the form (and the settings by the database), never a server error."""
+
 from __future__ import annotations
 
 import datetime
@@ -9,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from pooling.loans import rules, selectors, services
+from pooling.loans import rules, services
 from pooling.loans.models import LoanSettings, MaterialLoan
 from pooling.loans.services import LoanError
 
@@ -25,18 +26,28 @@ def buckles(hide):
     return hide({"m02": "40"}, unit="piece", code="b13-buckle")
 
 
-@pytest.mark.parametrize("needed_by,return_by,field,message", [
-    ("9999-12-31", "", "needed_by", "needed-by date must be at most 730 days from today"),
-    (days(731).isoformat(), "", "needed_by", "needed-by date must be at most 730 days from today"),
-    (days(2).isoformat(), "9999-12-31", "return_by", "return date must be at most 365 days after the needed-by"),
-    (days(2).isoformat(), days(368).isoformat(), "return_by", "return date must be at most 365 days after"),
-    ("0001-01-01", "", "needed_by", "needed-by date is in the past"),
-])
-def test_the_request_form_refuses_far_dates_on_the_field(client_as, member, buckles, needed_by, return_by, field,
-                                                          message):
+@pytest.mark.parametrize(
+    "needed_by,return_by,field,message",
+    [
+        ("9999-12-31", "", "needed_by", "needed-by date must be at most 730 days from today"),
+        (days(731).isoformat(), "", "needed_by", "needed-by date must be at most 730 days from today"),
+        (days(2).isoformat(), "9999-12-31", "return_by", "return date must be at most 365 days after the needed-by"),
+        (days(2).isoformat(), days(368).isoformat(), "return_by", "return date must be at most 365 days after"),
+        ("0001-01-01", "", "needed_by", "needed-by date is in the past"),
+    ],
+)
+def test_the_request_form_refuses_far_dates_on_the_field(
+    client_as, member, buckles, needed_by, return_by, field, message
+):
     client = client_as("artisan_a")
-    data = {"borrower": member("m01").pk, "material": buckles.pk, "quantity": "2", "needed_by": needed_by,
-            "return_by": return_by, "idempotency_key": f"b13-{needed_by}-{return_by}"}
+    data = {
+        "borrower": member("m01").pk,
+        "material": buckles.pk,
+        "quantity": "2",
+        "needed_by": needed_by,
+        "return_by": return_by,
+        "idempotency_key": f"b13-{needed_by}-{return_by}",
+    }
     for extra in ({"suggest": "1"}, {"ask": member("m02").pk}, {"lender": member("m02").pk}):
         response = client.post(reverse("loans:request"), {**data, **extra})
         assert response.status_code == 400
@@ -45,32 +56,58 @@ def test_the_request_form_refuses_far_dates_on_the_field(client_as, member, buck
     assert not MaterialLoan.objects.filter(material=buckles).exists()
 
 
-@pytest.mark.parametrize("needed_by,return_by,field", [
-    (datetime.date(9999, 12, 31), None, "needed_by"),
-    (datetime.date(9999, 12, 31), datetime.date(9999, 12, 31), "needed_by"),
-    (days(3), datetime.date(9999, 12, 31), "return_by"),
-])
+@pytest.mark.parametrize(
+    "needed_by,return_by,field",
+    [
+        (datetime.date(9999, 12, 31), None, "needed_by"),
+        (datetime.date(9999, 12, 31), datetime.date(9999, 12, 31), "needed_by"),
+        (days(3), datetime.date(9999, 12, 31), "return_by"),
+    ],
+)
 def test_the_request_service_refuses_far_dates_naming_the_field(member, buckles, needed_by, return_by, field):
     with pytest.raises(LoanError) as refused:
-        services.loan_request(borrower=member("m01"), lender=member("m02"), material=buckles, quantity=2,
-                              needed_by=needed_by, return_by=return_by, idempotency_key="b13-far")
+        services.loan_request(
+            borrower=member("m01"),
+            lender=member("m02"),
+            material=buckles,
+            quantity=2,
+            needed_by=needed_by,
+            return_by=return_by,
+            idempotency_key="b13-far",
+        )
     assert refused.value.field == field
     assert not MaterialLoan.objects.filter(material=buckles).exists()
 
 
 def test_a_loan_within_the_bounds_is_fine(member, buckles):
-    loan = services.loan_request(borrower=member("m01"), lender=member("m02"), material=buckles, quantity=2,
-                                 needed_by=days(730), return_by=days(730 + 365), idempotency_key="b13-edge")
+    loan = services.loan_request(
+        borrower=member("m01"),
+        lender=member("m02"),
+        material=buckles,
+        quantity=2,
+        needed_by=days(730),
+        return_by=days(730 + 365),
+        idempotency_key="b13-edge",
+    )
     assert loan.return_by == days(1095)
 
 
-@pytest.mark.parametrize("field,value", [
-    ("default_term_days", 10**9), ("notice_days", 10**12), ("notice_days", 0), ("default_term_days", 366),
-    ("max_active_loans", 10**6), ("max_active_loans", 0), ("notice_days", -1),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("default_term_days", 10**9),
+        ("notice_days", 10**12),
+        ("notice_days", 0),
+        ("default_term_days", 366),
+        ("max_active_loans", 10**6),
+        ("max_active_loans", 0),
+        ("notice_days", -1),
+    ],
+)
 def test_board_settings_out_of_range_are_refused_on_the_field(client_as, field, value):
-    before = {k: v for k, v in LoanSettings.objects.values().get(pk=LoanSettings.current().pk).items()
-              if k != "updated_at"}
+    before = {
+        k: v for k, v in LoanSettings.objects.values().get(pk=LoanSettings.current().pk).items() if k != "updated_at"
+    }
     data = {"notice_days": 2, "max_active_loans": 3, "default_term_days": 30, field: value}
     response = client_as("board").post(reverse("loans:board-settings"), data)
     assert response.status_code == 400 and f'data-field="{field}"' in response.content.decode()
@@ -91,8 +128,14 @@ def test_the_database_refuses_settings_out_of_range(field):
 
 def test_requests_and_recalls_work_at_the_largest_settings(member, buckles, hide, open_loan):
     services.loan_settings_update(notice_days=365, max_active_loans=100, default_term_days=365)
-    loan = services.loan_request(borrower=member("m01"), lender=member("m02"), material=buckles, quantity=1,
-                                 needed_by=days(730), idempotency_key="b13-max")
+    loan = services.loan_request(
+        borrower=member("m01"),
+        lender=member("m02"),
+        material=buckles,
+        quantity=1,
+        needed_by=days(730),
+        idempotency_key="b13-max",
+    )
     assert loan.return_by == days(730 + 365)
     leather = hide({"m03": "10"}, code="b13-hide")
     lent = open_loan(member("m04"), member("m03"), leather, "2")

@@ -1,4 +1,5 @@
 """Borrowing and returning on a phone, through the pages, as two artisans on a real server."""
+
 import datetime
 
 import pytest
@@ -20,8 +21,12 @@ def test_borrow_hand_over_receive_and_return(live_shop, browser_page):
     from inventory.models import MaterialBalance
 
     # What m02 holds (the server's database is a copy of this one).
-    row = (MaterialBalance.objects.filter(member__code="m02", quantity__gte=4, material__unit="sqft")
-           .select_related("material").order_by("material__code").first())
+    row = (
+        MaterialBalance.objects.filter(member__code="m02", quantity__gte=4, material__unit="sqft")
+        .select_related("material")
+        .order_by("material__code")
+        .first()
+    )
     assert row is not None, "the demo gives m02 some leather"
     page, base = browser_page, live_shop.url
 
@@ -56,7 +61,9 @@ def test_borrow_hand_over_receive_and_return(live_shop, browser_page):
     assert page.inner_text("#loan-outstanding").startswith("2")
     page.fill("#q-return", "3")  # more than outstanding: refused, named
     page.click("#action-return button")
-    assert "Quantity" in page.inner_text('[data-field="quantity"]') or "Jumlah" in page.inner_text('[data-field="quantity"]')
+    assert "Quantity" in page.inner_text('[data-field="quantity"]') or "Jumlah" in page.inner_text(
+        '[data-field="quantity"]'
+    )
     page.fill("#q-return", "2")
     page.click("#action-return button")
     page.wait_for_selector("#loan-outstanding")

@@ -1,4 +1,5 @@
 """Two borrowers race for the lender's last hides: one gets them, the other a clear message (PostgreSQL)."""
+
 import threading
 from decimal import Decimal
 
@@ -19,8 +20,14 @@ def test_two_borrowers_race_for_the_last_hides(member, hide):
     material = hide({"m02": "10"}, code="race-hide")
     loans = []
     for n, borrower in enumerate([first, second]):
-        loan = services.loan_request(borrower=borrower, lender=lender, material=material, quantity="10",
-                                     needed_by=timezone.localdate(), idempotency_key=f"race-req-{n}")
+        loan = services.loan_request(
+            borrower=borrower,
+            lender=lender,
+            material=material,
+            quantity="10",
+            needed_by=timezone.localdate(),
+            idempotency_key=f"race-req-{n}",
+        )
         services.loan_accept(loan=loan, member=lender, idempotency_key=f"race-acc-{n}")
         services.loan_hand_over(loan=loan, member=lender, idempotency_key=f"race-hand-{n}")
         loans.append((loan, borrower))

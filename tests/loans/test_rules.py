@@ -1,4 +1,5 @@
 """The plain-Python loan rules: states, quantities, limits, ageing, lender ranking."""
+
 import datetime
 from decimal import Decimal
 
@@ -21,10 +22,17 @@ def test_only_the_right_party_in_the_right_state():
         rules.check_action("recall", rules.OPEN, None)
 
 
-@pytest.mark.parametrize("value, places, message", [
-    ("1.5", 0, "whole numbers"), ("1.234", 2, "decimal places"), ("0", 2, "more than zero"),
-    ("-3", 2, "more than zero"), ("abc", 2, "not a number"), ("NaN", 2, "not a number"),
-])
+@pytest.mark.parametrize(
+    "value, places, message",
+    [
+        ("1.5", 0, "whole numbers"),
+        ("1.234", 2, "decimal places"),
+        ("0", 2, "more than zero"),
+        ("-3", 2, "more than zero"),
+        ("abc", 2, "not a number"),
+        ("NaN", 2, "not a number"),
+    ],
+)
 def test_bad_quantities_name_the_field(value, places, message):
     with pytest.raises(rules.LoanRuleError, match=message) as caught:
         rules.to_quantity(value, places)
@@ -32,13 +40,17 @@ def test_bad_quantities_name_the_field(value, places, message):
 
 
 def test_new_loan_limits():
-    ok = dict(active_loans=2, max_active=3, overdue_loans=0, today=TODAY, needed_by=TODAY, return_by=TODAY,
-              same_member=False)
+    ok = dict(
+        active_loans=2, max_active=3, overdue_loans=0, today=TODAY, needed_by=TODAY, return_by=TODAY, same_member=False
+    )
     rules.check_new_loan(**ok)
-    for change, field in [({"active_loans": 3}, None), ({"overdue_loans": 1}, None),
-                          ({"needed_by": TODAY - datetime.timedelta(days=1)}, "needed_by"),
-                          ({"return_by": TODAY - datetime.timedelta(days=1)}, "return_by"),
-                          ({"same_member": True}, "lender")]:
+    for change, field in [
+        ({"active_loans": 3}, None),
+        ({"overdue_loans": 1}, None),
+        ({"needed_by": TODAY - datetime.timedelta(days=1)}, "needed_by"),
+        ({"return_by": TODAY - datetime.timedelta(days=1)}, "return_by"),
+        ({"same_member": True}, "lender"),
+    ]:
         with pytest.raises(rules.LoanRuleError) as caught:
             rules.check_new_loan(**{**ok, **change})
         assert caught.value.field == field
@@ -63,12 +75,16 @@ def test_settlement_in_whole_rupiah():
 def test_lenders_ranked_by_what_they_spare_then_distance():
     origin = (-7.81, 110.37)
     near, far = (-7.811, 110.371), (-7.90, 110.45)
-    ranked = lending.rank_lenders([
-        lending.Candidate("far-rich", D(100), D(0), far),
-        lending.Candidate("near-rich", D(60), D(10), near),
-        lending.Candidate("near-part", D(10), D(0), near),
-        lending.Candidate("busy", D(30), D(40), near),  # its own accepted work needs it all
-    ], quantity=D(20), origin=origin)
+    ranked = lending.rank_lenders(
+        [
+            lending.Candidate("far-rich", D(100), D(0), far),
+            lending.Candidate("near-rich", D(60), D(10), near),
+            lending.Candidate("near-part", D(10), D(0), near),
+            lending.Candidate("busy", D(30), D(40), near),  # its own accepted work needs it all
+        ],
+        quantity=D(20),
+        origin=origin,
+    )
     assert [s.key for s in ranked] == ["near-rich", "far-rich", "near-part"]
     assert ranked[0].covers and not ranked[2].covers
     assert ranked[0].distance_km < 1 < ranked[1].distance_km

@@ -1,5 +1,6 @@
 """Loan services on the database: one balanced transfer per hand-over and return, idempotent actions,
 the board's limits, recall (by the lender and automatic), settlement in money."""
+
 import datetime
 from decimal import Decimal
 
@@ -43,8 +44,9 @@ def test_lend_and_return_moves_material_once_each_way(member, hide, open_loan, k
 def test_partial_accept_and_both_confirmations_needed(member, hide, key):
     m1, m2 = member("m01"), member("m02")
     material = hide({"m02": "50"})
-    loan = services.loan_request(borrower=m1, lender=m2, material=material, quantity="20",
-                                 needed_by=timezone.localdate(), idempotency_key=key())
+    loan = services.loan_request(
+        borrower=m1, lender=m2, material=material, quantity="20", needed_by=timezone.localdate(), idempotency_key=key()
+    )
     loan = services.loan_accept(loan=loan, member=m2, quantity="12", idempotency_key=key())
     assert loan.state == "accepted" and loan.quantity == 12
     loan = services.loan_hand_over(loan=loan, member=m2, idempotency_key=key())
@@ -83,12 +85,24 @@ def test_refusals_name_the_field_and_change_nothing(member, hide, open_loan, key
         services.loan_return(loan=loan, member=m2, quantity="1", idempotency_key=key())
     buckles = hide({"m02": "10"}, unit="piece", code="test-buckle")
     with pytest.raises(LoanError, match="whole numbers") as caught:
-        services.loan_request(borrower=m1, lender=m2, material=buckles, quantity="1.5",
-                              needed_by=timezone.localdate(), idempotency_key=key())
+        services.loan_request(
+            borrower=m1,
+            lender=m2,
+            material=buckles,
+            quantity="1.5",
+            needed_by=timezone.localdate(),
+            idempotency_key=key(),
+        )
     assert caught.value.field == "quantity"
     with pytest.raises(LoanError, match="past") as caught:
-        services.loan_request(borrower=m1, lender=m2, material=buckles, quantity="1",
-                              needed_by=timezone.localdate() - datetime.timedelta(days=1), idempotency_key=key())
+        services.loan_request(
+            borrower=m1,
+            lender=m2,
+            material=buckles,
+            quantity="1",
+            needed_by=timezone.localdate() - datetime.timedelta(days=1),
+            idempotency_key=key(),
+        )
     assert caught.value.field == "needed_by"
     assert MaterialLoan.objects.filter(material=buckles).count() == 0
     assert material_balance(m1, material) == 10 and MaterialLoan.objects.get(pk=loan.pk).returned == 0
@@ -111,8 +125,9 @@ def test_board_limits(member, hide, open_loan, key):
         open_loan(m1, m2, material, "1", state="requested")
 
 
-def test_recall_sets_notice_due_date_and_tells_the_borrower(member, hide, open_loan, key,
-                                                          django_capture_on_commit_callbacks):
+def test_recall_sets_notice_due_date_and_tells_the_borrower(
+    member, hide, open_loan, key, django_capture_on_commit_callbacks
+):
     m1, m2 = member("m01"), member("m02")
     material = hide({"m02": "50"})
     loan = open_loan(m1, m2, material, "10", needed_in=1)
@@ -166,16 +181,24 @@ def test_suggested_lenders_leave_out_what_accepted_work_needs(member, hide, monk
     material = hide({"m02": "30", "m03": "30", "m04": "5"})
     needs = {"m02": D(25), "m03": D(0), "m04": D(0)}
     codes = dict(Member.objects.values_list("pk", "code"))
-    monkeypatch.setattr(pool_selectors, "accepted_work_needs",
-                        lambda members, mat, until: {pk: needs.get(codes[pk], D(0)) for pk in members})
+    monkeypatch.setattr(
+        pool_selectors,
+        "accepted_work_needs",
+        lambda members, mat, until: {pk: needs.get(codes[pk], D(0)) for pk in members},
+    )
     out = pool_selectors.suggest_lenders(borrower=m1, material=material, quantity=D(10), until=timezone.localdate())
-    assert [s.member.code for s in out][:3] == ["m03", "m02", "m04"] or [s.member.code for s in out][:3] == ["m03", "m04", "m02"]
+    assert [s.member.code for s in out][:3] == ["m03", "m02", "m04"] or [s.member.code for s in out][:3] == [
+        "m03",
+        "m04",
+        "m02",
+    ]
     assert out[0].member.code == "m03" and out[0].spare == 30 and out[0].covers
     assert {s.member.code: s.spare for s in out} == {"m02": D(5), "m03": D(30), "m04": D(5)}
 
 
-def test_auto_recall_when_accepted_work_needs_the_material(member, hide, open_loan, monkeypatch,
-                                                          django_capture_on_commit_callbacks):
+def test_auto_recall_when_accepted_work_needs_the_material(
+    member, hide, open_loan, monkeypatch, django_capture_on_commit_callbacks
+):
     from pooling.loans import services as loan_services
 
     m1, m2 = member("m01"), member("m02")
@@ -195,20 +218,35 @@ def test_needs_are_accepted_work_orders_times_the_bill_until_the_date(member, hi
     from oscar.core.loading import get_model
 
     from inventory.models import BillLine
-    from pooling.needs import accepted_work_needs
     from pooling.models import RoutingRequest, WorkOrder
+    from pooling.needs import accepted_work_needs
 
     m2, m3, m4 = member("m02"), member("m03"), member("m04")
     material = hide({"m02": "30"})
     product = get_model("catalogue", "Product").objects.exclude(structure="parent").first()
     BillLine.objects.create(product=product, material=material, quantity=D("1.5"))
     today = timezone.localdate()
-    request = RoutingRequest.objects.create(kind="overflow", member=m4, product=product, quantity=20, due_week=today,
-                                            product_class=product.get_product_class())
+    request = RoutingRequest.objects.create(
+        kind="overflow",
+        member=m4,
+        product=product,
+        quantity=20,
+        due_week=today,
+        product_class=product.get_product_class(),
+    )
 
     def work(member, quantity, week, state="accepted"):
-        WorkOrder.objects.create(request=request, round=1, member=member, product=product, quantity=quantity,
-                                 week=week, due_week=week, state=state, offered_at=timezone.now())
+        WorkOrder.objects.create(
+            request=request,
+            round=1,
+            member=member,
+            product=product,
+            quantity=quantity,
+            week=week,
+            due_week=week,
+            state=state,
+            offered_at=timezone.now(),
+        )
 
     later = today + datetime.timedelta(days=14)
     work(m2, 4, today)
@@ -227,7 +265,9 @@ def test_task_runs_the_recall(member, hide, open_loan, monkeypatch):
     m1, m2 = member("m01"), member("m02")
     material = hide({"m02": "30"})
     open_loan(m1, m2, material, "20")
-    monkeypatch.setattr(loan_services, "accepted_work_needs", lambda members, mat, until: {m.pk: D(50) for m in members})
+    monkeypatch.setattr(
+        loan_services, "accepted_work_needs", lambda members, mat, until: {m.pk: D(50) for m in members}
+    )
     result = recall_needed_loans.enqueue()
     assert result.return_value == 1
 

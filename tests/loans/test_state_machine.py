@@ -6,6 +6,7 @@ services with the LoanBook alongside (fewer examples): both must accept and refu
 end with the same balances and loans. Invariants: material is conserved, every transaction balances, no
 balance goes negative, an open loan's outstanding equals handed over − returned − settled.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -25,8 +26,9 @@ PRICE = D(30000)
 NO_MIRROR = object()
 
 members = st.sampled_from(MEMBERS)
-quantities = st.one_of(st.integers(1, 30).map(D), st.decimals("0.25", "20", places=2),
-                       st.sampled_from([D("0.001"), D(0), D(-1), D(1000)]))
+quantities = st.one_of(
+    st.integers(1, 30).map(D), st.decimals("0.25", "20", places=2), st.sampled_from([D("0.001"), D(0), D(-1), D(1000)])
+)
 maybe_part = st.one_of(st.none(), quantities)
 
 
@@ -35,8 +37,12 @@ class LoanMachine(RuleBasedStateMachine):
 
     def __init__(self):
         super().__init__()
-        self.book = rules.LoanBook(balances={(m, "hide"): q for m, q in OPENING.items()},
-                                   prices={"hide": PRICE}, places={"hide": 2}, max_active=3)
+        self.book = rules.LoanBook(
+            balances={(m, "hide"): q for m, q in OPENING.items()},
+            prices={"hide": PRICE},
+            places={"hide": 2},
+            max_active=3,
+        )
         self.total = sum(OPENING.values())
 
     def mirror(self, action: str, loan_id, member, quantity=None):
@@ -59,17 +65,32 @@ class LoanMachine(RuleBasedStateMachine):
 
     @rule(borrower=members, lender=members, quantity=quantities)
     def request(self, borrower, lender, quantity):
-        self.run("request", lambda: self.book.request(borrower, lender, "hide", quantity, today=TODAY,
-                                                      needed_by=TODAY), None, borrower, (lender, quantity))
+        self.run(
+            "request",
+            lambda: self.book.request(borrower, lender, "hide", quantity, today=TODAY, needed_by=TODAY),
+            None,
+            borrower,
+            (lender, quantity),
+        )
 
     def _pick(self, data, action):
         """A loan and who acts on it: mostly one the action is offered to now, sometimes any loan and the
         lender, the borrower or a stranger (who must be refused). Drawn only at random, the steps rarely line
         up and returns and settlements would hardly ever run."""
-        fitting = [(i, who) for i, loan in self.book.loans.items() for who in (loan.lender, loan.borrower)
-                   if action in rules.offered_actions(
-                       loan.state, loan.role_of(who), handed_over=loan.handed_over_confirmed,
-                       received=loan.received_confirmed, proposed_by=loan.settlement_proposed_by, paid=False)]
+        fitting = [
+            (i, who)
+            for i, loan in self.book.loans.items()
+            for who in (loan.lender, loan.borrower)
+            if action
+            in rules.offered_actions(
+                loan.state,
+                loan.role_of(who),
+                handed_over=loan.handed_over_confirmed,
+                received=loan.received_confirmed,
+                proposed_by=loan.settlement_proposed_by,
+                paid=False,
+            )
+        ]
         if fitting and data.draw(st.integers(0, 9), label="aim"):
             return data.draw(st.sampled_from(fitting), label="offered")
         loan_id = data.draw(st.sampled_from(list(self.book.loans)), label="loan")
@@ -132,8 +153,13 @@ class LoanMachine(RuleBasedStateMachine):
         """A member holds its opening balance plus what it borrowed minus what it lent, net of returns
         (material settled in money stays with the borrower)."""
         for code in MEMBERS:
-            moved = sum(((l.handed - l.returned) * ((l.borrower == code) - (l.lender == code))
-                         for l in self.book.loans.values()), D(0))
+            moved = sum(
+                (
+                    (l.handed - l.returned) * ((l.borrower == code) - (l.lender == code))
+                    for l in self.book.loans.values()
+                ),
+                D(0),
+            )
             assert self.book.balances[(code, "hide")] == OPENING[code] + moved, code
 
 
@@ -159,8 +185,13 @@ class DatabaseLoanMachine(LoanMachine):
         MaterialPrice.objects.create(material=self.material, price=PRICE)
         for code, qty in OPENING.items():
             if qty:
-                material_move(member=self.members[code], material=self.material, kind="opening", quantity=qty,
-                              idempotency_key=f"sm-open-{code}")
+                material_move(
+                    member=self.members[code],
+                    material=self.material,
+                    kind="opening",
+                    quantity=qty,
+                    idempotency_key=f"sm-open-{code}",
+                )
         self.loans = []
         self.keys = 0
         self.last = None
@@ -183,17 +214,24 @@ class DatabaseLoanMachine(LoanMachine):
         try:
             if action == "request":
                 lender, quantity = quantity
-                loan = services.loan_request(borrower=self.members[member], lender=self.members[lender],
-                                             material=self.material, quantity=quantity,
-                                             needed_by=timezone.localdate(), idempotency_key=self.key())
+                loan = services.loan_request(
+                    borrower=self.members[member],
+                    lender=self.members[lender],
+                    material=self.material,
+                    quantity=quantity,
+                    needed_by=timezone.localdate(),
+                    idempotency_key=self.key(),
+                )
                 self.loans.append(loan)
                 return None
             kwargs = {"quantity": quantity} if action in ("accept", "return") else {}
             call = services.ACTIONS[action]
             key = self.key()
             call(loan=self.loans[loan_id - 1], member=self.members[member], idempotency_key=key, **kwargs)
-            self.last = (call, dict(loan=self.loans[loan_id - 1], member=self.members[member], idempotency_key=key,
-                                    **kwargs))
+            self.last = (
+                call,
+                dict(loan=self.loans[loan_id - 1], member=self.members[member], idempotency_key=key, **kwargs),
+            )
         except services.LoanError as error:
             return error
         return None
@@ -212,8 +250,11 @@ class DatabaseLoanMachine(LoanMachine):
         from pooling.loans.models import MaterialLoan
 
         balances = dict(MaterialBalance.objects.filter(material=self.material).values_list("member__code", "quantity"))
-        loans = list(MaterialLoan.objects.filter(material=self.material).order_by("pk")
-                     .values_list("state", "handed_over", "returned", "settled", "settlement_amount"))
+        loans = list(
+            MaterialLoan.objects.filter(material=self.material)
+            .order_by("pk")
+            .values_list("state", "handed_over", "returned", "settled", "settlement_amount")
+        )
         return balances, loans
 
     @invariant()
@@ -230,8 +271,11 @@ class DatabaseLoanMachine(LoanMachine):
         from inventory.models import MaterialMovement
         from inventory.selectors import material_discrepancies
 
-        sums = MaterialMovement.objects.filter(material=self.material, transfer__isnull=False).values("transfer") \
+        sums = (
+            MaterialMovement.objects.filter(material=self.material, transfer__isnull=False)
+            .values("transfer")
             .annotate(s=Sum("delta"))
+        )
         assert all(D(row["s"]) == 0 for row in sums)  # each transaction balances
         assert not [d for d in material_discrepancies() if d["material_id"] == self.material.pk]
 
@@ -243,6 +287,12 @@ def test_database_services_match_the_model():
             self.check_ledger()
             super().teardown()
 
-    run_state_machine_as_test(Checked, settings=settings(
-        max_examples=20, stateful_step_count=25, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        Checked,
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

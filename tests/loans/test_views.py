@@ -1,5 +1,6 @@
 """Loan pages: the permission matrix over every view × role, and bad input answered with a message naming
 the field (no 500, nothing changed)."""
+
 import datetime
 from decimal import Decimal
 
@@ -19,8 +20,10 @@ ROLES = ["anonymous", "buyer", "artisan_a", "artisan_b", "board", "staff"]
 def loans(member, hide, open_loan):
     """ours: m01 borrows from m02 (open); theirs: m03 borrows from m04 (nobody here is party)."""
     material = hide({"m02": "50", "m04": "50"})
-    return {"ours": open_loan(member("m01"), member("m02"), material, "10"),
-            "theirs": open_loan(member("m03"), member("m04"), material, "5")}
+    return {
+        "ours": open_loan(member("m01"), member("m02"), material, "10"),
+        "theirs": open_loan(member("m03"), member("m04"), material, "5"),
+    }
 
 
 # view, method, expected status per role (anonymous: login redirect)
@@ -38,8 +41,7 @@ MATRIX = [
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("view, method, which, expected", MATRIX,
-                         ids=[f"{v}-{m}-{w or ''}" for v, m, w, _ in MATRIX])
+@pytest.mark.parametrize("view, method, which, expected", MATRIX, ids=[f"{v}-{m}-{w or ''}" for v, m, w, _ in MATRIX])
 def test_permission_matrix(client_as, loans, role, view, method, which, expected):
     if view == "act":
         url = reverse("loans:act", args=[loans[which].pk, "return"])  # the borrower's action
@@ -69,12 +71,16 @@ def test_book_shows_both_sides_and_recall_notice(client_as, loans, member, key):
     assert 'id="lent"' in lender_page and f'data-loan="{loans["ours"].pk}"' in lender_page
 
 
-@pytest.mark.parametrize("quantity, message", [("11", "still outstanding"), ("abc", "not a number"),
-                                               ("0", "more than zero"), ("0.001", "decimal places")])
+@pytest.mark.parametrize(
+    "quantity, message",
+    [("11", "still outstanding"), ("abc", "not a number"), ("0", "more than zero"), ("0.001", "decimal places")],
+)
 def test_bad_return_names_the_field(client_as, loans, quantity, message):
     client = client_as("artisan_a")
-    response = client.post(reverse("loans:act", args=[loans["ours"].pk, "return"]),
-                           {"quantity": quantity, "idempotency_key": f"bad-{quantity}"})
+    response = client.post(
+        reverse("loans:act", args=[loans["ours"].pk, "return"]),
+        {"quantity": quantity, "idempotency_key": f"bad-{quantity}"},
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert 'data-field="quantity"' in body and message in body
@@ -120,8 +126,10 @@ def test_board_pages(client_as, loans, hide):
     settings_url = reverse("loans:board-settings")
     bad = client.post(settings_url, {"notice_days": "x", "max_active_loans": "3", "default_term_days": "30"})
     assert bad.status_code == 400 and 'data-field="notice_days"' in bad.content.decode()
-    ok = client.post(settings_url, {"notice_days": "5", "max_active_loans": "4", "default_term_days": "20",
-                                    f"price_{material.code}": "32000"})
+    ok = client.post(
+        settings_url,
+        {"notice_days": "5", "max_active_loans": "4", "default_term_days": "20", f"price_{material.code}": "32000"},
+    )
     assert ok.status_code == 302
     from pooling.loans import selectors
 
@@ -144,8 +152,9 @@ def test_only_the_lender_is_offered_to_confirm_the_settlement_money(client_as, m
     page = lender.get(url).content.decode()
     assert 'id="action-settlement_paid"' in page
     token = page.split('name="idempotency_key" value="', 1)[1].split('"', 1)[0]  # the form's own token
-    response = lender.post(reverse("loans:act", kwargs={"pk": loan.pk, "action": "settlement_paid"}),
-                           {"idempotency_key": token})
+    response = lender.post(
+        reverse("loans:act", kwargs={"pk": loan.pk, "action": "settlement_paid"}), {"idempotency_key": token}
+    )
     assert response.status_code == 302
     loan.refresh_from_db()
     assert loan.settlement_paid_at is not None

@@ -1,6 +1,7 @@
 """Fixtures for checkout and payments: a fake Stripe wired into the real StripeClient, the Indonesian strings of
 locale/id-payments.json compiled on the fly (so the language tests pass before and after the lead merges them
 into the project catalogue), and a buyer that walks Oscar's checkout with the test client."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """A buyer walking Oscar's checkout with Django's test client, and stock set-up on the seeded catalogue."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,13 @@ StockRecord = get_model("partner", "StockRecord")
 Order = get_model("order", "Order")
 
 ADDRESS = {
-    "first_name": "Sari", "last_name": "Wulandari", "line1": "Jl. Kauman No. 5", "line4": "Yogyakarta",
-    "postcode": "55122", "country": "ID", "phone_number": "+6281227001234",
+    "first_name": "Sari",
+    "last_name": "Wulandari",
+    "line1": "Jl. Kauman No. 5",
+    "line4": "Yogyakarta",
+    "postcode": "55122",
+    "country": "ID",
+    "phone_number": "+6281227001234",
 }
 
 

@@ -1,5 +1,6 @@
 """Once the order is committed the buyer hears "order placed", whatever fails afterwards (issue 12.8), and a
 double click on "Place order" never undoes the other request's payment or order (issue 13.8)."""
+
 import copy
 from importlib import import_module
 
@@ -124,8 +125,9 @@ def test_place_order_again_after_the_basket_was_submitted_shows_the_order(client
 
 
 def test_while_the_other_request_is_still_placing_the_page_waits(client):
-    services.begin_card_authorisation(attempt_key="guyub:100555:authorise:" + "b" * 32, order_number="100555",
-                                      amount=100000, claim="other")
+    services.begin_card_authorisation(
+        attempt_key="guyub:100555:authorise:" + "b" * 32, order_number="100555", amount=100000, claim="other"
+    )
     page = client.get(thank_you_url("100555"))
     assert page.status_code == 200 and b'id="order-pending"' in page.content
     assert b'http-equiv="refresh"' in page.content

@@ -1,5 +1,6 @@
 """The guarded stock hold (catalog/shop/order/allocation.py), sequentially — safe on SQLite. The concurrent
 version runs on PostgreSQL in test_concurrency.py."""
+
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,6 @@ from django.db import transaction
 from oscar.core.loading import get_class, get_model
 
 from catalog.shop.order.allocation import InsufficientStock, allocate_basket_lines, release_order_lines
-
 from inventory.models import StockMovement
 
 from .helpers import variant_with_stock
@@ -54,7 +54,8 @@ def test_exactly_the_last_units_can_be_held_then_nothing_more():
 def test_a_refused_line_undoes_the_holds_of_the_lines_before_it():
     # Lines are held in stockrecord order: "a" (held first) must be the lower record, or nothing is undone.
     (product_a, record_a), (product_b, record_b) = sorted(
-        (variant_with_stock(5, index=0), variant_with_stock(5, index=1)), key=lambda pair: pair[1].pk)
+        (variant_with_stock(5, index=0), variant_with_stock(5, index=1)), key=lambda pair: pair[1].pk
+    )
     basket = basket_with((product_a, 2), (product_b, 1))
     type(record_b).objects.filter(pk=record_b.pk).update(num_allocated=5)  # b sold out meanwhile
 
@@ -89,7 +90,10 @@ def test_oscar_order_creator_uses_the_guard(client):
         total = prices.Price(currency="IDR", excl_tax=basket.total_excl_tax, incl_tax=basket.total_incl_tax)
         free = Free()
         place = lambda: OrderCreator().place_order(  # noqa: E731
-            basket=basket, total=total, shipping_method=free, shipping_charge=free.calculate(basket),
+            basket=basket,
+            total=total,
+            shipping_method=free,
+            shipping_charge=free.calculate(basket),
             order_number=f"T{attempt}",
         )
         if attempt == 0:

@@ -1,5 +1,6 @@
 """Bank transfer: placed awaiting payment with a reference, stock held until the deadline, released when
 unpaid (``now=`` makes time testable), confirmed by staff in Oscar's dashboard."""
+
 from datetime import timedelta
 from io import StringIO
 
@@ -100,8 +101,9 @@ def test_command_and_task_release_expired_transfers(client):
     assert result.return_value == [second.number]
 
 
-def test_staff_confirm_transfer_in_dashboard_marks_paid_once(client, order_staff, staff_user,
-                                                             django_capture_on_commit_callbacks):
+def test_staff_confirm_transfer_in_dashboard_marks_paid_once(
+    client, order_staff, staff_user, django_capture_on_commit_callbacks
+):
     order, record = transfer_order(client)
     mail.outbox.clear()
     staff = order_staff
@@ -134,8 +136,15 @@ def test_confirming_an_expired_transfer_is_refused_with_a_clear_message(client, 
     release_expired_transfers(now=order.bank_transfer.expires_at + timedelta(minutes=1))
     staff = order_staff
     url = reverse("dashboard:order-detail", kwargs={"number": order.number})
-    response = staff.post(url, {"order_action": "create_order_payment_event", "payment_event_type": "paid",
-                                "amount": str(order.total_incl_tax)}, follow=True)
+    response = staff.post(
+        url,
+        {
+            "order_action": "create_order_payment_event",
+            "payment_event_type": "paid",
+            "amount": str(order.total_incl_tax),
+        },
+        follow=True,
+    )
     text = " ".join(str(m) for m in response.context["messages"])
     assert "expired" in text
     order.refresh_from_db()
@@ -171,8 +180,9 @@ def test_guest_follows_the_order_by_number_and_email(client):
     assert 'id="order-payment-panel"' in html and order.bank_transfer.reference in html
 
 
-def test_a_worker_that_can_defer_gets_the_release_scheduled_at_the_deadline(client, settings,
-                                                                            django_capture_on_commit_callbacks):
+def test_a_worker_that_can_defer_gets_the_release_scheduled_at_the_deadline(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     from django_tasks import default_task_backend
 

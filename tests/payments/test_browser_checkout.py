@@ -1,4 +1,5 @@
 """Real Chromium, real server: a guest pays by bank transfer, a signed-in buyer pays in test card mode."""
+
 import re
 
 import pytest

@@ -180,7 +180,8 @@ def test_card_numbers_are_never_stored_or_echoed(client, fake_stripe):
     product, _record = variant_with_stock(1)
     preview = to_preview(client, product=product, method="card")
     assert b"4242424242424242" not in preview.content and b"4242 4242 4242 4242" not in preview.content.replace(
-        b"<code>4242 4242 4242 4242</code>", b"")
+        b"<code>4242 4242 4242 4242</code>", b""
+    )
     place_order(client, preview)
     assert "4242424242424242" not in str(client.session.items())
     assert all("4242424242424242" not in str(r.params) for r in fake_stripe.requests)

@@ -8,6 +8,7 @@ restoring — so later tests (and the browser tests' copy) find the seed. It loa
 model signals muted and content types first: otherwise receivers that ignore ``raw`` (Wagtail's, the apps')
 create rows while the snapshot loads and the load stops on a duplicate key (seen on a reused test database).
 """
+
 import threading
 from contextlib import contextmanager
 
@@ -124,8 +125,10 @@ def test_buyers_racing_for_the_last_units_never_oversell(healthy_database, fake_
     # 16 buyers at once: 8 pay by card for one variant, 8 by bank transfer for another.
     results = race(buyers_for(by_card, "card") + buyers_for(by_transfer, "transfer"))
 
-    for product, record, chunk in ((by_card, by_card_record, results[:BUYERS]),
-                                   (by_transfer, by_transfer_record, results[BUYERS:])):
+    for product, record, chunk in (
+        (by_card, by_card_record, results[:BUYERS]),
+        (by_transfer, by_transfer_record, results[BUYERS:]),
+    ):
         placed = [r for r in chunk if r is not None and r.status_code == 302 and "/thank-you/" in r["Location"]]
         lost = [r for r in chunk if r is not None and r.status_code == 302 and r["Location"].endswith("/basket/")]
         assert len(placed) == UNITS and len(lost) == BUYERS - UNITS, [getattr(r, "status_code", r) for r in chunk]

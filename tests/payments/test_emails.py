@@ -1,5 +1,6 @@
 """Order emails speak the buyer's language: the one used at checkout, kept on the order, also for emails sent
 later by staff (whose own request may be in another language) or by the expiry job."""
+
 import json
 from datetime import timedelta
 

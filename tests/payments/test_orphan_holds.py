@@ -1,6 +1,7 @@
 """No card hold without a record (issue 12.6): a PENDING CardPayment with the idempotency key is committed before
 Stripe is called; when the answer never reaches our database, the sweep finds the intent at Stripe by the
 metadata we sent and cancels it (or links it to its order). Two sweeps at once report each capture once (12.9)."""
+
 from datetime import timedelta
 
 import pytest
@@ -90,8 +91,9 @@ def test_an_orphan_whose_order_exists_is_linked_and_captured(client, fake_stripe
 
 
 def test_an_attempt_that_never_reached_stripe_is_closed(fake_stripe):
-    payment, created = services.begin_card_authorisation(attempt_key="guyub:100321:authorise:" + "f" * 32,
-                                                         order_number="100321", amount=100000, claim="c")
+    payment, created = services.begin_card_authorisation(
+        attempt_key="guyub:100321:authorise:" + "f" * 32, order_number="100321", amount=100000, claim="c"
+    )
     assert created
     assert sweep_card_authorisations(now=later()) == {"captured": [], "cancelled": []}
     payment.refresh_from_db()
@@ -129,10 +131,12 @@ def test_two_sweeps_at_once_report_each_cancellation_once(fake_stripe, settings)
     from catalog.shop.checkout import stripe_gateway as gateway
 
     settings.GUYUB_CARD_AUTHORISATION_GRACE_MINUTES = 30
-    orphan = gateway.authorise(order_number="100778", attempt="e" * 32, amount=Decimal("90000"),
-                               payment_method="pm_card_visa")
-    services.record_card_authorisation(intent_id=orphan.id, order_number="100778", amount=Decimal("90000"),
-                                       status=CardPayment.AUTHORISED)
+    orphan = gateway.authorise(
+        order_number="100778", attempt="e" * 32, amount=Decimal("90000"), payment_method="pm_card_visa"
+    )
+    services.record_card_authorisation(
+        intent_id=orphan.id, order_number="100778", amount=Decimal("90000"), status=CardPayment.AUTHORISED
+    )
     reports = []
     original = fake_stripe._cancel
 

@@ -1,6 +1,7 @@
 """What Stripe reports is reconciled against the order (issue 12.7): never more refunded than captured, a full
 refund cancels the order and gives its stock back, a refund that beats "succeeded" does not end Paid, and a
 capture of another amount than the order total never marks the order paid. IDR travels as rupiah × 100."""
+
 import logging
 from decimal import Decimal
 

@@ -1,5 +1,6 @@
 """Refunds from Oscar's dashboard: per line or an amount, through Stripe for cards (idempotent), recorded for
 transfers; cancelling a paid order gives the money back."""
+
 from decimal import Decimal
 
 import pytest
@@ -8,8 +9,8 @@ from django.urls import reverse
 from catalog.shop.order import refunds, statuses
 from catalog.shop.payment.models import BankTransfer, CardPayment
 
-from .test_webhooks import card_order, post_event
 from .helpers import last_order, place_order, to_preview, variant_with_stock
+from .test_webhooks import card_order, post_event
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +29,17 @@ def test_line_refund_goes_through_stripe_for_the_selected_units(client, fake_str
     assert line.quantity == 1
     unit = line.unit_price_incl_tax
 
-    response = order_staff.post(detail(order), {
-        "line_action": "create_payment_event", "selected_line": [line.pk], f"selected_line_qty_{line.pk}": 1,
-        "payment_event_type": "refunded", "amount": "",
-    }, follow=True)
+    response = order_staff.post(
+        detail(order),
+        {
+            "line_action": "create_payment_event",
+            "selected_line": [line.pk],
+            f"selected_line_qty_{line.pk}": 1,
+            "payment_event_type": "refunded",
+            "amount": "",
+        },
+        follow=True,
+    )
 
     assert "Payment event created" in messages_of(response)
     [call] = fake_stripe.calls("refund")
@@ -42,10 +50,16 @@ def test_line_refund_goes_through_stripe_for_the_selected_units(client, fake_str
     event = order.payment_events.get(event_type__code="refunded")
     assert event.amount == unit and event.line_quantities.get().quantity == 1
     # The same line cannot be refunded twice.
-    again = order_staff.post(detail(order), {
-        "line_action": "create_payment_event", "selected_line": [line.pk], f"selected_line_qty_{line.pk}": 1,
-        "payment_event_type": "refunded",
-    }, follow=True)
+    again = order_staff.post(
+        detail(order),
+        {
+            "line_action": "create_payment_event",
+            "selected_line": [line.pk],
+            f"selected_line_qty_{line.pk}": 1,
+            "payment_event_type": "refunded",
+        },
+        follow=True,
+    )
     assert "too large" in messages_of(again)
     assert len(fake_stripe.calls("refund")) == 1
     # Stripe's charge.refunded for the same refund records nothing more.
@@ -57,11 +71,19 @@ def test_amount_refund_from_the_payment_box_and_its_limit(client, fake_stripe, o
     order, payment, _record = card_order(client, fake_stripe, units=3)
     page = order_staff.get(detail(order))
     assert b'id="refund-form"' in page.content
-    order_staff.post(detail(order), {"order_action": "create_order_payment_event", "payment_event_type": "refunded",
-                                     "amount": "10000"})
-    too_much = order_staff.post(detail(order), {"order_action": "create_order_payment_event",
-                                                "payment_event_type": "refunded", "amount": str(order.total_incl_tax)},
-                                follow=True)
+    order_staff.post(
+        detail(order),
+        {"order_action": "create_order_payment_event", "payment_event_type": "refunded", "amount": "10000"},
+    )
+    too_much = order_staff.post(
+        detail(order),
+        {
+            "order_action": "create_order_payment_event",
+            "payment_event_type": "refunded",
+            "amount": str(order.total_incl_tax),
+        },
+        follow=True,
+    )
     assert "At most" in messages_of(too_much)
     payment.refresh_from_db()
     assert payment.amount_refunded == Decimal("10000")
@@ -94,8 +116,10 @@ def test_transfer_refunds_are_recorded_not_sent(client, order_staff, fake_stripe
     place_order(client, to_preview(client, product=product, method="transfer"))
     order = last_order()
     order_staff.post(detail(order), {"order_action": "change_order_status", "new_status": statuses.PAID})
-    order_staff.post(detail(order), {"order_action": "create_order_payment_event", "payment_event_type": "refunded",
-                                     "amount": "5000"})
+    order_staff.post(
+        detail(order),
+        {"order_action": "create_order_payment_event", "payment_event_type": "refunded", "amount": "5000"},
+    )
     transfer = BankTransfer.objects.get(order=order)
     assert transfer.amount_refunded == Decimal("5000")
     assert order.payment_events.get(event_type__code="refunded").amount == Decimal("5000")

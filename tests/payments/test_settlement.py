@@ -1,5 +1,6 @@
 """Authorisations nobody finished: the sweep (``settle_card_payments``) captures those whose order waits and
 cancels those that never became an order (a buyer who left on the 3-D Secure page)."""
+
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -20,10 +21,12 @@ pytestmark = pytest.mark.django_db
 
 def test_orphan_authorisation_is_cancelled_and_waiting_order_captured(client, fake_stripe, settings):
     settings.GUYUB_CARD_AUTHORISATION_GRACE_MINUTES = 30
-    orphan = gateway.authorise(order_number="100777", attempt="e" * 32, amount=Decimal("90000"),
-                               payment_method="pm_card_visa")
-    CardPayment.objects.create(intent_id=orphan.id, order_number="100777", amount=Decimal("90000"),
-                               status=CardPayment.AUTHORISED)
+    orphan = gateway.authorise(
+        order_number="100777", attempt="e" * 32, amount=Decimal("90000"), payment_method="pm_card_visa"
+    )
+    CardPayment.objects.create(
+        intent_id=orphan.id, order_number="100777", amount=Decimal("90000"), status=CardPayment.AUTHORISED
+    )
     order, payment, _record = card_order(client, fake_stripe, capture="lost")
     later = timezone.now() + timedelta(minutes=31)
 

@@ -1,4 +1,5 @@
 """The Stripe calls themselves, against the fake in-process and over a loopback HTTP server."""
+
 from decimal import Decimal
 
 import pytest
@@ -68,13 +69,16 @@ def test_over_loopback_http_with_base_addresses():
         server.shutdown()
 
 
-@pytest.mark.parametrize("secret, publishable, expected", [
-    ("", "", "test_cards"),
-    ("sk_test_123", "", "test_cards"),
-    ("sk_test_123", "pk_test_123", "elements"),
-    ("sk_live_123", "", None),
-    ("sk_live_123", "pk_live_123", "elements"),
-])
+@pytest.mark.parametrize(
+    "secret, publishable, expected",
+    [
+        ("", "", "test_cards"),
+        ("sk_test_123", "", "test_cards"),
+        ("sk_test_123", "pk_test_123", "elements"),
+        ("sk_live_123", "", None),
+        ("sk_live_123", "pk_live_123", "elements"),
+    ],
+)
 def test_how_cards_are_collected(settings, secret, publishable, expected):
     settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = secret, publishable
     assert gateway.card_entry() == expected

@@ -1,6 +1,7 @@
 """Test card mode is explicit and shared (issues 13.2, 12.3): the fake Stripe only with GUYUB_FAKE_CARD_PAYMENTS
 (never in production), its state in the database so every process sees one fake account, random intent ids;
 with no key and no test mode the card method is simply not offered."""
+
 import os
 import subprocess
 import sys
@@ -29,8 +30,9 @@ def process():
 
 
 def authorise(attempt, number="100001"):
-    return gateway.authorise(order_number=number, attempt=attempt, amount=Decimal("275000"),
-                             payment_method="pm_card_visa")
+    return gateway.authorise(
+        order_number=number, attempt=attempt, amount=Decimal("275000"), payment_method="pm_card_visa"
+    )
 
 
 def test_two_processes_share_one_fake_account_and_never_collide_on_ids():
@@ -76,8 +78,9 @@ def _import_production(**env):
     environment = {k: v for k, v in os.environ.items() if k not in ("GUYUB_FAKE_CARD_PAYMENTS", "DJANGO_DEBUG")}
     environment.update(DJANGO_SECRET_KEY="a-real-looking-secret-key-for-this-test-only-0123456789", **env)
     code = "import guyub.settings.production as p; print('FAKE', p.GUYUB_FAKE_CARD_PAYMENTS)"
-    return subprocess.run([sys.executable, "-c", code], cwd=SITE, env=environment, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=SITE, env=environment, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_production_settings_refuse_test_mode():

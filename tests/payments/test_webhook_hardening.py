@@ -1,6 +1,7 @@
 """Signed but malformed Stripe events are answered 400 with a reason, never 500 (issue 13.3); an unknown intent
 naming a bank-transfer order never becomes a card payment; signatures from more than 5 minutes in the future
 are refused (12.9). Every body here is signed like Stripe signs (generate_signature_header)."""
+
 import json
 import time
 
@@ -16,15 +17,15 @@ from .helpers import last_order, place_order, to_preview, variant_with_stock
 from .test_webhooks import card_order, post_event
 
 pytestmark = pytest.mark.django_db
-INTENT = {"id": "pi_x", "object": "payment_intent", "amount": 15000000, "amount_received": 15000000,
-          "metadata": {}}
+INTENT = {"id": "pi_x", "object": "payment_intent", "amount": 15000000, "amount_received": 15000000, "metadata": {}}
 
 
 def post_raw(client, payload: str, *, timestamp=None):
     header = stripe.WebhookSignature.generate_signature_header(payload, WEBHOOK_SECRET, timestamp=timestamp)
     client.raise_request_exception = False  # a 500 must show as a 500, not as a test error
-    return client.post(reverse("checkout:stripe-webhook"), data=payload, content_type="application/json",
-                       HTTP_STRIPE_SIGNATURE=header)
+    return client.post(
+        reverse("checkout:stripe-webhook"), data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
 
 
 def event(**overrides):
@@ -43,10 +44,18 @@ MALFORMED = {
     "float amount": json.dumps(event(data={"object": {**INTENT, "amount_received": 15000000.5}})),
     "boolean amount": json.dumps(event(data={"object": {**INTENT, "amount": True}})),
     "metadata a list": json.dumps(event(data={"object": {**INTENT, "metadata": ["order_number"]}})),
-    "refund amount text": json.dumps(event(type="charge.refunded", data={"object": {
-        "id": "ch_1", "payment_intent": "pi_x", "amount": 100, "amount_refunded": "100"}})),
-    "refund without intent": json.dumps(event(type="charge.refunded", data={"object": {
-        "id": "ch_1", "payment_intent": 7, "amount": 100, "amount_refunded": 100}})),
+    "refund amount text": json.dumps(
+        event(
+            type="charge.refunded",
+            data={"object": {"id": "ch_1", "payment_intent": "pi_x", "amount": 100, "amount_refunded": "100"}},
+        )
+    ),
+    "refund without intent": json.dumps(
+        event(
+            type="charge.refunded",
+            data={"object": {"id": "ch_1", "payment_intent": 7, "amount": 100, "amount_refunded": 100}},
+        )
+    ),
     "body is an array": json.dumps([event()]),
     "body is a string": json.dumps("payment_intent.succeeded"),
 }
@@ -65,12 +74,18 @@ def test_a_bank_transfer_order_never_becomes_a_captured_card_payment(client, web
     product, _record = variant_with_stock(2)
     place_order(client, to_preview(client, product=product, method="transfer"))
     order = last_order()
-    intent = {"id": "pi_stranger", "object": "payment_intent", "status": "succeeded",
-              "amount": int(order.total_incl_tax) * 100, "amount_received": int(order.total_incl_tax) * 100,
-              "metadata": {"order_number": order.number}}
+    intent = {
+        "id": "pi_stranger",
+        "object": "payment_intent",
+        "status": "succeeded",
+        "amount": int(order.total_incl_tax) * 100,
+        "amount_received": int(order.total_incl_tax) * 100,
+        "metadata": {"order_number": order.number},
+    }
 
-    response = post_event(client, {"id": "evt_s", "type": "payment_intent.succeeded", "object": "event",
-                                   "data": {"object": intent}})
+    response = post_event(
+        client, {"id": "evt_s", "type": "payment_intent.succeeded", "object": "event", "data": {"object": intent}}
+    )
 
     assert response.status_code == 200 and response.json()["outcome"] == "not a Guyub payment"
     assert not CardPayment.objects.exists()

@@ -1,5 +1,6 @@
 """Stripe webhooks: signatures verified, every event id recorded once with its effect, duplicates and any
 arrival order have a single effect. Events are signed like Stripe signs them (generate_signature_header)."""
+
 import json
 from decimal import Decimal
 
@@ -20,8 +21,9 @@ pytestmark = pytest.mark.django_db
 def post_event(client, event, *, secret=WEBHOOK_SECRET, signature=None):
     payload = json.dumps(event)
     header = signature if signature is not None else stripe.WebhookSignature.generate_signature_header(payload, secret)
-    return client.post(reverse("checkout:stripe-webhook"), data=payload, content_type="application/json",
-                       HTTP_STRIPE_SIGNATURE=header)
+    return client.post(
+        reverse("checkout:stripe-webhook"), data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
 
 
 def card_order(client, fake, *, units=2, capture="ok"):
@@ -57,8 +59,9 @@ def test_webhooks_are_refused_when_no_secret_is_configured(client, settings):
     assert ProcessedWebhookEvent.objects.count() == 0
 
 
-def test_lost_capture_is_settled_by_the_webhook_once(client, fake_stripe, webhook_secret,
-                                                     django_capture_on_commit_callbacks):
+def test_lost_capture_is_settled_by_the_webhook_once(
+    client, fake_stripe, webhook_secret, django_capture_on_commit_callbacks
+):
     """The buyer's capture call got no answer (order kept awaiting payment); Stripe's event settles it."""
     order, payment, record = card_order(client, fake_stripe, capture="lost")
     assert order.status == statuses.AWAITING_PAYMENT and payment.status == CardPayment.AUTHORISED
@@ -109,8 +112,10 @@ def test_cancelled_authorisation_cancels_the_waiting_order_and_releases_stock(cl
     assert post_event(client, event).json()["outcome"] == "cancelled"
     assert post_event(client, event).json()["outcome"] == "duplicate"
     # A late "authorised" from before the cancellation changes nothing.
-    late = fake_stripe.event("payment_intent.amount_capturable_updated",
-                             {**fake_stripe.intents[payment.intent_id], "status": "requires_capture"})
+    late = fake_stripe.event(
+        "payment_intent.amount_capturable_updated",
+        {**fake_stripe.intents[payment.intent_id], "status": "requires_capture"},
+    )
     assert post_event(client, late).json()["outcome"] == "no change"
 
     order.refresh_from_db()
@@ -139,8 +144,11 @@ def test_refund_totals_are_cumulative_so_old_reports_change_nothing(client, fake
 
 
 def test_events_for_other_payments_are_recorded_and_ignored(client, webhook_secret):
-    event = {"id": "evt_other", "type": "payment_intent.succeeded",
-             "data": {"object": {"id": "pi_not_ours", "object": "payment_intent", "amount": 100, "metadata": {}}}}
+    event = {
+        "id": "evt_other",
+        "type": "payment_intent.succeeded",
+        "data": {"object": {"id": "pi_not_ours", "object": "payment_intent", "amount": 100, "metadata": {}}},
+    }
     assert post_event(client, event).json()["outcome"] == "not a Guyub payment"
     assert post_event(client, {**event, "id": "evt_x", "type": "customer.created"}).json()["outcome"] == "ignored"
     assert ProcessedWebhookEvent.objects.count() == 2
@@ -153,8 +161,13 @@ def test_an_event_that_beats_our_own_record_fills_in_the_pending_one(client, fak
 
     key = "guyub:100999:authorise:" + "a" * 32
     services.begin_card_authorisation(attempt_key=key, order_number="100999", amount=Decimal("150000"), claim="x")
-    intent = {"id": "pi_early", "object": "payment_intent", "amount": 15000000, "status": "requires_capture",
-              "metadata": {"order_number": "100999", "guyub_attempt": key}}
+    intent = {
+        "id": "pi_early",
+        "object": "payment_intent",
+        "amount": 15000000,
+        "status": "requires_capture",
+        "metadata": {"order_number": "100999", "guyub_attempt": key},
+    }
     outcome = post_event(client, fake_stripe.event("payment_intent.amount_capturable_updated", intent)).json()
     assert outcome["outcome"] == "authorised"
     payment = CardPayment.objects.get(intent_id="pi_early")

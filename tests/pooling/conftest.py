@@ -1,4 +1,5 @@
 """Pooling fixtures: orders built directly (the session's demo seed already gives members their inventory)."""
+
 from __future__ import annotations
 
 import itertools
@@ -18,15 +19,30 @@ def make_order(lines, *, user=None):
     Order = get_model("order", "Order")
     Line = get_model("order", "Line")
     order = Order.objects.create(
-        number=f"P{next(_numbers):06d}", site=Site.objects.get_current(), currency="IDR", user=user,
-        total_incl_tax=Decimal(0), total_excl_tax=Decimal(0), date_placed=timezone.now(), status="Pending",
+        number=f"P{next(_numbers):06d}",
+        site=Site.objects.get_current(),
+        currency="IDR",
+        user=user,
+        total_incl_tax=Decimal(0),
+        total_excl_tax=Decimal(0),
+        date_placed=timezone.now(),
+        status="Pending",
     )
     for record, quantity, allocated in lines:
         Line.objects.create(
-            order=order, partner=record.partner, partner_name=record.partner.name, partner_sku=record.partner_sku,
-            stockrecord=record, product=record.product, title=record.product.get_title(), upc=record.product.upc,
-            quantity=quantity, line_price_incl_tax=Decimal(0), line_price_excl_tax=Decimal(0),
-            line_price_before_discounts_incl_tax=Decimal(0), line_price_before_discounts_excl_tax=Decimal(0),
+            order=order,
+            partner=record.partner,
+            partner_name=record.partner.name,
+            partner_sku=record.partner_sku,
+            stockrecord=record,
+            product=record.product,
+            title=record.product.get_title(),
+            upc=record.product.upc,
+            quantity=quantity,
+            line_price_incl_tax=Decimal(0),
+            line_price_excl_tax=Decimal(0),
+            line_price_before_discounts_incl_tax=Decimal(0),
+            line_price_before_discounts_excl_tax=Decimal(0),
             num_allocated=allocated,
         )
     return order
@@ -49,8 +65,13 @@ def empty_stock(db):
         for record in StockRecord.objects.filter(product=product):
             free = (record.num_in_stock or 0) - (record.num_allocated or 0)
             if free > 0:
-                stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=-free, reason="test",
-                           idempotency_key=f"test-empty-{record.pk}-{next(_numbers)}")
+                stock_move(
+                    stockrecord=record,
+                    kind=StockMovement.Kind.ADJUSTED,
+                    quantity=-free,
+                    reason="test",
+                    idempotency_key=f"test-empty-{record.pk}-{next(_numbers)}",
+                )
 
     return run
 

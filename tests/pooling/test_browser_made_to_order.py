@@ -1,5 +1,6 @@
 """A guest orders more than the cooperative holds (real server, Chromium): the basket and the preview say which
 part is made to order; placing it uses the stock first and routes the rest; a member who got the work accepts it."""
+
 from __future__ import annotations
 
 import pytest
@@ -53,8 +54,7 @@ def made_to_order_variant(live_shop, django_db_blocker):
     return reverse("catalogue:detail", kwargs={"product_slug": slug, "pk": pk}), int(free)
 
 
-def test_guest_orders_beyond_stock_and_a_member_accepts_the_made_part(made_to_order_variant, live_shop,
-                                                                      browser_page):
+def test_guest_orders_beyond_stock_and_a_member_accepts_the_made_part(made_to_order_variant, live_shop, browser_page):
     page, base = browser_page, live_shop.url
     path, free = made_to_order_variant
     quantity = free + MADE
@@ -87,17 +87,23 @@ def test_guest_orders_beyond_stock_and_a_member_accepts_the_made_part(made_to_or
     [(line_id, held, to_make, promised)] = server_rows(
         live_shop.database_url,
         "SELECT l.id, l.num_allocated, l.promised_to_make, l.promised_week FROM order_line l "
-        "JOIN order_order o ON o.id = l.order_id WHERE o.guest_email = %s", ("pesanan@example.com",))
+        "JOIN order_order o ON o.id = l.order_id WHERE o.guest_email = %s",
+        ("pesanan@example.com",),
+    )
     assert (held, to_make) == (free, MADE) and promised
     [(request_id, from_stock, to_route)] = server_rows(
         live_shop.database_url,
-        "SELECT id, from_stock, quantity FROM pooling_routingrequest WHERE order_line_id = %s", (line_id,))
+        "SELECT id, from_stock, quantity FROM pooling_routingrequest WHERE order_line_id = %s",
+        (line_id,),
+    )
     assert (from_stock, to_route) == (free, MADE)
     work = server_rows(
         live_shop.database_url,
-        "SELECT w.id, w.quantity, m.code, u.email FROM pooling_workorder w JOIN inventory_member m ON m.id = w.member_id "
+        "SELECT w.id, w.quantity, m.code, u.email FROM pooling_workorder w "
+        "JOIN inventory_member m ON m.id = w.member_id "
         "JOIN users_user u ON u.id = m.owner_id WHERE w.request_id = %s AND w.state = 'offered' ORDER BY w.id",
-        (request_id,))
+        (request_id,),
+    )
     assert sum(units for _pk, units, _code, _email in work) == MADE
 
     # The member who got (part of) the work accepts it on its phone-sized work list.

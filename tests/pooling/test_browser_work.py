@@ -1,4 +1,5 @@
 """An artisan on a phone accepts a work order, records it made and hands it over (real server, Chromium)."""
+
 import os
 import subprocess
 import sys
@@ -12,10 +13,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.phone]
 
 def _seed_pool(database_url: str) -> None:
     # The server runs on a copy of the test database: seed the pool there, through the management command.
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
-           "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}"}
-    subprocess.run([sys.executable, "site/manage.py", "seed_pooling"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=120)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}",
+    }
+    subprocess.run(
+        [sys.executable, "site/manage.py", "seed_pooling"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def test_artisan_accepts_makes_and_hands_over_work(live_shop, browser_page):

@@ -1,4 +1,5 @@
 """End to end: orders and overflow become work orders; stock first; accept, decline, expire, made, handed over."""
+
 from __future__ import annotations
 
 import datetime
@@ -33,7 +34,8 @@ def place(order_factory, product, quantity, allocated=0, member_code="m01"):
 
 
 def test_order_beyond_one_workshop_is_split_across_skilled_members_least_loaded_first(
-        order_factory, variant, empty_stock, django_capture_on_commit_callbacks):
+    order_factory, variant, empty_stock, django_capture_on_commit_callbacks
+):
     empty_stock(variant)
     makers = skilled(variant)
     assert len(makers) >= 2
@@ -64,7 +66,9 @@ def test_stock_is_used_before_production_with_transfers_in_both_ledgers(order_fa
     donor = stockrecord_for(member=m02, product=variant)
     from inventory.services import stock_move
 
-    stock_move(stockrecord=donor, kind=StockMovement.Kind.ADJUSTED, quantity=4, reason="found", idempotency_key="t-donor")
+    stock_move(
+        stockrecord=donor, kind=StockMovement.Kind.ADJUSTED, quantity=4, reason="found", idempotency_key="t-donor"
+    )
     order = place(order_factory, variant, 6)
     [request] = services.plan_order(order=order)
     assert request.from_stock == 4 and request.quantity == 2
@@ -86,8 +90,9 @@ def test_order_fully_in_stock_needs_no_work(order_factory, variant, empty_stock)
 
     empty_stock(variant)
     record = stockrecord_for(member=Member.objects.get(code="m01"), product=variant)
-    stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=1, reason="found",
-               idempotency_key="t-one")
+    stock_move(
+        stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=1, reason="found", idempotency_key="t-one"
+    )
     order = order_factory([(record, 1, 1)])
     [request] = services.plan_order(order=order)
     assert request.status == RoutingRequest.Status.STOCK and request.quantity == 0
@@ -116,8 +121,9 @@ def _routed(order_factory, variant, empty_stock, quantity=4):
     return request
 
 
-def test_decline_reroutes_to_others_excluding_the_decliner(order_factory, variant, empty_stock,
-                                                          django_capture_on_commit_callbacks):
+def test_decline_reroutes_to_others_excluding_the_decliner(
+    order_factory, variant, empty_stock, django_capture_on_commit_callbacks
+):
     request = _routed(order_factory, variant, empty_stock)
     wo = WorkOrder.objects.filter(request=request).first()
     with django_capture_on_commit_callbacks(execute=True):
@@ -143,8 +149,9 @@ def test_decline_needs_a_reason(order_factory, variant, empty_stock):
     assert wo.state == WorkOrder.State.OFFERED
 
 
-def test_unanswered_offers_expire_and_are_rerouted(order_factory, variant, empty_stock,
-                                                   django_capture_on_commit_callbacks):
+def test_unanswered_offers_expire_and_are_rerouted(
+    order_factory, variant, empty_stock, django_capture_on_commit_callbacks
+):
     request = _routed(order_factory, variant, empty_stock)
     offered = list(WorkOrder.objects.filter(request=request))
     hours = RoutingSettings.current().response_hours
@@ -165,7 +172,11 @@ def test_accept_loads_made_produces_handover_allocates(order_factory, variant, e
     services.work_order_accept(work_order=wo)
     load = WeeklyLoad.objects.get(source=f"work-order:{wo.pk}")
     assert (load.member_id, load.week, load.units, load.idempotency_key) == (
-        wo.member_id, wo.week, wo.quantity, f"work-order:{wo.pk}:accept")
+        wo.member_id,
+        wo.week,
+        wo.quantity,
+        f"work-order:{wo.pk}:accept",
+    )
     with pytest.raises(services.PoolingError):
         services.work_order_accept(work_order=wo)  # once only
     # Give the maker the materials, then record it made: stock in, materials out.
@@ -173,8 +184,13 @@ def test_accept_loads_made_produces_handover_allocates(order_factory, variant, e
     from inventory.services import material_move
 
     for material, per_unit in inv.bill_for(variant).items():
-        material_move(member=wo.member, material=material, kind=MaterialMovement.Kind.PURCHASE,
-                      quantity=per_unit * wo.quantity + 1, idempotency_key=f"t-mat-{wo.pk}-{material.pk}")
+        material_move(
+            member=wo.member,
+            material=material,
+            kind=MaterialMovement.Kind.PURCHASE,
+            quantity=per_unit * wo.quantity + 1,
+            idempotency_key=f"t-mat-{wo.pk}-{material.pk}",
+        )
     services.work_order_made(work_order=wo)
     production = Production.objects.get(idempotency_key=f"work-order:{wo.pk}:made")
     assert production.quantity == wo.quantity and production.member_id == wo.member_id
@@ -202,8 +218,14 @@ def test_made_without_materials_is_refused_and_named(order_factory, variant, emp
     for material in inv.bill_for(variant):  # empty the maker's shelves
         have = inv.material_balance(wo.member, material)
         if have > 0:
-            material_move(member=wo.member, material=material, kind=MaterialMovement.Kind.ADJUSTED, quantity=-have,
-                          reason="test", idempotency_key=f"t-empty-{wo.pk}-{material.pk}")
+            material_move(
+                member=wo.member,
+                material=material,
+                kind=MaterialMovement.Kind.ADJUSTED,
+                quantity=-have,
+                reason="test",
+                idempotency_key=f"t-empty-{wo.pk}-{material.pk}",
+            )
     wo.refresh_from_db()
     shortages = selectors.material_shortages(wo)
     assert shortages and all(s.short > 0 for s in shortages)
@@ -247,8 +269,9 @@ def test_lead_time_ready_or_made_to_order(variant, empty_stock):
     from inventory.services import stock_move
 
     record = stockrecord_for(member=Member.objects.get(code="m01"), product=variant)
-    stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=1, reason="found",
-               idempotency_key="t-lead")
+    stock_move(
+        stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=1, reason="found", idempotency_key="t-lead"
+    )
     lead = selectors.lead_time(variant)
     assert lead.in_stock and lead.weeks == 0 and str(lead.text)
     empty_stock(variant)
@@ -288,13 +311,24 @@ def test_material_shortage_suggests_active_members_who_can_lend(order_factory, v
     material, _per_unit = next(iter(inv.bill_for(variant).items()))
     have = inv.material_balance(wo.member, material)
     if have > 0:
-        material_move(member=wo.member, material=material, kind=MaterialMovement.Kind.ADJUSTED, quantity=-have,
-                      reason="test", idempotency_key=f"t-lend-empty-{wo.pk}")
+        material_move(
+            member=wo.member,
+            material=material,
+            kind=MaterialMovement.Kind.ADJUSTED,
+            quantity=-have,
+            reason="test",
+            idempotency_key=f"t-lend-empty-{wo.pk}",
+        )
     others = Member.objects.active().exclude(pk=wo.member_id).order_by("code")
     lender, suspended = others[0], others[1]
     for member in (lender, suspended):  # far more than anyone else holds: the first two holders
-        material_move(member=member, material=material, kind=MaterialMovement.Kind.PURCHASE, quantity=Decimal(90000),
-                      idempotency_key=f"t-lend-{member.code}")
+        material_move(
+            member=member,
+            material=material,
+            kind=MaterialMovement.Kind.PURCHASE,
+            quantity=Decimal(90000),
+            idempotency_key=f"t-lend-{member.code}",
+        )
     Member.objects.filter(pk=suspended.pk).update(status=Member.Status.SUSPENDED)
 
     # Every member who can lend (the card shows the nearest three of the same ranking as the loan form).
@@ -305,8 +339,7 @@ def test_material_shortage_suggests_active_members_who_can_lend(order_factory, v
     assert all(spare >= shortage.short for _member, spare in shortage.lenders)
 
 
-def test_the_buyers_preferred_maker_gets_the_work_when_the_board_weighs_preference(
-        order_factory, variant, empty_stock):
+def test_the_buyers_preferred_maker_gets_the_work_when_the_board_weighs_preference(order_factory, variant, empty_stock):
     from pooling.models import MakerPreference
 
     empty_stock(variant)

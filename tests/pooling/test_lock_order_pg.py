@@ -2,6 +2,7 @@
 the same moment lock the routing request first, then the work order, so PostgreSQL never has to break a
 deadlock between them. Before, the hand-over locked the work order first and the withdrawal the request first.
 """
+
 from __future__ import annotations
 
 import threading
@@ -10,8 +11,7 @@ import pytest
 from django.db import connections
 from oscar.core.loading import get_model
 
-from catalog.shop.order import services as order_services
-from catalog.shop.order import statuses
+from catalog.shop.order import services as order_services, statuses
 from inventory.models import Member, StockMovement
 from inventory.selectors import current_week
 from inventory.services import InventoryError, stock_move, stockrecord_for
@@ -38,8 +38,13 @@ def made_work(order_factory, variant):
     wo = WorkOrder.objects.get(request=request)
     services.work_order_accept(work_order=wo)
     record = stockrecord_for(member=wo.member, product=variant)
-    stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=1, reason="made (test)",
-               idempotency_key=f"test-made-{wo.pk}")
+    stock_move(
+        stockrecord=record,
+        kind=StockMovement.Kind.ADJUSTED,
+        quantity=1,
+        reason="made (test)",
+        idempotency_key=f"test-made-{wo.pk}",
+    )
     WorkOrder.objects.filter(pk=wo.pk).update(state=WorkOrder.State.MADE)
     return Order.objects.get(pk=order.pk), wo
 

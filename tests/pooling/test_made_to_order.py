@@ -1,5 +1,6 @@
 """Buyers order beyond the cooperative's stock: the shop sells what is free, then what skilled members can make;
 the order carries the promised week; routing uses stock first and makes the rest, or flags what it cannot."""
+
 from __future__ import annotations
 
 import datetime
@@ -36,8 +37,13 @@ def give(product, **units):
     """give(product, m01=2): add free units at these members (recorded adjustments)."""
     for code, quantity in units.items():
         record = stockrecord_for(member=Member.objects.get(code=code), product=product)
-        stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=quantity, reason="test",
-                   idempotency_key=f"test-give-{record.pk}-{quantity}")
+        stock_move(
+            stockrecord=record,
+            kind=StockMovement.Kind.ADJUSTED,
+            quantity=quantity,
+            reason="test",
+            idempotency_key=f"test-give-{record.pk}-{quantity}",
+        )
 
 
 def availability(product):
@@ -129,7 +135,8 @@ def test_nobody_to_make_it_and_no_stock_means_unavailable(client, variant, empty
 
 
 def test_buyer_order_beyond_stock_uses_stock_first_and_splits_the_rest_across_makers(
-        client, variant, empty_stock, django_capture_on_commit_callbacks):
+    client, variant, empty_stock, django_capture_on_commit_callbacks
+):
     _ensure_agreed_prices(variant)
     empty_stock(variant)
     give(variant, m01=2, m02=3)
@@ -143,7 +150,9 @@ def test_buyer_order_beyond_stock_uses_stock_first_and_splits_the_rest_across_ma
         preview = to_preview(client, product=variant, quantity=quantity)
         assert f"5 ready to ship; the other {to_make} are made to order" in preview.content.decode()
         response = place_order(client, preview)
-    assert response.status_code == 302 and "thank-you" in response["Location"], [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert response.status_code == 302 and "thank-you" in response["Location"], [
+        str(m) for m in client.get(response["Location"]).context["messages"]
+    ]
 
     order = last_order()
     line = order.lines.get()
@@ -249,10 +258,10 @@ def test_a_promise_routing_cannot_meet_is_flagged_for_the_board(order_factory, v
 
 
 def test_cancelled_order_withdraws_its_work_and_frees_the_members_week(
-        order_factory, variant, empty_stock, django_capture_on_commit_callbacks):
+    order_factory, variant, empty_stock, django_capture_on_commit_callbacks
+):
 
-    from catalog.shop.order import services as order_services
-    from catalog.shop.order import statuses
+    from catalog.shop.order import services as order_services, statuses
 
     empty_stock(variant)
     order = place_made_to_order(order_factory, variant, quantity=4)
@@ -305,17 +314,23 @@ def test_the_demo_sells_out_variants_that_then_show_made_to_order(db):
 
     assert sell_out_demo_variants(1) == 1
     assert sell_out_demo_variants(1) == 0  # again: nothing more is adjusted
-    sold_out = (get_model("catalogue", "Product").objects.filter(structure="child", stockrecords__isnull=False)
-                .annotate(free=Sum(F("stockrecords__num_in_stock") - F("stockrecords__num_allocated")))
-                .filter(free=0).order_by("-upc").first())
+    sold_out = (
+        get_model("catalogue", "Product")
+        .objects.filter(structure="child", stockrecords__isnull=False)
+        .annotate(free=Sum(F("stockrecords__num_in_stock") - F("stockrecords__num_allocated")))
+        .filter(free=0)
+        .order_by("-upc")
+        .first()
+    )
     assert sold_out is not None
     assert StockMovement.objects.filter(idempotency_key__startswith="demo:sold-out:").count() >= 1
     _ensure_agreed_prices(sold_out)
     assert availability(sold_out).code == "made-to-order"
 
 
-def test_work_late_for_its_promised_week_is_on_the_board(order_factory, variant, empty_stock, client_as,
-                                                          django_capture_on_commit_callbacks):
+def test_work_late_for_its_promised_week_is_on_the_board(
+    order_factory, variant, empty_stock, client_as, django_capture_on_commit_callbacks
+):
 
     empty_stock(variant)
     order = place_made_to_order(order_factory, variant, quantity=2)
@@ -325,8 +340,8 @@ def test_work_late_for_its_promised_week_is_on_the_board(order_factory, variant,
     WorkOrder.objects.filter(pk=late.pk).update(due_week=current_week() - datetime.timedelta(weeks=1))
     assert late in selectors.late_work()
     page = client_as("board").get(reverse("pooling:board")).content.decode()
-    section = page[page.index('id="late-work"'):]
-    assert order.number in section[:section.index("</table>")]
+    section = page[page.index('id="late-work"') :]
+    assert order.number in section[: section.index("</table>")]
 
 
 def test_a_product_with_variants_shows_its_lead_time(client, variant):
@@ -336,8 +351,9 @@ def test_a_product_with_variants_shows_its_lead_time(client, variant):
     assert 'id="lead-time"' in page and selectors.lead_time(variant.parent).text in page
 
 
-def test_why_you_is_told_in_the_members_language(order_factory, variant, empty_stock,
-                                                 django_capture_on_commit_callbacks):
+def test_why_you_is_told_in_the_members_language(
+    order_factory, variant, empty_stock, django_capture_on_commit_callbacks
+):
 
     empty_stock(variant)
     order = place_made_to_order(order_factory, variant, quantity=2)

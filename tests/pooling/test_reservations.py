@@ -1,5 +1,6 @@
 """Never oversell (issue 12): placing an order reserves what it promises — other members' stock and makers'
 capacity — in its own transaction; lost routing jobs are swept up; every open line is covered or on the board."""
+
 from __future__ import annotations
 
 import datetime
@@ -22,7 +23,7 @@ from pooling import selectors, services
 from pooling.models import RoutingRequest, RoutingRun, WorkOrder
 from pooling.promise_check import uncovered_lines
 from pooling.services.sweep import MAX_ATTEMPTS, STALE, sweep_routing
-from tests.payments.helpers import _ensure_agreed_prices, last_order, place_order, to_preview
+from tests.payments.helpers import _ensure_agreed_prices, place_order, to_preview
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
@@ -40,12 +41,22 @@ def set_free(product, **units):
     for record in StockRecord.objects.filter(product=product):
         free = record.net_stock_level
         if free > 0:
-            stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=-free, reason="test",
-                       idempotency_key=f"test-empty-{uuid.uuid4()}")
+            stock_move(
+                stockrecord=record,
+                kind=StockMovement.Kind.ADJUSTED,
+                quantity=-free,
+                reason="test",
+                idempotency_key=f"test-empty-{uuid.uuid4()}",
+            )
     for code, quantity in units.items():
         record = stockrecord_for(member=Member.objects.get(code=code), product=product)
-        stock_move(stockrecord=record, kind=StockMovement.Kind.ADJUSTED, quantity=quantity, reason="test",
-                   idempotency_key=f"test-give-{uuid.uuid4()}")
+        stock_move(
+            stockrecord=record,
+            kind=StockMovement.Kind.ADJUSTED,
+            quantity=quantity,
+            reason="test",
+            idempotency_key=f"test-give-{uuid.uuid4()}",
+        )
 
 
 def only_maker(product, *, code: str | None, weekly: int = 0) -> None:
@@ -56,8 +67,9 @@ def only_maker(product, *, code: str | None, weekly: int = 0) -> None:
     if code is not None:
         member = Member.objects.get(code=code)
         member.skills.add(product_class)
-        MemberClassCapacity.objects.update_or_create(member=member, product_class=product_class,
-                                                     defaults={"weekly_capacity": weekly})
+        MemberClassCapacity.objects.update_or_create(
+            member=member, product_class=product_class, defaults={"weekly_capacity": weekly}
+        )
 
 
 def order_line(order_factory, product, *, code="m01", quantity=1, promised_to_make=0, promised_week=None):
@@ -138,8 +150,7 @@ def test_made_to_order_capacity_is_reserved_at_placement(order_factory, variant)
     assert RoutingRequest.objects.filter(product=variant, status=RoutingRequest.Status.OPEN).count() == placed
 
 
-def test_a_routing_round_solves_outside_the_lock_and_retries_when_capacity_moved(order_factory, variant,
-                                                                                  monkeypatch):
+def test_a_routing_round_solves_outside_the_lock_and_retries_when_capacity_moved(order_factory, variant, monkeypatch):
     set_free(variant)
     only_maker(variant, code="m04", weekly=3)
     order, line = order_line(order_factory, variant, quantity=2, promised_to_make=2, promised_week=current_week())
@@ -167,8 +178,9 @@ def test_a_routing_round_solves_outside_the_lock_and_retries_when_capacity_moved
 # --- Jobs that survive faults: the sweep -----------------------------------------------------------------------
 
 
-def test_the_sweep_requeues_a_lost_routing_job_and_plans_an_unplanned_order(order_factory, variant, settings,
-                                                                           django_capture_on_commit_callbacks):
+def test_the_sweep_requeues_a_lost_routing_job_and_plans_an_unplanned_order(
+    order_factory, variant, settings, django_capture_on_commit_callbacks
+):
     settings.TASKS = DUMMY_TASKS  # the jobs are queued but no worker runs them: "lost"
     set_free(variant)
     only_maker(variant, code="m04", weekly=3)
@@ -198,8 +210,9 @@ def test_the_sweep_gives_up_after_bounded_attempts_and_the_board_sees_it(order_f
     only_maker(variant, code="m04", weekly=3)
     order, line = order_line(order_factory, variant, quantity=1, promised_to_make=1, promised_week=current_week())
     place(order, line)
-    RoutingRequest.objects.filter(order_line=line).update(routing_attempts=MAX_ATTEMPTS,
-                                                          routing_queued_at=timezone.now() - STALE * 2)
+    RoutingRequest.objects.filter(order_line=line).update(
+        routing_attempts=MAX_ATTEMPTS, routing_queued_at=timezone.now() - STALE * 2
+    )
     swept = sweep_routing()
     assert swept.requeued == 0 and swept.given_up == 1
     page = client_as("board").get(reverse("pooling:board")).content.decode()
@@ -225,8 +238,8 @@ def test_promise_check_flags_a_line_nothing_covers(order_factory, variant, clien
     with pytest.raises(CommandError, match="1 order line"):
         call_command("promise_check")
     page = client_as("board").get(reverse("pooling:board")).content.decode()
-    section = page[page.index('id="uncovered"'):]
-    assert order.number in section[:section.index("</table>")]
+    section = page[page.index('id="uncovered"') :]
+    assert order.number in section[: section.index("</table>")]
 
 
 def test_promise_check_counts_held_reserved_and_made_units(order_factory, variant, settings):

@@ -5,6 +5,7 @@ Each buyer is a thread with its own connection running the placement's transacti
 (promise lock, then the stock hold and the pool's reservation). At most ``CONNECTIONS`` buyers hold a connection
 at once (the test server allows 200 in all), all of them released by one barrier.
 """
+
 from __future__ import annotations
 
 import threading

@@ -1,6 +1,7 @@
 """Concurrent routing rounds never give a maker more than its capacity (issue 12, item 2): with the in-process
 backend, rounds for different requests ran at once and each read the same spare week. Each round now takes the
 promise lock before writing, and writes only the answer solved for the capacity it then sees."""
+
 from __future__ import annotations
 
 import datetime
@@ -26,8 +27,9 @@ def test_concurrent_rounds_offer_no_more_than_the_makers_capacity(variant, setti
     only_maker(variant, code="m04", weekly=CAPACITY)
     poster = Member.objects.get(code="m02")
     due = current_week() + datetime.timedelta(weeks=1)  # two weeks of capacity: 10 units for 24 asked
-    requests = [services.overflow_post(member=poster, product=variant, quantity=2, due_week=due).pk
-                for _ in range(REQUESTS)]
+    requests = [
+        services.overflow_post(member=poster, product=variant, quantity=2, due_week=due).pk for _ in range(REQUESTS)
+    ]
     barrier = threading.Barrier(REQUESTS)
     errors = []
 
@@ -46,8 +48,11 @@ def test_concurrent_rounds_offer_no_more_than_the_makers_capacity(variant, setti
     for thread in threads:
         thread.join(timeout=120)
     assert errors == []
-    offered = (WorkOrder.objects.filter(request_id__in=requests, state=WorkOrder.State.OFFERED)
-               .values("member__code", "week").annotate(units=Sum("quantity")))
+    offered = (
+        WorkOrder.objects.filter(request_id__in=requests, state=WorkOrder.State.OFFERED)
+        .values("member__code", "week")
+        .annotate(units=Sum("quantity"))
+    )
     assert offered and all(row["units"] <= CAPACITY for row in offered), list(offered)
     assert sum(row["units"] for row in offered) <= 2 * CAPACITY  # at most the two weeks' capacity
     assert not RoutingRequest.objects.filter(pk__in=requests, status=RoutingRequest.Status.OPEN).exists()

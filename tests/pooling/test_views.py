@@ -1,4 +1,5 @@
 """Every pooling view for every role; forms refuse bad input naming the field and change nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,22 +28,54 @@ def _status(response):
 
 # (name, url builder, method, {role: expected})
 MATRIX = [
-    ("index", lambda wo: reverse("pooling:index"), "get",
-     {"anonymous": "login", "buyer": 403, "artisan_a": 302, "artisan_b": 302, "board": 302, "staff": 302}),
-    ("board", lambda wo: reverse("pooling:board"), "get",
-     {"anonymous": "login", "buyer": 403, "artisan_a": 403, "artisan_b": 403, "board": 200, "staff": 200}),
-    ("board-settings", lambda wo: reverse("pooling:board-settings"), "get",
-     {"anonymous": "login", "buyer": 403, "artisan_a": 403, "artisan_b": 403, "board": 200, "staff": 403}),
-    ("work", lambda wo: reverse("pooling:work", args=["m01"]), "get",
-     {"anonymous": "login", "buyer": 403, "artisan_a": 200, "artisan_b": 404, "board": 200, "staff": 403}),
-    ("overflow-list", lambda wo: reverse("pooling:overflow-list", args=["m01"]), "get",
-     {"anonymous": "login", "buyer": 403, "artisan_a": 200, "artisan_b": 404, "board": 200, "staff": 403}),
-    ("work-order", lambda wo: reverse("pooling:work-order", args=[wo.pk]), "get",
-     {"anonymous": "login", "buyer": 404, "artisan_a": 200, "artisan_b": 404, "board": 200, "staff": 200}),
-    ("accept", lambda wo: reverse("pooling:work-order-action", args=[wo.pk, "accept"]), "post",
-     {"anonymous": "login", "buyer": 404, "artisan_a": 302, "artisan_b": 404, "board": 403, "staff": 403}),
-    ("overflow", lambda wo: reverse("pooling:overflow", args=[wo.request_id]), "get",
-     {"anonymous": "login", "buyer": 404, "artisan_a": 404, "artisan_b": 200, "board": 200, "staff": 200}),
+    (
+        "index",
+        lambda wo: reverse("pooling:index"),
+        "get",
+        {"anonymous": "login", "buyer": 403, "artisan_a": 302, "artisan_b": 302, "board": 302, "staff": 302},
+    ),
+    (
+        "board",
+        lambda wo: reverse("pooling:board"),
+        "get",
+        {"anonymous": "login", "buyer": 403, "artisan_a": 403, "artisan_b": 403, "board": 200, "staff": 200},
+    ),
+    (
+        "board-settings",
+        lambda wo: reverse("pooling:board-settings"),
+        "get",
+        {"anonymous": "login", "buyer": 403, "artisan_a": 403, "artisan_b": 403, "board": 200, "staff": 403},
+    ),
+    (
+        "work",
+        lambda wo: reverse("pooling:work", args=["m01"]),
+        "get",
+        {"anonymous": "login", "buyer": 403, "artisan_a": 200, "artisan_b": 404, "board": 200, "staff": 403},
+    ),
+    (
+        "overflow-list",
+        lambda wo: reverse("pooling:overflow-list", args=["m01"]),
+        "get",
+        {"anonymous": "login", "buyer": 403, "artisan_a": 200, "artisan_b": 404, "board": 200, "staff": 403},
+    ),
+    (
+        "work-order",
+        lambda wo: reverse("pooling:work-order", args=[wo.pk]),
+        "get",
+        {"anonymous": "login", "buyer": 404, "artisan_a": 200, "artisan_b": 404, "board": 200, "staff": 200},
+    ),
+    (
+        "accept",
+        lambda wo: reverse("pooling:work-order-action", args=[wo.pk, "accept"]),
+        "post",
+        {"anonymous": "login", "buyer": 404, "artisan_a": 302, "artisan_b": 404, "board": 403, "staff": 403},
+    ),
+    (
+        "overflow",
+        lambda wo: reverse("pooling:overflow", args=[wo.request_id]),
+        "get",
+        {"anonymous": "login", "buyer": 404, "artisan_a": 404, "artisan_b": 200, "board": 200, "staff": 200},
+    ),
 ]
 
 
@@ -73,8 +106,9 @@ def test_artisan_sees_own_work_with_actions(client_as, demo_work):
 
 
 def test_decline_without_reason_names_the_field_and_changes_nothing(client_as, demo_work):
-    response = client_as("artisan_a").post(reverse("pooling:work-order-action", args=[demo_work.pk, "decline"]),
-                                           {"reason": ""})
+    response = client_as("artisan_a").post(
+        reverse("pooling:work-order-action", args=[demo_work.pk, "decline"]), {"reason": ""}
+    )
     assert response.status_code == 400
     assert "id_reason" in response.content.decode() and "invalid-feedback" in response.content.decode()
     demo_work.refresh_from_db()
@@ -84,7 +118,8 @@ def test_decline_without_reason_names_the_field_and_changes_nothing(client_as, d
 def test_decline_through_the_view_reroutes(client_as, demo_work, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as("artisan_a").post(
-            reverse("pooling:work-order-action", args=[demo_work.pk, "decline"]), {"reason": "Mesin rusak"})
+            reverse("pooling:work-order-action", args=[demo_work.pk, "decline"]), {"reason": "Mesin rusak"}
+        )
     assert response.status_code == 302
     demo_work.refresh_from_db()
     assert demo_work.state == "declined" and demo_work.decline_reason == "Mesin rusak"
@@ -92,10 +127,18 @@ def test_decline_through_the_view_reroutes(client_as, demo_work, django_capture_
     assert not again.filter(member__code__in=["m01", "m02"]).exists()  # neither decliner nor poster
 
 
-@pytest.mark.parametrize("field,value", [
-    ("fairness", "-1"), ("distance", "abc"), ("preference", "nan"), ("fairness", "inf"),
-    ("response_hours", "0"), ("response_hours", "2.5"), ("distance", ""),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("fairness", "-1"),
+        ("distance", "abc"),
+        ("preference", "nan"),
+        ("fairness", "inf"),
+        ("response_hours", "0"),
+        ("response_hours", "2.5"),
+        ("distance", ""),
+    ],
+)
 def test_board_weights_form_refuses_bad_numbers(client_as, field, value):
     before = RoutingSettings.current()
     data = {"fairness": "100", "distance": "1", "preference": "20", "response_hours": "48", field: value}
@@ -104,13 +147,19 @@ def test_board_weights_form_refuses_bad_numbers(client_as, field, value):
     assert f"id_{field}" in response.content.decode() and "invalid-feedback" in response.content.decode()
     after = RoutingSettings.objects.get(pk=before.pk)
     assert (after.fairness, after.distance, after.preference, after.response_hours) == (
-        before.fairness, before.distance, before.preference, before.response_hours)
+        before.fairness,
+        before.distance,
+        before.preference,
+        before.response_hours,
+    )
 
 
 def test_board_changes_weights(client_as):
     client = client_as("board")
-    response = client.post(reverse("pooling:board-settings"),
-                           {"fairness": "50", "distance": "2.5", "preference": "0", "response_hours": "24"})
+    response = client.post(
+        reverse("pooling:board-settings"),
+        {"fairness": "50", "distance": "2.5", "preference": "0", "response_hours": "24"},
+    )
     assert response.status_code == 302
     row = RoutingSettings.current()
     assert (row.fairness, row.distance, row.preference, row.response_hours) == (50, 2.5, 0, 24)
@@ -120,15 +169,17 @@ def test_board_changes_weights(client_as):
 
 
 def test_staff_cannot_change_weights(client_as):
-    response = client_as("staff").post(reverse("pooling:board-settings"),
-                                       {"fairness": "1", "distance": "1", "preference": "1", "response_hours": "1"})
+    response = client_as("staff").post(
+        reverse("pooling:board-settings"), {"fairness": "1", "distance": "1", "preference": "1", "response_hours": "1"}
+    )
     assert response.status_code == 403
     assert RoutingSettings.current().fairness == 100
 
 
 def test_overflow_form_bad_input_names_field(client_as):
-    response = client_as("artisan_a").post(reverse("pooling:overflow-list", args=["m01"]),
-                                           {"product": "", "quantity": "0", "due_week": "not-a-date"})
+    response = client_as("artisan_a").post(
+        reverse("pooling:overflow-list", args=["m01"]), {"product": "", "quantity": "0", "due_week": "not-a-date"}
+    )
     assert response.status_code == 400
     body = response.content.decode()
     for field in ("id_product", "id_quantity", "id_due_week"):
@@ -176,8 +227,10 @@ def test_overflow_posted_through_the_view_shows_who_took_it(client_as, variant, 
     client = client_as("artisan_a")
     week = current_week() + datetime.timedelta(weeks=2)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("pooling:overflow-list", args=["m01"]),
-                               {"product": variant.pk, "quantity": "4", "due_week": week.isoformat(), "note": "Toko"})
+        response = client.post(
+            reverse("pooling:overflow-list", args=["m01"]),
+            {"product": variant.pk, "quantity": "4", "due_week": week.isoformat(), "note": "Toko"},
+        )
     posted = RoutingRequest.objects.get(kind="overflow", member__code="m01", note="Toko")
     assert response.status_code == 302 and response["Location"] == reverse("pooling:overflow", args=[posted.pk])
     work = list(WorkOrder.objects.filter(request=posted).select_related("member"))

@@ -6,6 +6,7 @@ every order is routed and every line covered, with no manual step.
 The restart is simulated with ``pg_terminate_backend`` on the test database's other connections rather than a
 restart of the server, which would also cut the test's own connection and any other suite sharing the server.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,10 +36,19 @@ ORDERS = 12
 def start_worker() -> subprocess.Popen:
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
-           "GUYUB_TEST_TASKS_BACKEND": DB_TASKS["default"]["BACKEND"]}
-    return subprocess.Popen([sys.executable, "manage.py", "worker"], cwd=ROOT / "site", env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
+        "GUYUB_TEST_TASKS_BACKEND": DB_TASKS["default"]["BACKEND"],
+    }
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "worker"],
+        cwd=ROOT / "site",
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def wait_for(condition, *, timeout: float = 90.0, what: str = "") -> None:
@@ -56,8 +66,10 @@ def routed(requests) -> int:
 
 def drop_other_connections() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
         return cursor.fetchone()[0]
 
 
@@ -65,12 +77,15 @@ def test_orders_are_routed_after_a_killed_worker_and_a_dropped_database(order_fa
     settings.TASKS = DB_TASKS  # placements queue their routing in the database, for the worker process
     set_free(variant)
     only_maker(variant, code="m04", weekly=ORDERS)
-    first = [order_line(order_factory, variant, quantity=1, promised_to_make=1, promised_week=current_week())
-             for _ in range(ORDERS)]
+    first = [
+        order_line(order_factory, variant, quantity=1, promised_to_make=1, promised_week=current_week())
+        for _ in range(ORDERS)
+    ]
     for order, line in first:
         place(order, line)
-    requests = list(RoutingRequest.objects.filter(order_line__in=[line for _o, line in first])
-                    .values_list("pk", flat=True))
+    requests = list(
+        RoutingRequest.objects.filter(order_line__in=[line for _o, line in first]).values_list("pk", flat=True)
+    )
     assert len(requests) == ORDERS and routed(requests) == 0  # queued, not yet run
 
     worker = start_worker()

@@ -14,8 +14,9 @@ for extra in (ROOT, ROOT / "bench"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from pooling.engine import Instance, route  # noqa: E402
 from pooling_exact import brute_force, check_answer, exact_optimum  # noqa: E402,F401
+
+from pooling.engine import Instance, route  # noqa: E402
 
 CLASSES = ("sandal", "belt", "bag")
 
@@ -104,9 +105,7 @@ def tiny_instances(
             {
                 "id": mid,
                 "location": [draw(coords), draw(coords)],
-                "skills": draw(
-                    st.lists(st.sampled_from(CLASSES[:2]), min_size=1, max_size=2, unique=True)
-                ),
+                "skills": draw(st.lists(st.sampled_from(CLASSES[:2]), min_size=1, max_size=2, unique=True)),
                 "capacity": capacity,
                 "load": [draw(st.integers(0, c + 1)) for c in capacity],
             }

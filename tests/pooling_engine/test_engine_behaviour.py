@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pooling_bench import generate  # noqa: E402
 from pooling_engine_testkit import check_answer, example, solve, tiny_instances  # noqa: E402
 
 from pooling.engine import flow  # noqa: E402
-from pooling_bench import generate  # noqa: E402
 
 
 def _key(answer: dict) -> tuple:

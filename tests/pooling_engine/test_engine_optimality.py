@@ -75,10 +75,18 @@ def test_pricing_adds_the_arcs_pruning_left_out() -> None:
     data = {
         "weeks": 1,
         "weights": {"distance": 1.0, "fairness": 100.0, "preference": 0.0, "unrouted": 1e5},
-        "members": [{**maker, "id": "a", "location": [0.0, 0.0]},
-                    {**maker, "id": "b", "location": [1.0, 0.0]}],
-        "lines": [{"id": "L", "product_class": "sandal", "quantity": 6, "due_week": 0,
-                   "origin": [0.0, 0.0], "preferred_member": None, "splittable": True}],
+        "members": [{**maker, "id": "a", "location": [0.0, 0.0]}, {**maker, "id": "b", "location": [1.0, 0.0]}],
+        "lines": [
+            {
+                "id": "L",
+                "product_class": "sandal",
+                "quantity": 6,
+                "due_week": 0,
+                "origin": [0.0, 0.0],
+                "preferred_member": None,
+                "splittable": True,
+            }
+        ],
     }
     p = bundled(build_problem(Instance.from_dict(data))).problem
     with pytest.MonkeyPatch.context() as patch:

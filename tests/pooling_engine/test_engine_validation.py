@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -79,9 +80,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    "path, value, message", CASES, ids=[c[0] + ":" + str(c[1])[:12] for c in CASES]
-)
+@pytest.mark.parametrize("path, value, message", CASES, ids=[c[0] + ":" + str(c[1])[:12] for c in CASES])
 def test_malformed_field_is_refused_with_its_path(path: str, value: Any, message: str) -> None:
     data = example()
     _set(path, value)(data)
@@ -135,9 +134,7 @@ def test_objects_and_dicts_give_the_same_instance_and_answer() -> None:
     ],
 )
 def test_objects_validate_their_own_fields(make: Callable[[], Any], message: str) -> None:
-    with pytest.raises(
-        ValidationError, match="^" + message.replace("[", r"\[").replace("]", r"\]")
-    ):
+    with pytest.raises(ValidationError, match="^" + message.replace("[", r"\[").replace("]", r"\]")):
         make()
 
 
@@ -145,9 +142,7 @@ def test_instance_from_objects_checks_cross_field_rules() -> None:
     data = example()
     data["members"][2]["capacity"] = [2, 2]
     members = tuple(Member(**m) for m in data["members"])  # fine on their own
-    with pytest.raises(
-        ValidationError, match=r"^members\[2\]\.capacity: expected 3 integers, got 2"
-    ):
+    with pytest.raises(ValidationError, match=r"^members\[2\]\.capacity: expected 3 integers, got 2"):
         Instance(
             weeks=3,
             weights=Weights(**data["weights"]),

@@ -1,9 +1,10 @@
 """The money books on the command line (other tools read the JSON; keep its shapes):
 
-    manage.py accounts trial-balance [--json]
-    manage.py accounts statement MEMBER_CODE --month YYYY-MM [--json]
-    manage.py accounts charge-dues            (the clock's job, by hand)
+manage.py accounts trial-balance [--json]
+manage.py accounts statement MEMBER_CODE --month YYYY-MM [--json]
+manage.py accounts charge-dues            (the clock's job, by hand)
 """
+
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -59,5 +60,6 @@ class Command(BaseCommand):
         self.stdout.write(f"opening {ledger.format_rupiah(statement.opening)}")
         for e in statement.entries:
             self.stdout.write(f"{e.date} {e.kind:<10} {e.reference:<60} {ledger.format_rupiah(e.amount):>16}")
-        self.stdout.write(f"closing {ledger.format_rupiah(statement.closing)}  turnover "
-                          f"{ledger.format_rupiah(statement.turnover)}")
+        self.stdout.write(
+            f"closing {ledger.format_rupiah(statement.closing)}  turnover {ledger.format_rupiah(statement.turnover)}"
+        )

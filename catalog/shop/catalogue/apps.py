@@ -2,7 +2,7 @@ import oscar.apps.catalogue.apps as apps
 
 
 class CatalogueConfig(apps.CatalogueConfig):
-    name = 'catalog.shop.catalogue'
+    name = "catalog.shop.catalogue"
 
     def ready(self):
         super().ready()

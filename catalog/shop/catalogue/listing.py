@@ -6,6 +6,7 @@ hands already loaded products to ``prepare()``) and passes the page's products t
 template asks for prices. The strategy (catalog/shop/partner/strategy.py) then answers each price, stock choice
 and availability from memory: a page costs the same few queries for 4 products or 40.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

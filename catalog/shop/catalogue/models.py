@@ -1,4 +1,5 @@
 """Oscar's catalogue, forked to carry English texts beside the Indonesian ones (Indonesian is primary)."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractCategory, AbstractProduct

@@ -4,6 +4,7 @@ Templates key the fragment on ``version()``; any change to a category (saved, mo
 version, so the next page renders the tree afresh. The version is a fresh token, never a counter, so a cache
 that dropped the key cannot bring an old fragment back.
 """
+
 from __future__ import annotations
 
 import time

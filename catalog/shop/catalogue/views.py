@@ -4,6 +4,7 @@ Oscar 4 browses through haystack; its service-free simple backend returns nothin
 the catalogue and category pages would be empty. The cooperative's catalogue is small (hundreds of
 products), so a database listing is both correct and fast; keyword search still goes through haystack.
 """
+
 from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404

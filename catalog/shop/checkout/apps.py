@@ -4,7 +4,7 @@ from oscar.core.loading import get_class
 
 
 class CheckoutConfig(apps.CheckoutConfig):
-    name = 'catalog.shop.checkout'
+    name = "catalog.shop.checkout"
 
     def ready(self):
         super().ready()
@@ -17,10 +17,12 @@ class CheckoutConfig(apps.CheckoutConfig):
     def get_urls(self):
         from .webhooks import stripe_webhook
 
-        urls = super().get_urls() + self.post_process_urls([
-            path("card/return/", self.card_return_view.as_view(), name="card-return"),
-            path("order-status/", self.order_lookup_view.as_view(), name="order-lookup"),
-            path("test-card/bank/", self.test_bank_view.as_view(), name="test-bank"),
-            path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
-        ])
+        urls = super().get_urls() + self.post_process_urls(
+            [
+                path("card/return/", self.card_return_view.as_view(), name="card-return"),
+                path("order-status/", self.order_lookup_view.as_view(), name="order-lookup"),
+                path("test-card/bank/", self.test_bank_view.as_view(), name="test-bank"),
+                path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+            ]
+        )
         return urls

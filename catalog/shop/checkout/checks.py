@@ -1,4 +1,5 @@
 """System checks for payments: test card mode (a fake Stripe) never where real orders are taken."""
+
 from django.conf import settings
 from django.core import checks
 
@@ -7,9 +8,11 @@ from django.core import checks
 def fake_card_payments_off(app_configs, **kwargs):
     # `manage.py check --deploy` is the production gate (CI runs it); production settings also refuse at import.
     if getattr(settings, "GUYUB_FAKE_CARD_PAYMENTS", False):
-        return [checks.Error(
-            "GUYUB_FAKE_CARD_PAYMENTS is on: card orders would be marked paid with no money taken.",
-            hint="Test card mode is for the demo and tests only; set STRIPE_SECRET_KEY for card payments.",
-            id="guyub.E101",
-        )]
+        return [
+            checks.Error(
+                "GUYUB_FAKE_CARD_PAYMENTS is on: card orders would be marked paid with no money taken.",
+                hint="Test card mode is for the demo and tests only; set STRIPE_SECRET_KEY for card payments.",
+                id="guyub.E101",
+            )
+        ]
     return []

@@ -7,6 +7,7 @@ acting on the same intent take turns; an idempotency key is stored under the uni
 two processes sending the same key at once give one answer (the loser's work is rolled back and it replays
 the winner's answer, see FakeStripe.handle).
 """
+
 from __future__ import annotations
 
 from django.db import IntegrityError, connection, transaction

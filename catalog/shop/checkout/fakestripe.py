@@ -16,6 +16,7 @@ State lives in plain dicts (one process: tests) or, for test card mode, in the d
 gunicorn workers, the task worker and management commands share one fake account. Ids are random (uuid), never
 a per-process counter, so two processes cannot hand out the same intent id.
 """
+
 from __future__ import annotations
 
 import json
@@ -90,11 +91,20 @@ class FakeStripe:
         return dict(intent)
 
     # --- test helpers --------------------------------------------------------------------------
-    def fail_next(self, operation: str, *, status: int = 402, code: str = "card_declined", message: str = "",
-                  error_type: str | None = None, times: int = 1) -> None:
+    def fail_next(
+        self,
+        operation: str,
+        *,
+        status: int = 402,
+        code: str = "card_declined",
+        message: str = "",
+        error_type: str | None = None,
+        times: int = 1,
+    ) -> None:
         """Make the next ``times`` calls of ``operation`` (create/capture/cancel/retrieve/refund) fail."""
-        error_type = error_type or ("card_error" if status == 402 else "api_error" if status >= 500 else
-                                    "invalid_request_error")
+        error_type = error_type or (
+            "card_error" if status == 402 else "api_error" if status >= 500 else "invalid_request_error"
+        )
         body = {"error": {"type": error_type, "code": code, "message": message or f"Injected {code}"}}
         with self._lock:
             self._failures.append(_Failure(operation, status, body, times))
@@ -144,8 +154,11 @@ class FakeStripe:
         stored = self._idempotent.get(key) if key else None
         if stored is not None:
             if stored["fingerprint"] != fingerprint:
-                return 400, _error("idempotency_error", "idempotency_key_in_use",
-                                   "Keys for idempotent requests can only be used with the same parameters.")
+                return 400, _error(
+                    "idempotency_error",
+                    "idempotency_key_in_use",
+                    "Keys for idempotent requests can only be used with the same parameters.",
+                )
             return stored["status"], stored["body"]
         status, body = self._route(method, path, params)
         if key and status < 500:
@@ -185,20 +198,32 @@ class FakeStripe:
         except (KeyError, ValueError):
             return 400, _error("invalid_request_error", "parameter_missing", "Missing required param: amount.")
         intent = {
-            "id": self._new_id("pi"), "object": "payment_intent", "amount": amount,
-            "currency": params.get("currency", ""), "capture_method": params.get("capture_method", "automatic"),
-            "status": "requires_payment_method", "amount_capturable": 0, "amount_received": 0,
-            "metadata": params.get("metadata", {}), "description": params.get("description"),
-            "payment_method": params.get("payment_method"), "latest_charge": None, "next_action": None,
-            "last_payment_error": None, "created": int(time.time()), "livemode": False,
-            "client_secret": None, "return_url": params.get("return_url"),
+            "id": self._new_id("pi"),
+            "object": "payment_intent",
+            "amount": amount,
+            "currency": params.get("currency", ""),
+            "capture_method": params.get("capture_method", "automatic"),
+            "status": "requires_payment_method",
+            "amount_capturable": 0,
+            "amount_received": 0,
+            "metadata": params.get("metadata", {}),
+            "description": params.get("description"),
+            "payment_method": params.get("payment_method"),
+            "latest_charge": None,
+            "next_action": None,
+            "last_payment_error": None,
+            "created": int(time.time()),
+            "livemode": False,
+            "client_secret": None,
+            "return_url": params.get("return_url"),
         }
         intent["client_secret"] = f"{intent['id']}_secret_fake"
         if params.get("confirm") != "true" or not intent["payment_method"]:
             return 200, self._save(intent)
         if intent["payment_method"] not in TEST_PAYMENT_METHODS:
-            return 400, _error("invalid_request_error", "resource_missing",
-                               f"No such PaymentMethod: '{intent['payment_method']}'")
+            return 400, _error(
+                "invalid_request_error", "resource_missing", f"No such PaymentMethod: '{intent['payment_method']}'"
+            )
         status, body = self._confirm(intent)
         self._save(intent)
         return status, body
@@ -214,8 +239,10 @@ class FakeStripe:
             intent["status"] = "requires_action"
             intent["next_action"] = {
                 "type": "redirect_to_url",
-                "redirect_to_url": {"url": f"{self.three_ds_url}?payment_intent={intent['id']}",
-                                    "return_url": intent["return_url"]},
+                "redirect_to_url": {
+                    "url": f"{self.three_ds_url}?payment_intent={intent['id']}",
+                    "return_url": intent["return_url"],
+                },
             }
             return 200, dict(intent)
         self._authorised(intent)
@@ -230,8 +257,13 @@ class FakeStripe:
             return 400, _error("invalid_request_error", "parameter_invalid", "Unsupported search query.")
         name, value = match.groups()
         found = [dict(i) for i in self.intents.values() if (i.get("metadata") or {}).get(name) == value]
-        return 200, {"object": "search_result", "data": found, "has_more": False, "next_page": None,
-                     "url": "/v1/payment_intents/search"}
+        return 200, {
+            "object": "search_result",
+            "data": found,
+            "has_more": False,
+            "next_page": None,
+            "url": "/v1/payment_intents/search",
+        }
 
     def _authorised(self, intent):
         if intent["capture_method"] == "manual":
@@ -241,24 +273,29 @@ class FakeStripe:
 
     def _succeeded(self, intent, amount):
         charge = self._new_id("ch")
-        intent.update(status="succeeded", amount_capturable=0, amount_received=amount, latest_charge=charge,
-                      amount_refunded=0)
+        intent.update(
+            status="succeeded", amount_capturable=0, amount_received=amount, latest_charge=charge, amount_refunded=0
+        )
 
     def _capture(self, intent, params):
         if intent["status"] != "requires_capture":
-            return 400, _error("invalid_request_error", "payment_intent_unexpected_state",
-                               "This PaymentIntent could not be captured because it has a status of "
-                               f"{intent['status']}.")
+            return 400, _error(
+                "invalid_request_error",
+                "payment_intent_unexpected_state",
+                f"This PaymentIntent could not be captured because it has a status of {intent['status']}.",
+            )
         amount = int(params.get("amount_to_capture", intent["amount_capturable"]))
         self._succeeded(intent, amount)
         return 200, dict(intent)
 
     def _cancel(self, intent, params):
         if intent["status"] not in CANCELLABLE:
-            return 400, _error("invalid_request_error", "payment_intent_unexpected_state",
-                               f"You cannot cancel this PaymentIntent because it has a status of {intent['status']}.")
-        intent.update(status="canceled", amount_capturable=0,
-                      cancellation_reason=params.get("cancellation_reason"))
+            return 400, _error(
+                "invalid_request_error",
+                "payment_intent_unexpected_state",
+                f"You cannot cancel this PaymentIntent because it has a status of {intent['status']}.",
+            )
+        intent.update(status="canceled", amount_capturable=0, cancellation_reason=params.get("cancellation_reason"))
         return 200, dict(intent)
 
     def _refund(self, params):
@@ -268,29 +305,50 @@ class FakeStripe:
         refundable = intent["amount_received"] - intent.get("amount_refunded", 0)
         amount = int(params.get("amount", refundable))
         if amount <= 0 or amount > refundable:
-            return 400, _error("invalid_request_error", "amount_too_large",
-                               f"Refund amount ({amount}) is greater than unrefunded amount ({refundable}).")
+            return 400, _error(
+                "invalid_request_error",
+                "amount_too_large",
+                f"Refund amount ({amount}) is greater than unrefunded amount ({refundable}).",
+            )
         intent["amount_refunded"] = intent.get("amount_refunded", 0) + amount
         self._save(intent)
-        refund = {"id": self._new_id("re"), "object": "refund", "amount": amount,
-                  "currency": intent["currency"], "payment_intent": intent["id"], "charge": intent["latest_charge"],
-                  "status": "succeeded", "metadata": params.get("metadata", {})}
+        refund = {
+            "id": self._new_id("re"),
+            "object": "refund",
+            "amount": amount,
+            "currency": intent["currency"],
+            "payment_intent": intent["id"],
+            "charge": intent["latest_charge"],
+            "status": "succeeded",
+            "metadata": params.get("metadata", {}),
+        }
         self.refunds[refund["id"]] = refund
         return 200, refund
 
     # --- webhook events, as Stripe would send them ------------------------------------------------
     def event(self, event_type: str, obj: dict, *, event_id: str | None = None) -> dict:
-        return {"id": event_id or self._new_id("evt"), "object": "event", "type": event_type,
-                "api_version": "2025-01-27.acacia", "created": int(time.time()), "livemode": False,
-                "data": {"object": obj}}
+        return {
+            "id": event_id or self._new_id("evt"),
+            "object": "event",
+            "type": event_type,
+            "api_version": "2025-01-27.acacia",
+            "created": int(time.time()),
+            "livemode": False,
+            "data": {"object": obj},
+        }
 
     def charge_for(self, intent_id: str) -> dict:
         """The Charge object of a captured intent, as charge.refunded carries it."""
         intent = self.intents[intent_id]
-        return {"id": intent["latest_charge"], "object": "charge", "payment_intent": intent_id,
-                "amount": intent["amount_received"], "amount_refunded": intent.get("amount_refunded", 0),
-                "currency": intent["currency"],
-                "refunded": intent.get("amount_refunded", 0) >= intent["amount_received"]}
+        return {
+            "id": intent["latest_charge"],
+            "object": "charge",
+            "payment_intent": intent_id,
+            "amount": intent["amount_received"],
+            "amount_refunded": intent.get("amount_refunded", 0),
+            "currency": intent["currency"],
+            "refunded": intent.get("amount_refunded", 0) >= intent["amount_received"],
+        }
 
 
 class KeyTaken(Exception):

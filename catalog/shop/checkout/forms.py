@@ -4,6 +4,7 @@ Card numbers are never stored or re-rendered: in test card mode the typed number
 Stripe's test PaymentMethods (pm_card_visa, ...); with Stripe Elements the browser sends a PaymentMethod id.
 Only that token travels on to the preview page.
 """
+
 import re
 import uuid
 
@@ -46,13 +47,26 @@ def _luhn_ok(digits: str) -> bool:
 class CardForm(forms.Form):
     """The card step. ``entry`` is "test_cards" (type a Stripe test number) or "elements" (Stripe.js)."""
 
-    card_number = forms.CharField(label=_("Card number"), required=False, max_length=23,
-                                  widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric",
-                                                                "placeholder": "4242 4242 4242 4242"}))
-    expiry = forms.CharField(label=_("Expiry (MM/YY)"), required=False, max_length=7,
-                             widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "12/34"}))
-    cvc = forms.CharField(label=_("CVC"), required=False, max_length=4,
-                          widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "123"}))
+    card_number = forms.CharField(
+        label=_("Card number"),
+        required=False,
+        max_length=23,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": "4242 4242 4242 4242"}
+        ),
+    )
+    expiry = forms.CharField(
+        label=_("Expiry (MM/YY)"),
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "12/34"}),
+    )
+    cvc = forms.CharField(
+        label=_("CVC"),
+        required=False,
+        max_length=4,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "123"}),
+    )
     payment_method = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, entry="test_cards", **kwargs):
@@ -75,8 +89,10 @@ class CardForm(forms.Form):
             self.add_error("card_number", _("This is not a valid card number."))
             return data
         if digits not in TEST_CARDS:
-            self.add_error("card_number", _("Test card mode: use one of the test card numbers listed above. "
-                                            "Real cards are not accepted here."))
+            self.add_error(
+                "card_number",
+                _("Test card mode: use one of the test card numbers listed above. Real cards are not accepted here."),
+            )
             return data
         data["payment_method"] = TEST_CARDS[digits][0]
         self.last4 = digits[-4:]

@@ -18,6 +18,7 @@ Once the order is committed the buyer is told so whatever fails afterwards (capt
 session): the redirect carries the order number signed (``thank_you_url``), so the thank-you page finds the order
 even when the session was lost, and submits a basket left frozen.
 """
+
 from __future__ import annotations
 
 import logging
@@ -89,30 +90,42 @@ class OrderPlacementMixin(oscar_mixins.OrderPlacementMixin):
         email = user.email if user.is_authenticated else self.checkout_session.get_guest_email()
         key = gateway.attempt_key(order_number=order_number, attempt=kwargs["attempt"])
         claim = uuid.uuid4().hex
-        _pending, owned = services.begin_card_authorisation(attempt_key=key, order_number=order_number,
-                                                            amount=total.incl_tax, claim=claim)
+        _pending, owned = services.begin_card_authorisation(
+            attempt_key=key, order_number=order_number, amount=total.incl_tax, claim=claim
+        )
         if not owned:
             # The same form a second time: the first request owns this attempt and places the order.
             logger.info("Order %s: second submit of attempt %s; showing the first one's result", order_number, key)
             raise RedirectRequired(thank_you_url(order_number))
         try:
             intent = gateway.authorise(
-                order_number=order_number, attempt=kwargs["attempt"], amount=total.incl_tax,
-                payment_method=kwargs["payment_method"], email=email or "",
+                order_number=order_number,
+                attempt=kwargs["attempt"],
+                amount=total.incl_tax,
+                payment_method=kwargs["payment_method"],
+                email=email or "",
                 return_url=self.request.build_absolute_uri(reverse("checkout:card-return")),
             )
         except gateway.CardDeclined as error:
             if error.intent_id:
-                services.record_card_authorisation(intent_id=error.intent_id, order_number=order_number,
-                                                   amount=total.incl_tax, status="failed", attempt_key=key)
+                services.record_card_authorisation(
+                    intent_id=error.intent_id,
+                    order_number=order_number,
+                    amount=total.incl_tax,
+                    status="failed",
+                    attempt_key=key,
+                )
             raise UnableToTakePayment(str(error)) from error
         except (gateway.GatewayError, ValueError) as error:
             # Stripe may or may not have created it: the pending record stays, and the sweep finds out.
             raise PaymentError(str(error)) from error
         authorised = intent.status == "requires_capture"
         services.record_card_authorisation(
-            intent_id=intent.id, order_number=order_number, amount=total.incl_tax,
-            status="authorised" if authorised else "requires_action", attempt_key=key,
+            intent_id=intent.id,
+            order_number=order_number,
+            amount=total.incl_tax,
+            status="authorised" if authorised else "requires_action",
+            attempt_key=key,
         )
         cards.schedule_sweep()  # settles it even if this request never finishes
         if not authorised:
@@ -133,13 +146,31 @@ class OrderPlacementMixin(oscar_mixins.OrderPlacementMixin):
                 transfers.create_bank_transfer(order=order)
         return order
 
-    def handle_order_placement(self, order_number, user, basket, shipping_address, shipping_method,
-                               shipping_charge, billing_address, order_total, surcharges=None, **kwargs):
+    def handle_order_placement(
+        self,
+        order_number,
+        user,
+        basket,
+        shipping_address,
+        shipping_method,
+        shipping_charge,
+        billing_address,
+        order_total,
+        surcharges=None,
+        **kwargs,
+    ):
         try:
             order = self.place_order(
-                order_number=order_number, user=user, basket=basket, shipping_address=shipping_address,
-                shipping_method=shipping_method, shipping_charge=shipping_charge, order_total=order_total,
-                billing_address=billing_address, surcharges=surcharges, **kwargs,
+                order_number=order_number,
+                user=user,
+                basket=basket,
+                shipping_address=shipping_address,
+                shipping_method=shipping_method,
+                shipping_charge=shipping_charge,
+                order_total=order_total,
+                billing_address=billing_address,
+                surcharges=surcharges,
+                **kwargs,
             )
         except Exception as error:
             if Order.objects.filter(number=order_number, basket=basket).exists():
@@ -166,10 +197,12 @@ class OrderPlacementMixin(oscar_mixins.OrderPlacementMixin):
                 logger.exception("Order %s: capture bookkeeping failed; the sweep will settle it", order.number)
                 outcome = cards.PENDING
             if outcome == cards.FAILED:
-                raise UnableToPlaceOrder(_(
-                    "Your card could not be charged, so the order was cancelled and no payment was taken. "
-                    "Please try again or pay by bank transfer."
-                ))
+                raise UnableToPlaceOrder(
+                    _(
+                        "Your card could not be charged, so the order was cancelled and no payment was taken. "
+                        "Please try again or pay by bank transfer."
+                    )
+                )
         return self._after_placement(order, basket)
 
     def _after_placement(self, order, basket):
@@ -206,8 +239,12 @@ class OrderPlacementMixin(oscar_mixins.OrderPlacementMixin):
             return  # not this request's payment: whoever owns it places or cancels it
         if Order.objects.filter(card_payments__intent_id=self._card_intent).exists():
             return  # a double submit: the first request placed the order with this very authorisation
-        cards.cancel_authorisation(intent_id=self._card_intent, order_number=order_number, notify=False,
-                                   reason="The order could not be placed; authorisation cancelled.")
+        cards.cancel_authorisation(
+            intent_id=self._card_intent,
+            order_number=order_number,
+            notify=False,
+            reason="The order could not be placed; authorisation cancelled.",
+        )
 
     # --- after placement -----------------------------------------------------------------------
     def send_order_placed_email(self, order):

@@ -8,6 +8,7 @@
 * Keys: the same logical operation always sends the same key, so a retried request (network retry, a buyer's
   double click, a crash between Stripe and our database) cannot charge, capture or refund twice.
 """
+
 from __future__ import annotations
 
 import threading
@@ -54,12 +55,17 @@ class Intent:
     redirect_url: str = ""
 
     @classmethod
-    def of(cls, pi) -> "Intent":
+    def of(cls, pi) -> Intent:
         pi = _plain(pi)
         next_action = pi.get("next_action") or {}
         redirect = (next_action.get("redirect_to_url") or {}).get("url", "") if next_action else ""
-        return cls(id=pi["id"], status=pi["status"], amount=int(pi["amount"]),
-                   amount_received=int(pi.get("amount_received") or 0), redirect_url=redirect or "")
+        return cls(
+            id=pi["id"],
+            status=pi["status"],
+            amount=int(pi["amount"]),
+            amount_received=int(pi.get("amount_received") or 0),
+            redirect_url=redirect or "",
+        )
 
 
 def _plain(obj) -> dict:
@@ -185,8 +191,9 @@ def attempt_key(*, order_number: str, attempt: str) -> str:
     return f"guyub:{order_number}:authorise:{attempt}"
 
 
-def authorise(*, order_number: str, attempt: str, amount: Decimal, payment_method: str, email: str = "",
-              return_url: str = "") -> Intent:
+def authorise(
+    *, order_number: str, attempt: str, amount: Decimal, payment_method: str, email: str = "", return_url: str = ""
+) -> Intent:
     """Create and confirm a manual-capture PaymentIntent: the money is reserved on the card, not taken."""
     import stripe  # lazily: see the note at the top
 
@@ -210,7 +217,8 @@ def authorise(*, order_number: str, attempt: str, amount: Decimal, payment_metho
     except stripe.CardError as error:
         data = (error.json_body or {}).get("error", {})
         intent = data.get("payment_intent") or {}
-        raise CardDeclined(_decline_message(data.get("decline_code") or data.get("code")), intent.get("id", ""))
+        message = _decline_message(data.get("decline_code") or data.get("code"))
+        raise CardDeclined(message, intent.get("id", "")) from error
     except stripe.StripeError as error:
         raise GatewayError(str(error)) from error
     intent = Intent.of(pi)
@@ -224,7 +232,7 @@ def find_by_attempt(key: str) -> Intent | None:
     Stripe's search index lags by up to a minute, so the sweep only asks about attempts older than that)."""
     import stripe  # lazily: see the note at the top
 
-    query = "metadata['guyub_attempt']:'%s'" % key.replace("'", "")
+    query = "metadata['guyub_attempt']:'{}'".format(key.replace("'", ""))
     try:
         found = client().v1.payment_intents.search({"query": query})
     except stripe.StripeError as error:
@@ -259,7 +267,8 @@ def cancel(*, intent_id: str, order_number: str, reason: str = "abandoned") -> I
 
     try:
         pi = client().v1.payment_intents.cancel(
-            intent_id, {"cancellation_reason": reason},
+            intent_id,
+            {"cancellation_reason": reason},
             {"idempotency_key": f"guyub:{order_number}:cancel:{intent_id}"},
         )
     except stripe.StripeError as error:

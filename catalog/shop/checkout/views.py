@@ -1,6 +1,7 @@
 """Checkout views (Oscar's, forked): choose bank transfer or card, the card step, 3-D Secure return, thank-you,
 order lookup for guests, and the test card mode's pretend bank page. The work is in mixins.py and the order
 services; these stay thin."""
+
 from __future__ import annotations
 
 import uuid
@@ -11,8 +12,8 @@ from django.contrib import messages
 from django.core.signing import BadSignature, Signer
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -24,7 +25,7 @@ from catalog.shop.order import emails, services, transfers
 from catalog.shop.order.utils import promise_for
 
 from . import stripe_gateway as gateway
-from .forms import CARD, TRANSFER, TEST_CARDS, CardForm, ConfirmForm, OrderLookupForm, PaymentMethodForm
+from .forms import CARD, TEST_CARDS, TRANSFER, CardForm, ConfirmForm, OrderLookupForm, PaymentMethodForm
 from .mixins import SESSION_INTENT, order_number_from, thank_you_url
 
 UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
@@ -80,8 +81,9 @@ class PaymentMethodView(oscar_views.PaymentMethodView):
     template_name = "oscar/checkout/payment_method.html"
 
     def get(self, request, *args, **kwargs):
-        form = PaymentMethodForm(card_entry=gateway.card_entry(),
-                                 initial={"method": self.checkout_session.payment_method() or TRANSFER})
+        form = PaymentMethodForm(
+            card_entry=gateway.card_entry(), initial={"method": self.checkout_session.payment_method() or TRANSFER}
+        )
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
@@ -102,15 +104,14 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
     PaymentMethod token (never the number) in a hidden form to "Place order"."""
 
     def get_pre_conditions(self, request):
-        return super().get_pre_conditions(request) + (
-            [] if self.preview else ["check_payment_data_is_captured"]
-        )
+        return super().get_pre_conditions(request) + ([] if self.preview else ["check_payment_data_is_captured"])
 
     def check_payment_data_is_captured(self, request):
         method = self.checkout_session.payment_method()
         if method not in (TRANSFER, CARD) or (method == CARD and not gateway.card_entry()):
-            raise FailedPreCondition(url=reverse("checkout:payment-method"),
-                                     message=_("Please choose how you would like to pay."))
+            raise FailedPreCondition(
+                url=reverse("checkout:payment-method"), message=_("Please choose how you would like to pay.")
+            )
 
     def get(self, request, *args, **kwargs):
         method = self.checkout_session.payment_method()
@@ -147,9 +148,13 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         shown = form.cleaned_data["promise"]
         if shown and shown != promise_fingerprint(request.basket):
             # Stock or capacity moved since the preview: the buyer confirms the new ship dates, not old ones.
-            messages.warning(request, _(
-                "When your order ships has changed since you looked: someone else ordered some of the stock. "
-                "Please check the dates below and place the order again."))
+            messages.warning(
+                request,
+                _(
+                    "When your order ships has changed since you looked: someone else ordered some of the stock. "
+                    "Please check the dates below and place the order again."
+                ),
+            )
             return redirect("checkout:preview" if method == TRANSFER else "checkout:payment-details")
         payment = {"payment_method": form.cleaned_data["payment_method"], "attempt": form.cleaned_data["attempt"]}
         if gateway.is_fake():
@@ -163,9 +168,13 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         ctx["payment_method_choice"] = self.checkout_session.payment_method()
         ctx.setdefault("card_form", CardForm(entry=gateway.card_entry()))
         # A fresh attempt on every render: see ConfirmForm.
-        ctx["confirm_form"] = ConfirmForm(initial={"payment_method": kwargs.get("payment_method", ""),
-                                                   "attempt": ConfirmForm.new_attempt(),
-                                                   "promise": promise_fingerprint(self.request.basket)})
+        ctx["confirm_form"] = ConfirmForm(
+            initial={
+                "payment_method": kwargs.get("payment_method", ""),
+                "attempt": ConfirmForm.new_attempt(),
+                "promise": promise_fingerprint(self.request.basket),
+            }
+        )
         return ctx
 
 
@@ -204,15 +213,22 @@ class CardReturnView(PaymentDetailsView):
         claim = uuid.uuid4().hex
         if not services.claim_card_payment(intent_id=intent_id, claim=claim):
             # The buyer's browser came back twice: the other request places the order with this payment.
-            return redirect(thank_you_url(self.checkout_session.get_order_number() or
-                                          OrderNumberGenerator().order_number(basket)))
+            return redirect(
+                thank_you_url(self.checkout_session.get_order_number() or OrderNumberGenerator().order_number(basket))
+            )
         self._card_intent, self._card_claim = intent_id, claim
         submission = self.build_submission(basket=basket)
         try:
             return self.handle_order_placement(
-                self.checkout_session.get_order_number(), submission["user"], basket,
-                submission["shipping_address"], submission["shipping_method"], submission["shipping_charge"],
-                submission["billing_address"], submission["order_total"], surcharges=submission["surcharges"],
+                self.checkout_session.get_order_number(),
+                submission["user"],
+                basket,
+                submission["shipping_address"],
+                submission["shipping_method"],
+                submission["shipping_charge"],
+                submission["billing_address"],
+                submission["order_total"],
+                surcharges=submission["surcharges"],
                 **submission["order_kwargs"],
             )
         except UnableToPlaceOrder as error:
@@ -249,8 +265,12 @@ class ThankYouView(oscar_views.ThankYouView):
         number = self.signed_number
         live = (CardPayment.PENDING, CardPayment.REQUIRES_ACTION, CardPayment.AUTHORISED)
         if number and CardPayment.objects.filter(order_number=number, status__in=live, order=None).exists():
-            return self.response_class(request=request, template=[self.pending_template_name],
-                                       context={"order_number": number}, using=self.template_engine)
+            return self.response_class(
+                request=request,
+                template=[self.pending_template_name],
+                context={"order_number": number},
+                using=self.template_engine,
+            )
         if number:
             messages.error(request, _("Your order could not be placed. No payment was taken."))
             self._thaw_frozen_basket()
@@ -262,7 +282,8 @@ class ThankYouView(oscar_views.ThankYouView):
         # A failure after the commit can leave the basket frozen: the order exists, so it is submitted.
         if order.basket_id:
             Basket.objects.filter(pk=order.basket_id, status=Basket.FROZEN).update(
-                status=Basket.SUBMITTED, date_submitted=timezone.now())
+                status=Basket.SUBMITTED, date_submitted=timezone.now()
+            )
 
     def _thaw_frozen_basket(self):
         basket = submitted_basket_of(self.request)
@@ -289,11 +310,17 @@ class OrderLookupView(generic.FormView):
     form_class = OrderLookupForm
 
     def form_valid(self, form):
-        order = Order.objects.filter(number=form.cleaned_data["order_number"].strip(),
-                                     guest_email__iexact=form.cleaned_data["email"], user=None).first()
+        order = Order.objects.filter(
+            number=form.cleaned_data["order_number"].strip(), guest_email__iexact=form.cleaned_data["email"], user=None
+        ).first()
         if order is None:
-            form.add_error(None, _("We could not find an order with that number and email address. If you "
-                                   "ordered while signed in, see your account's order history."))
+            form.add_error(
+                None,
+                _(
+                    "We could not find an order with that number and email address. If you "
+                    "ordered while signed in, see your account's order history."
+                ),
+            )
             return self.form_invalid(form)
         # Oscar's anonymous order page checks the email kept in the session plus the signed hash.
         self.request.session["anon_order_email"] = order.guest_email
@@ -321,5 +348,8 @@ class TestBankView(generic.TemplateView):
         return HttpResponseRedirect(f"{target}?payment_intent={self.intent['id']}")
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "intent": self.intent,
-                "amount": gateway.from_minor_units(self.intent["amount"])}
+        return {
+            **super().get_context_data(**kwargs),
+            "intent": self.intent,
+            "amount": gateway.from_minor_units(self.intent["amount"]),
+        }

@@ -12,6 +12,7 @@ an object, amounts integers — JSON numbers are parsed as Decimal, never float)
 Intents are ours only if we have a record of them (the pending record is written before Stripe is called);
 metadata naming one of our order numbers is not enough.
 """
+
 from __future__ import annotations
 
 import json
@@ -150,15 +151,18 @@ def _apply(event_type: str, obj: dict) -> str:
             error = str((obj.get("last_payment_error") or {}).get("code") or "")
             return "failed" if services.record_card_failed(intent_id=intent_id, error=error) else "no change"
         if event_type == "payment_intent.canceled":
-            done = services.record_card_cancelled(intent_id=intent_id,
-                                                  reason="Stripe: the card authorisation was cancelled or expired.")
+            done = services.record_card_cancelled(
+                intent_id=intent_id, reason="Stripe: the card authorisation was cancelled or expired."
+            )
             return "cancelled" if done else "no change"
     if event_type == "charge.refunded":
         captured = obj.get("amount_captured")
         captured = obj.get("amount") if captured is None else captured
         delta = services.record_card_refund_total(
-            intent_id=obj["payment_intent"], total_refunded=from_minor_units(obj["amount_refunded"]),
-            reference=obj["id"], captured=from_minor_units(captured) if captured else None,
+            intent_id=obj["payment_intent"],
+            total_refunded=from_minor_units(obj["amount_refunded"]),
+            reference=obj["id"],
+            captured=from_minor_units(captured) if captured else None,
         )
         return f"refund recorded: {delta:.0f}" if delta else "no change"
     return "ignored"
@@ -175,11 +179,17 @@ def _known_intent(obj: dict) -> bool:
     pending = CardPayment.objects.filter(attempt_key=key).first() if isinstance(key, str) and key else None
     if pending is None:
         if metadata.get("order_number"):
-            logger.warning("Stripe event for intent %s names order %s but we have no record of it",
-                           obj["id"], metadata.get("order_number"))
+            logger.warning(
+                "Stripe event for intent %s names order %s but we have no record of it",
+                obj["id"],
+                metadata.get("order_number"),
+            )
         return False
     services.record_card_authorisation(
-        intent_id=obj["id"], order_number=pending.order_number, amount=pending.amount,
-        status=CardPayment.REQUIRES_ACTION, attempt_key=key,
+        intent_id=obj["id"],
+        order_number=pending.order_number,
+        amount=pending.amount,
+        status=CardPayment.REQUIRES_ACTION,
+        attempt_key=key,
     )
     return True

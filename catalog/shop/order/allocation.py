@@ -8,6 +8,7 @@ a concurrent update) and on SQLite (one writer at a time) stock can never be ove
 Every stock number changes through the inventory ledger (``inventory.services.stock_move``); these three
 functions are the whole surface order code uses.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -94,7 +95,9 @@ def _hold(line, record, order) -> int:
             return 0
         try:
             stock_move(
-                stockrecord=record, kind=StockMovement.Kind.ALLOCATED, quantity=wanted,
+                stockrecord=record,
+                kind=StockMovement.Kind.ALLOCATED,
+                quantity=wanted,
                 idempotency_key=f"order-line:{line.pk}:hold" if line.pk else f"basket-line:{uuid.uuid4()}",
                 source=f"order:{order.number}" if order is not None else "checkout",
                 order_line=line if getattr(line, "order_id", None) else None,
@@ -117,8 +120,12 @@ def _reserve_rest(line, held: int) -> None:
     try:
         reserve_order_line(line=line)
     except PromiseBroken as error:
-        raise InsufficientStock(product_title=line.product.get_title(), requested=line.quantity,
-                                available=error.available, message=error.message) from error
+        raise InsufficientStock(
+            product_title=line.product.get_title(),
+            requested=line.quantity,
+            available=error.available,
+            message=error.message,
+        ) from error
 
 
 def release_order_lines(*, order) -> None:
@@ -154,6 +161,11 @@ def _end_hold(line, *, kind, step: str) -> None:
             fields.append("allocation_cancelled")
         locked.save(update_fields=fields)
         # The key ends in the units the line still holds afterwards (none), as the ledger's keys always have.
-        stock_move(stockrecord=line.stockrecord, kind=kind, quantity=quantity,
-                   idempotency_key=f"order-line:{line.pk}:{step}:0",
-                   source=f"order:{line.order.number}", order_line=locked)
+        stock_move(
+            stockrecord=line.stockrecord,
+            kind=kind,
+            quantity=quantity,
+            idempotency_key=f"order-line:{line.pk}:{step}:0",
+            source=f"order:{line.order.number}",
+            order_line=locked,
+        )

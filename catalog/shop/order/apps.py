@@ -16,7 +16,7 @@ def create_payment_event_types(sender, using="default", **kwargs):
 
 
 class OrderConfig(apps.OrderConfig):
-    name = 'catalog.shop.order'
+    name = "catalog.shop.order"
 
     def ready(self):
         super().ready()

@@ -9,6 +9,7 @@ died mid-call) is looked up at Stripe by the metadata we sent, then cancelled, o
 order exists. Its report counts only what this run recorded (compare-and-set), so two sweeps racing report
 each capture once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,10 +19,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from catalog.shop.checkout import stripe_gateway as gateway
 from oscar.core.loading import get_model
 
+from catalog.shop.checkout import stripe_gateway as gateway
 from catalog.shop.payment.models import CardPayment
 
 from . import services, statuses
@@ -68,8 +68,12 @@ def _capture(*, order, intent_id: str, notify: bool) -> tuple[str, bool]:
             services.note(order, f"Card capture for {intent_id} did not answer; waiting for Stripe to confirm.")
             return PENDING, False
         if intent.status != "succeeded":
-            cancel_authorisation(intent_id=intent_id, order_number=order.number, notify=notify,
-                                 reason=f"Card capture failed ({error}); authorisation cancelled, stock released.")
+            cancel_authorisation(
+                intent_id=intent_id,
+                order_number=order.number,
+                notify=notify,
+                reason=f"Card capture failed ({error}); authorisation cancelled, stock released.",
+            )
             services.cancel_order(order=order, reason="Card capture failed.", notify=notify)
             return FAILED, False
     if intent.status == "succeeded":
@@ -100,7 +104,7 @@ def pending_minutes() -> int:
     return int(getattr(settings, "GUYUB_CARD_PENDING_MINUTES", 5))
 
 
-def _order_waiting_for(payment) -> "Order | None":
+def _order_waiting_for(payment) -> Order | None:
     """The order a found orphan belongs to: placed under its number, waiting, with no card payment of its own."""
     order = Order.objects.filter(number=payment.order_number, status=statuses.AWAITING_PAYMENT).first()
     if order is None or CardPayment.objects.filter(order=order).exists():
@@ -121,14 +125,19 @@ def resolve_pending(payment) -> tuple[str, bool]:
     if intent is None:
         return "none", services.record_card_never_created(payment_id=payment.pk)
     status = {"requires_capture": CardPayment.AUTHORISED}.get(intent.status, CardPayment.REQUIRES_ACTION)
-    services.record_card_authorisation(intent_id=intent.id, order_number=payment.order_number,
-                                       amount=payment.amount, status=status, attempt_key=payment.attempt_key)
+    services.record_card_authorisation(
+        intent_id=intent.id,
+        order_number=payment.order_number,
+        amount=payment.amount,
+        status=status,
+        attempt_key=payment.attempt_key,
+    )
     if intent.status == "succeeded":
         # Money taken with no record of why: recorded (and logged) so staff can refund it.
-        logger.error("Card attempt %s: intent %s was captured without an order record", payment.attempt_key,
-                     intent.id)
-        return "captured", services.record_card_captured(intent_id=intent.id,
-                                                         amount=gateway.from_minor_units(intent.amount_received))
+        logger.error("Card attempt %s: intent %s was captured without an order record", payment.attempt_key, intent.id)
+        return "captured", services.record_card_captured(
+            intent_id=intent.id, amount=gateway.from_minor_units(intent.amount_received)
+        )
     if intent.status == "canceled":
         return "cancelled", services.record_card_cancelled(intent_id=intent.id, notify=False)
     order = _order_waiting_for(payment) if intent.status == "requires_capture" else None
@@ -137,8 +146,12 @@ def resolve_pending(payment) -> tuple[str, bool]:
             services.link_card_payment(order=order, intent_id=intent.id)
         outcome, recorded = _capture(order=order, intent_id=intent.id, notify=True)
         return ("captured" if outcome == PAID else "other"), recorded
-    cancelled, recorded = _cancel(intent_id=intent.id, order_number=payment.order_number, notify=False,
-                                  reason=_("Card authorisation whose answer was lost, cancelled."))
+    cancelled, recorded = _cancel(
+        intent_id=intent.id,
+        order_number=payment.order_number,
+        notify=False,
+        reason=_("Card authorisation whose answer was lost, cancelled."),
+    )
     return ("cancelled" if cancelled else "other"), recorded
 
 
@@ -148,8 +161,11 @@ def sweep_card_authorisations(*, now=None) -> dict:
     cancelled. Reports only what this run recorded."""
     now = now or timezone.now()
     done = {"captured": [], "cancelled": []}
-    lost = CardPayment.objects.filter(status=CardPayment.PENDING, attempt_key__isnull=False,
-                                      created_at__lte=now - timedelta(minutes=pending_minutes()))
+    lost = CardPayment.objects.filter(
+        status=CardPayment.PENDING,
+        attempt_key__isnull=False,
+        created_at__lte=now - timedelta(minutes=pending_minutes()),
+    )
     for payment in lost:
         outcome, recorded = resolve_pending(payment)
         if recorded and outcome in done:
@@ -163,8 +179,12 @@ def sweep_card_authorisations(*, now=None) -> dict:
             if outcome == PAID and recorded:
                 done["captured"].append(payment.intent_id)
         else:
-            _cancelled, recorded = _cancel(intent_id=payment.intent_id, order_number=payment.order_number,
-                                           reason="Card authorisation without an order, cancelled.", notify=True)
+            _cancelled, recorded = _cancel(
+                intent_id=payment.intent_id,
+                order_number=payment.order_number,
+                reason="Card authorisation without an order, cancelled.",
+                notify=True,
+            )
             if recorded:
                 done["cancelled"].append(payment.intent_id)
     return done

@@ -5,6 +5,7 @@ ORDER_SHIPPED, ORDER_CANCELLED. Templates: site/templates/oscar/communication/em
 The language is the one the buyer used at checkout (``Order.language``), so an email sent later by staff or
 by the expiry job still speaks it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,7 +21,10 @@ OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 logger = logging.getLogger("guyub.orders")
 
 ORDER_PLACED, PAYMENT_CONFIRMED, ORDER_SHIPPED, ORDER_CANCELLED = (
-    "ORDER_PLACED", "PAYMENT_CONFIRMED", "ORDER_SHIPPED", "ORDER_CANCELLED",
+    "ORDER_PLACED",
+    "PAYMENT_CONFIRMED",
+    "ORDER_SHIPPED",
+    "ORDER_CANCELLED",
 )
 NAMES = {
     ORDER_PLACED: "Order placed",

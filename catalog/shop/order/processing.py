@@ -7,6 +7,7 @@
   card orders, recorded for transfers.
 Failures raise Oscar's PaymentError, which the dashboard shows to staff.
 """
+
 from django.utils.translation import gettext as _
 from oscar.apps.order import processing
 from oscar.apps.payment.exceptions import PaymentError
@@ -37,8 +38,9 @@ class EventHandler(processing.EventHandler):
                 # Oscar's form sums whole lines; a line refund is worth the selected units only.
                 amount = self.calculate_payment_event_subtotal(event_type, lines, line_quantities)
             try:
-                return refunds.refund_order(order=order, amount=amount, lines=lines, quantities=line_quantities,
-                                            user=self.user)
+                return refunds.refund_order(
+                    order=order, amount=amount, lines=lines, quantities=line_quantities, user=self.user
+                )
             except refunds.RefundError as error:
                 raise PaymentError(str(error)) from error
         if event_type.code == services.PAID_EVENT[0] and self._transfer(order) is not None:

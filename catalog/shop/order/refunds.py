@@ -6,6 +6,7 @@ the result in one transaction with a compare-and-set on the refunded total: a re
 Stripe with the same refund, and a charge.refunded webhook for the same refund records nothing more.
 A transfer refund is only recorded: staff send the money back from the bank.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -39,8 +40,9 @@ def refund_order(*, order, amount, lines=None, quantities=None, user=None):
         return _refund_card(order=order, card=card, amount=amount, lines=lines, quantities=quantities, user=user)
     transfer = BankTransfer.objects.filter(order=order, status=BankTransfer.PAID).first()
     if transfer is not None:
-        return _refund_transfer(order=order, transfer=transfer, amount=amount, lines=lines, quantities=quantities,
-                                user=user)
+        return _refund_transfer(
+            order=order, transfer=transfer, amount=amount, lines=lines, quantities=quantities, user=user
+        )
     raise RefundError(_("Nothing has been paid for this order, so there is nothing to refund."))
 
 
@@ -62,9 +64,15 @@ def _refund_card(*, order, card, amount, lines, quantities, user):
         if not CardPayment.objects.filter(pk=card.pk, amount_refunded=before).update(amount_refunded=before + amount):
             # A webhook (or a concurrent click) recorded this refund first; it is not recorded twice.
             return order.payment_events.filter(event_type__code=services.REFUNDED_EVENT[0]).last()
-        event = services.record_payment_event(order, amount=amount, reference=result["id"],
-                                         source_name=services.CARD_SOURCE, kind=services.REFUNDED_EVENT,
-                                         lines=lines or [], quantities=quantities or [])
+        event = services.record_payment_event(
+            order,
+            amount=amount,
+            reference=result["id"],
+            source_name=services.CARD_SOURCE,
+            kind=services.REFUNDED_EVENT,
+            lines=lines or [],
+            quantities=quantities or [],
+        )
         services.note(order, f"Refunded {amount:.0f} to the card through Stripe ({result['id']}).", user)
     return event
 
@@ -78,8 +86,14 @@ def _refund_transfer(*, order, transfer, amount, lines, quantities, user):
             amount_refunded=before + amount
         ):
             raise RefundError(_("Another refund was recorded at the same moment; reload and check."))
-        event = services.record_payment_event(order, amount=amount, reference=transfer.reference,
-                                         source_name=services.TRANSFER_SOURCE, kind=services.REFUNDED_EVENT,
-                                         lines=lines or [], quantities=quantities or [])
+        event = services.record_payment_event(
+            order,
+            amount=amount,
+            reference=transfer.reference,
+            source_name=services.TRANSFER_SOURCE,
+            kind=services.REFUNDED_EVENT,
+            lines=lines or [],
+            quantities=quantities or [],
+        )
         services.note(order, f"Refund of {amount:.0f} recorded: send it back to the buyer by bank transfer.", user)
     return event

@@ -5,6 +5,7 @@ transaction). State changes are compare-and-set UPDATEs (``filter(status=old).up
 actors racing — a webhook and the checkout request, staff and the expiry job — produce exactly one effect on
 PostgreSQL and on SQLite alike (SQLite has no row locks; a conditional UPDATE is still atomic there).
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,13 +37,13 @@ CARD_SOURCE, TRANSFER_SOURCE = "Card (Stripe)", "Bank transfer"
 PAID_EVENT, REFUNDED_EVENT = PAYMENT_EVENT_TYPES
 
 
-def event_type(code_and_name) -> "PaymentEventType":
+def event_type(code_and_name) -> PaymentEventType:
     # Made after every migrate (apps.py); get_or_create keeps a hand-emptied table working too.
     code, name = code_and_name
     return PaymentEventType.objects.get_or_create(code=code, defaults={"name": name})[0]
 
 
-def source_type(name: str) -> "SourceType":
+def source_type(name: str) -> SourceType:
     return SourceType.objects.get_or_create(name=name)[0]
 
 
@@ -63,8 +64,9 @@ def transition(order, *, to: str, allowed_from) -> bool:
     return True
 
 
-def record_payment_event(order, *, amount: Decimal, reference: str, source_name: str, kind=PAID_EVENT, lines=None,
-                         quantities=None):
+def record_payment_event(
+    order, *, amount: Decimal, reference: str, source_name: str, kind=PAID_EVENT, lines=None, quantities=None
+):
     """A payment event (with line quantities) and the matching debit/refund on the order's payment source."""
     event = order.payment_events.create(event_type=event_type(kind), amount=amount, reference=reference)
     lines = list(lines) if lines is not None else list(order.lines.all())
@@ -73,8 +75,13 @@ def record_payment_event(order, *, amount: Decimal, reference: str, source_name:
         event.line_quantities.create(line=line, quantity=quantity)
     source = order.sources.filter(source_type__name=source_name).first()
     if source is None:
-        source = Source.objects.create(order=order, source_type=source_type(source_name), currency=order.currency,
-                                       amount_allocated=order.total_incl_tax, reference=reference)
+        source = Source.objects.create(
+            order=order,
+            source_type=source_type(source_name),
+            currency=order.currency,
+            amount_allocated=order.total_incl_tax,
+            reference=reference,
+        )
     (source.debit if kind == PAID_EVENT else source.refund)(amount, reference=reference)
     if kind == REFUNDED_EVENT:
         books.post_refund(order=order, event=event)  # members' credits and the fee taken back in proportion
@@ -127,8 +134,9 @@ def mark_shipped(*, order, user=None) -> bool:
 
 
 # --- card payments (called by checkout and by webhooks) -------------------------------------------
-def begin_card_authorisation(*, attempt_key: str, order_number: str, amount: Decimal, claim: str
-                             ) -> tuple[CardPayment, bool]:
+def begin_card_authorisation(
+    *, attempt_key: str, order_number: str, amount: Decimal, claim: str
+) -> tuple[CardPayment, bool]:
     """Before Stripe is called: a PENDING record with the idempotency key, committed on its own, so a worker
     killed while Stripe answers leaves a record for the sweep (no hold at Stripe without one). Returns the record
     and whether this call created it: the same form submitted twice (a double click) sends the same key, and
@@ -136,15 +144,21 @@ def begin_card_authorisation(*, attempt_key: str, order_number: str, amount: Dec
     with transaction.atomic():
         try:
             with transaction.atomic():  # savepoint: the unique key decides between two submits
-                payment = CardPayment.objects.create(attempt_key=attempt_key, order_number=order_number,
-                                                     amount=amount, status=CardPayment.PENDING, claim=claim)
+                payment = CardPayment.objects.create(
+                    attempt_key=attempt_key,
+                    order_number=order_number,
+                    amount=amount,
+                    status=CardPayment.PENDING,
+                    claim=claim,
+                )
             return payment, True
         except IntegrityError:
             return CardPayment.objects.get(attempt_key=attempt_key), False
 
 
-def record_card_authorisation(*, intent_id: str, order_number: str, amount: Decimal, status: str,
-                              attempt_key: str = "") -> CardPayment:
+def record_card_authorisation(
+    *, intent_id: str, order_number: str, amount: Decimal, status: str, attempt_key: str = ""
+) -> CardPayment:
     """Stripe answered: fill in the intent id of the pending record (found by its key) and move its status up.
     Without a pending record (an authorisation made before records were written first) one is created."""
     with transaction.atomic():
@@ -166,15 +180,17 @@ def record_card_authorisation(*, intent_id: str, order_number: str, amount: Deci
 def record_card_never_created(*, payment_id: int) -> bool:
     """The sweep asked Stripe about a pending attempt and Stripe has no such payment: nothing is held."""
     with transaction.atomic():
-        return bool(CardPayment.objects.filter(pk=payment_id, status=CardPayment.PENDING, intent_id__isnull=True)
-                    .update(status=CardPayment.FAILED, last_error=_("Stripe has no payment for this attempt.")[:255]))
+        return bool(
+            CardPayment.objects.filter(pk=payment_id, status=CardPayment.PENDING, intent_id__isnull=True).update(
+                status=CardPayment.FAILED, last_error=_("Stripe has no payment for this attempt.")[:255]
+            )
+        )
 
 
 def claim_card_payment(*, intent_id: str, claim: str) -> bool:
     """Compare-and-set: this request may place an order with the payment (no other request is doing so)."""
     with transaction.atomic():
-        return bool(CardPayment.objects.filter(intent_id=intent_id, claim="", order__isnull=True)
-                    .update(claim=claim))
+        return bool(CardPayment.objects.filter(intent_id=intent_id, claim="", order__isnull=True).update(claim=claim))
 
 
 def release_card_claim(*, intent_id: str, claim: str) -> None:
@@ -185,8 +201,13 @@ def release_card_claim(*, intent_id: str, claim: str) -> None:
 def link_card_payment(*, order, intent_id: str) -> None:
     """Inside the placement transaction: the authorisation now belongs to this order."""
     CardPayment.objects.filter(intent_id=intent_id).update(order=order)
-    Source.objects.create(order=order, source_type=source_type(CARD_SOURCE), currency=order.currency,
-                          amount_allocated=order.total_incl_tax, reference=intent_id)
+    Source.objects.create(
+        order=order,
+        source_type=source_type(CARD_SOURCE),
+        currency=order.currency,
+        amount_allocated=order.total_incl_tax,
+        reference=intent_id,
+    )
 
 
 def _move_card(intent_id: str, *, to: str, **fields) -> CardPayment | None:
@@ -221,17 +242,26 @@ def record_card_captured(*, intent_id: str, amount: Decimal, notify: bool = True
         order = payment.order
         if order.status == statuses.CANCELLED:
             # Captured although we cancelled the order (capture answered too late): staff must refund.
-            note(order, _("Card payment %(intent)s was captured after the order was cancelled: refund it.")
-                 % {"intent": intent_id})
+            note(
+                order,
+                _("Card payment %(intent)s was captured after the order was cancelled: refund it.")
+                % {"intent": intent_id},
+            )
             logger.error("Order %s: captured after cancellation (%s)", order.number, intent_id)
         elif amount != order.total_incl_tax:
             # Never "paid" for a different sum (1 rupiah for a 150,000 order): staff settle it with the buyer.
-            note(order, _("Stripe reports %(amount)s captured for card payment %(intent)s, but the order total is "
-                          "%(total)s: the order is not marked paid. Check the payment at Stripe, then refund it "
-                          "or settle the difference with the buyer.")
-                 % {"amount": f"{amount:.0f}", "intent": intent_id, "total": f"{order.total_incl_tax:.0f}"})
-            logger.error("Order %s: captured %s but the total is %s (%s)", order.number, amount,
-                         order.total_incl_tax, intent_id)
+            note(
+                order,
+                _(
+                    "Stripe reports %(amount)s captured for card payment %(intent)s, but the order total is "
+                    "%(total)s: the order is not marked paid. Check the payment at Stripe, then refund it "
+                    "or settle the difference with the buyer."
+                )
+                % {"amount": f"{amount:.0f}", "intent": intent_id, "total": f"{order.total_incl_tax:.0f}"},
+            )
+            logger.error(
+                "Order %s: captured %s but the total is %s (%s)", order.number, amount, order.total_incl_tax, intent_id
+            )
         elif _mark_paid(order, amount=amount, reference=intent_id, source_name=CARD_SOURCE) and notify:
             # Only news if the buyer already got "order received" while the capture was still open;
             # otherwise that first email is about to say "paid" itself.
@@ -240,7 +270,9 @@ def record_card_captured(*, intent_id: str, amount: Decimal, notify: bool = True
     return True
 
 
-def record_card_cancelled(*, intent_id: str, reason: str = "Card authorisation cancelled.", notify: bool = True) -> bool:
+def record_card_cancelled(
+    *, intent_id: str, reason: str = "Card authorisation cancelled.", notify: bool = True
+) -> bool:
     """The authorisation is gone: an order still waiting for this card is cancelled and its stock released."""
     with transaction.atomic():
         payment = _move_card(intent_id, to=CardPayment.CANCELLED)
@@ -251,8 +283,9 @@ def record_card_cancelled(*, intent_id: str, reason: str = "Card authorisation c
     return True
 
 
-def record_card_refund_total(*, intent_id: str, total_refunded: Decimal, reference: str,
-                             captured: Decimal | None = None) -> Decimal:
+def record_card_refund_total(
+    *, intent_id: str, total_refunded: Decimal, reference: str, captured: Decimal | None = None
+) -> Decimal:
     """Stripe reports the *cumulative* refunded amount (charge.refunded): record only what is new, so old,
     repeated or reordered reports change nothing. Returns the newly recorded amount.
 
@@ -272,28 +305,49 @@ def record_card_refund_total(*, intent_id: str, total_refunded: Decimal, referen
             return Decimal(0)
         order, limit = payment.order, payment.amount_captured
         if total_refunded > limit:
-            logger.error("Card payment %s: Stripe reports %s refunded of %s captured; recorded up to the capture",
-                         intent_id, total_refunded, limit)
+            logger.error(
+                "Card payment %s: Stripe reports %s refunded of %s captured; recorded up to the capture",
+                intent_id,
+                total_refunded,
+                limit,
+            )
             if order is not None:
-                note(order, _("Stripe reported %(refunded)s refunded but only %(captured)s was captured "
-                              "(%(reference)s): recorded up to the captured amount. Check the payment at Stripe.")
-                     % {"refunded": f"{total_refunded:.0f}", "captured": f"{limit:.0f}", "reference": reference})
+                note(
+                    order,
+                    _(
+                        "Stripe reported %(refunded)s refunded but only %(captured)s was captured "
+                        "(%(reference)s): recorded up to the captured amount. Check the payment at Stripe."
+                    )
+                    % {"refunded": f"{total_refunded:.0f}", "captured": f"{limit:.0f}", "reference": reference},
+                )
             total_refunded = limit
         before = payment.amount_refunded
         if total_refunded <= before:
             return Decimal(0)
-        if not CardPayment.objects.filter(pk=payment.pk, amount_refunded=before).update(
-                amount_refunded=total_refunded):
+        if not CardPayment.objects.filter(pk=payment.pk, amount_refunded=before).update(amount_refunded=total_refunded):
             return Decimal(0)
         delta = total_refunded - before
         if order is not None:
-            record_payment_event(order, amount=delta, reference=reference, source_name=CARD_SOURCE,
-                                 kind=REFUNDED_EVENT, lines=[], quantities=[])
-            note(order, _("Refund of %(amount)s recorded from Stripe (%(reference)s).")
-                 % {"amount": f"{delta:.0f}", "reference": reference})
+            record_payment_event(
+                order,
+                amount=delta,
+                reference=reference,
+                source_name=CARD_SOURCE,
+                kind=REFUNDED_EVENT,
+                lines=[],
+                quantities=[],
+            )
+            note(
+                order,
+                _("Refund of %(amount)s recorded from Stripe (%(reference)s).")
+                % {"amount": f"{delta:.0f}", "reference": reference},
+            )
             if total_refunded >= limit and order.status in statuses.HOLDING_STOCK:
-                cancel_order(order=order, reason=_("Refunded in full at Stripe (%(reference)s): order cancelled, "
-                                                   "stock released.") % {"reference": reference})
+                cancel_order(
+                    order=order,
+                    reason=_("Refunded in full at Stripe (%(reference)s): order cancelled, stock released.")
+                    % {"reference": reference},
+                )
     return delta
 
 
@@ -312,8 +366,10 @@ def confirm_bank_transfer(*, order, user=None, now=None) -> bool:
             if transfer.status == BankTransfer.PAID:
                 return False  # already confirmed: a second click changes nothing
             raise ValueError(
-                _("The transfer has expired or was cancelled: the order was cancelled and its stock released. "
-                  "Refund the money or ask the buyer to order again.")
+                _(
+                    "The transfer has expired or was cancelled: the order was cancelled and its stock released. "
+                    "Refund the money or ask the buyer to order again."
+                )
             )
         if _mark_paid(order, amount=transfer.amount, reference=transfer.reference, source_name=TRANSFER_SOURCE):
             note(order, f"Bank transfer {transfer.reference} received.", user)

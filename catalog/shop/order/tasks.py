@@ -1,6 +1,7 @@
 """Background work for orders (Django's Tasks API). ``manage.py clock`` enqueues them when due
 (site/guyub/jobs/schedule.py) and the worker runs them; the management commands ``release_expired_transfers``
 and ``settle_card_payments`` run the same code by hand."""
+
 from django.db import transaction
 from django_tasks import default_task_backend, task
 

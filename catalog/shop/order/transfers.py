@@ -5,6 +5,7 @@ transfers the amount quoting the reference; staff confirm receipt (services.conf
 orders give their stock back after GUYUB_BANK_TRANSFER_HOLD_HOURS (``release_expired_transfers``, enqueued by
 ``manage.py clock`` every 15 minutes, site/guyub/jobs/schedule.py; also a management command).
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,12 +39,17 @@ def create_bank_transfer(*, order, now=None) -> BankTransfer:
     """Inside the placement transaction: what the buyer must transfer, and until when the stock is held."""
     now = now or timezone.now()
     transfer = BankTransfer.objects.create(
-        order=order, reference=new_reference(order.number), amount=order.total_incl_tax,
+        order=order,
+        reference=new_reference(order.number),
+        amount=order.total_incl_tax,
         expires_at=now + timedelta(hours=hold_hours()),
     )
     services.Source.objects.create(
-        order=order, source_type=services.source_type(services.TRANSFER_SOURCE), currency=order.currency,
-        amount_allocated=order.total_incl_tax, reference=transfer.reference,
+        order=order,
+        source_type=services.source_type(services.TRANSFER_SOURCE),
+        currency=order.currency,
+        amount_allocated=order.total_incl_tax,
+        reference=transfer.reference,
     )
     _schedule_release(transfer)
     return transfer
@@ -76,8 +82,9 @@ def release_expired_transfers(*, now=None) -> list[str]:
             order = BankTransfer.objects.select_related("order").get(pk=transfer_id).order
             if order.status == statuses.AWAITING_PAYMENT:
                 services.cancel_order(
-                    order=order, reason=f"No bank transfer received by {timezone.localtime(now):%Y-%m-%d %H:%M}: "
-                                        "order cancelled, stock released.",
+                    order=order,
+                    reason=f"No bank transfer received by {timezone.localtime(now):%Y-%m-%d %H:%M}: "
+                    "order cancelled, stock released.",
                 )
                 released.append(order.number)
     if released:

@@ -1,10 +1,10 @@
 """Oscar's order placement with a stock hold that cannot oversell (see allocation.py)."""
+
 from django.db.models import Q
 from oscar.apps.order import utils as oscar_utils
 from oscar.core.loading import get_model
 
 from catalog.shop.partner.availability import CooperativeAvailability
-
 from pooling.services import lock_promises
 
 from .allocation import allocate_basket_lines
@@ -19,8 +19,7 @@ def promise_for(basket_line) -> dict:
     if not isinstance(availability, CooperativeAvailability):
         return {}
     lead = availability.lead(basket_line.quantity)
-    return {"promised_week": lead.due_week,
-            "promised_to_make": max(0, basket_line.quantity - availability.free)}
+    return {"promised_week": lead.due_week, "promised_to_make": max(0, basket_line.quantity - availability.free)}
 
 
 class OrderNumberGenerator(oscar_utils.OrderNumberGenerator):

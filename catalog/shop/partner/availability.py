@@ -10,6 +10,7 @@ shop whose members make goods by hand, so a buyer may order:
 The spare capacity is read lazily (one query set per product class per request, shared by the strategy), so a
 listing of products in stock never computes it.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -27,8 +28,9 @@ class CooperativeAvailability(availability.Base):
     CODE_MADE_TO_ORDER = "made-to-order"
     CODE_OUT_OF_STOCK = "outofstock"
 
-    def __init__(self, *, free: int, spare: Callable[[], list[int]], first_week: datetime.date,
-                 quantity: int | None = None):
+    def __init__(
+        self, *, free: int, spare: Callable[[], list[int]], first_week: datetime.date, quantity: int | None = None
+    ):
         self.free = max(0, free)  # ready to ship
         self._spare = spare
         self.first_week = first_week
@@ -67,7 +69,8 @@ class CooperativeAvailability(availability.Base):
             return True, ""
         if self.max_quantity <= 0:
             return False, gettext("no stock available, and no member can make it within %(weeks)d weeks") % {
-                "weeks": len(self.spare)}
+                "weeks": len(self.spare)
+            }
         return False, gettext(
             "a maximum of %(max)d can be ordered (%(ready)d ready to ship, the rest made within %(weeks)d weeks)"
         ) % {"max": self.max_quantity, "ready": self.free, "weeks": len(self.spare)}

@@ -2,12 +2,13 @@
 
 The cooperative sells as one shop: a variant is available when any member holds it (the line is taken from
 the member with the most free stock) and, beyond the free stock, when members with the skill can still make it
-within the routing horizon (made to order; see availability.py). The price is the board's agreed price in force at the moment of the
-request, whichever member fulfils the line: the stockrecord's own price is never read. Without an agreed
-price a product is not for sale. Basket lines get the trader tier price once their quantity reaches the tier
-(Oscar hands the line to `fetch_for_line`, the hook it provides for line-dependent prices), so the basket,
-the checkout and the order all charge the same price.
+within the routing horizon (made to order; see availability.py). The price is the board's agreed price in force
+at the moment of the request, whichever member fulfils the line: the stockrecord's own price is never read.
+Without an agreed price a product is not for sale. Basket lines get the trader tier price once their quantity
+reaches the tier (Oscar hands the line to `fetch_for_line`, the hook it provides for line-dependent prices), so
+the basket, the checkout and the order all charge the same price.
 """
+
 from decimal import Decimal
 from functools import cached_property
 
@@ -116,7 +117,8 @@ class AgreedPricing:
         # "From" the cheapest variant a member holds, like Oscar's Structured strategy shows a parent.
         self.prime([child for child, _record in children_stock])
         amounts = [
-            quote.unit_amount for child, record in children_stock
+            quote.unit_amount
+            for child, record in children_stock
             if record is not None and (quote := self.quote(child)) is not None
         ]
         if not amounts:
@@ -139,8 +141,9 @@ class MadeToOrder(StockRecordsOnce):
         if not product_class.track_stock:
             return availability.Available()
         free = sum(max(0, r.net_stock_level) for r in self.stockrecords(product))
-        return CooperativeAvailability(free=free, spare=lambda: self._spare_for(product_class),
-                                       first_week=self._first_week, quantity=quantity)
+        return CooperativeAvailability(
+            free=free, spare=lambda: self._spare_for(product_class), first_week=self._first_week, quantity=quantity
+        )
 
     def parent_availability_policy(self, product, children_stock):
         # A parent is on sale when one of its variants is (in stock or made to order).
@@ -187,11 +190,15 @@ class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, MadeToOrder, stra
         """Read what pricing a basket's lines needs for all of them at once: their stockrecords, product
         classes, the parents' images (the mini-basket's thumbnails) and agreed prices. Oscar's
         ``Basket.all_lines()`` prefetches only the lines' own images and attributes."""
-        products = [line.product for line in lines
-                    if "stockrecords" not in getattr(line.product, "_prefetched_objects_cache", {})]
+        products = [
+            line.product
+            for line in lines
+            if "stockrecords" not in getattr(line.product, "_prefetched_objects_cache", {})
+        ]
         if products:
-            prefetch_related_objects(products, "stockrecords", "product_class", "parent__product_class",
-                                     "parent__images")
+            prefetch_related_objects(
+                products, "stockrecords", "product_class", "parent__product_class", "parent__images"
+            )
             self.prime(products)
 
     def fetch_for_line(self, line, stockrecord=None):
@@ -204,6 +211,7 @@ class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, MadeToOrder, stra
         price = AgreedUnitPrice(quote.amount, quote=quote) if quote else prices.Unavailable()
         # The line's availability speaks of its quantity: "3 ready to ship; the other 5 are made to order…".
         return strategy.PurchaseInfo(
-            price=price, availability=self.availability_policy(product, stockrecord, quantity=line.quantity),
+            price=price,
+            availability=self.availability_policy(product, stockrecord, quantity=line.quantity),
             stockrecord=stockrecord,
         )

@@ -1,5 +1,6 @@
 """Payments are read-only in the Django admin, Oscar's (sources, transactions, source types, cards) and ours:
 they record what the bank or Stripe did; the checkout, the webhooks and the dashboard's refunds write them."""
+
 from django.apps import apps
 from django.contrib import admin
 from oscar.apps.payment.admin import *  # noqa: F401,F403  (registers Oscar's classes first)

@@ -13,6 +13,7 @@
 
 Money is whole rupiah in Decimal fields (Stripe's minor units are computed at the edge, stripe_gateway.py).
 """
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 class CardPayment(models.Model):
     PENDING, REQUIRES_ACTION, AUTHORISED, CAPTURED, CANCELLED, FAILED = (
-        "pending", "requires_action", "authorised", "captured", "cancelled", "failed",
+        "pending",
+        "requires_action",
+        "authorised",
+        "captured",
+        "cancelled",
+        "failed",
     )
     STATUS_CHOICES = [
         (PENDING, _("Sent to the card processor, no answer yet")),
@@ -44,7 +50,11 @@ class CardPayment(models.Model):
     claim = models.CharField(max_length=32, blank=True, editable=False)
     order_number = models.CharField(_("Order number"), max_length=128, db_index=True)
     order = models.ForeignKey(
-        "order.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="card_payments",
+        "order.Order",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="card_payments",
         verbose_name=_("Order"),
     )
     amount = models.DecimalField(_("Amount"), max_digits=12, decimal_places=2)
@@ -88,7 +98,11 @@ class BankTransfer(models.Model):
     expires_at = models.DateTimeField(_("Stock held until"), db_index=True)
     paid_at = models.DateTimeField(_("Received at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("Confirmed by"),
     )
     released_at = models.DateTimeField(_("Stock released at"), null=True, blank=True)

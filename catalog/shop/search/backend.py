@@ -7,6 +7,7 @@ relevance, Wagtail attaches each hit's BM25 score with a correlated sub-query th
 read once as (object id, score) pairs, and the hits are ordered by them (linear: a few ms). Matching, ranking
 and filtering stay Wagtail's; an Elasticsearch/OpenSearch backend is still a settings change away.
 """
+
 from __future__ import annotations
 
 from functools import cache
@@ -66,7 +67,7 @@ def _ranked_sqlite_backend_class():
             if self._score_field:
                 for obj in hits:
                     setattr(obj, self._score_field, scores[obj.pk])
-            return hits[self.start:self.stop]
+            return hits[self.start : self.stop]
 
     class RankedSQLiteSearchBackend(SQLiteSearchBackend):
         results_class = RankedSQLiteSearchResults

@@ -10,6 +10,7 @@ Wagtail's signal handlers re-index a product when it is saved; the receivers bel
 variant, a variant's attribute, a member's stockrecord (its SKU) or a category link changes. `paused()` turns
 both off while the demo seed bulk-creates the catalogue; the seed then runs `update_index` once.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -134,8 +135,11 @@ def connect() -> None:
     from oscar.core.loading import get_model
 
     Product = get_model("catalogue", "Product")
-    for model in (get_model("catalogue", "ProductAttributeValue"), get_model("catalogue", "ProductCategory"),
-                  get_model("partner", "StockRecord")):
+    for model in (
+        get_model("catalogue", "ProductAttributeValue"),
+        get_model("catalogue", "ProductCategory"),
+        get_model("partner", "StockRecord"),
+    ):
         post_save.connect(_on_product_part, sender=model, dispatch_uid=f"guyub.search.{model.__name__}.save")
         post_delete.connect(_on_product_part, sender=model, dispatch_uid=f"guyub.search.{model.__name__}.delete")
     post_save.connect(_on_variant, sender=Product, dispatch_uid="guyub.search.variant.save")

@@ -9,6 +9,7 @@ then the page's products through the catalogue's own listing queryset and price 
 Facets combine: values of one facet widen (OR), facets narrow each other (AND); each facet counts the hits that
 pass every *other* facet, so a buyer sees what choosing a value would give.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -137,16 +138,22 @@ def _find(words: list[str], *, sort: str):
     """The hits in relevance order, with the columns their sort needs (titles, dates) and no more, and their pks
     (sub-queries of the full-text match instead of the list plan badly on SQLite)."""
     dated, titled = sort == "newest", sort == "title"
-    queryset = _base().only("pk", "structure", *(["date_created"] if dated else []),
-                            *(["title", "title_en"] if titled else []))
+    queryset = _base().only(
+        "pk", "structure", *(["date_created"] if dated else []), *(["title", "title_en"] if titled else [])
+    )
     if words:
         results = get_search_backend().search(text.search_query(words), queryset, order_by_relevance=True)
     else:
         results = queryset.order_by("-date_created", "-pk")
     hits = {
-        p.pk: Hit(pk=p.pk, rank=n, is_parent=p.structure == Product.PARENT,
-                  title=p.title if titled else "", title_en=p.title_en if titled else "",
-                  date_created=p.date_created if dated else None)
+        p.pk: Hit(
+            pk=p.pk,
+            rank=n,
+            is_parent=p.structure == Product.PARENT,
+            title=p.title if titled else "",
+            title_en=p.title_en if titled else "",
+            date_created=p.date_created if dated else None,
+        )
         for n, p in enumerate(results)
     }
     return hits, list(hits)
@@ -166,13 +173,16 @@ def _describe(hits: dict[int, Hit], scope, now, outcome: Outcome) -> None:
     free = Greatest(F("num_in_stock") - Coalesce(F("num_allocated"), 0), Value(0))
     for owner, owner_free in (
         StockRecord.objects.filter(owned, product__is_public=True)
-        .values_list(Coalesce("product__parent_id", "product_id")).annotate(free=Sum(free)).order_by()
+        .values_list(Coalesce("product__parent_id", "product_id"))
+        .annotate(free=Sum(free))
+        .order_by()
     ):
         if owner in hits:
             hits[owner].free += owner_free or 0
     for owner, code, value in (
         ProductAttributeValue.objects.filter(owned, attribute__code__in=[text.COLOUR_CODE, text.SIZE_CODE])
-        .values_list(Coalesce("product__parent_id", "product_id"), "attribute__code", "value_text").distinct()
+        .values_list(Coalesce("product__parent_id", "product_id"), "attribute__code", "value_text")
+        .distinct()
     ):
         if value and owner in hits:
             (hits[owner].colours if code == text.COLOUR_CODE else hits[owner].sizes).add(value)
@@ -190,7 +200,8 @@ def _describe(hits: dict[int, Hit], scope, now, outcome: Outcome) -> None:
     in_force: dict[int, tuple[int, Decimal]] = {}
     held = Exists(StockRecord.objects.filter(product_id=OuterRef("product_id"), product__is_public=True))
     for item, owner, amount in (
-        AgreedPrice.objects.valid().filter(owned, held, min_quantity=rules.UNIT, effective_from__lte=now)
+        AgreedPrice.objects.valid()
+        .filter(owned, held, min_quantity=rules.UNIT, effective_from__lte=now)
         .order_by("product_id", "effective_from", "pk")
         .values_list("product_id", Coalesce("product__parent_id", "product_id"), "amount")
     ):

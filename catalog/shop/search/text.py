@@ -6,6 +6,7 @@ Matching is Wagtail's (SQLite FTS5 or PostgreSQL full text); this module only sh
 - a word the index has never seen is corrected against the vocabulary of titles, category and colour names
   (difflib's ratio, cached), which gives the "did you mean" suggestion.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -20,9 +21,21 @@ COLOUR_CODE = "warna"
 SIZE_CODE = "ukuran"
 # The colours the workshops use, Indonesian (as stored on variants) → English (shown to English readers, indexed).
 COLOURS_EN = {
-    "Coklat": "Brown", "Coklat Tua": "Dark brown", "Coklat Muda": "Light brown", "Hitam": "Black", "Tan": "Tan",
-    "Putih": "White", "Merah": "Red", "Merah Marun": "Maroon", "Krem": "Cream", "Abu-abu": "Grey",
-    "Biru": "Blue", "Biru Dongker": "Navy", "Hijau": "Green", "Kuning": "Yellow", "Natural": "Natural",
+    "Coklat": "Brown",
+    "Coklat Tua": "Dark brown",
+    "Coklat Muda": "Light brown",
+    "Hitam": "Black",
+    "Tan": "Tan",
+    "Putih": "White",
+    "Merah": "Red",
+    "Merah Marun": "Maroon",
+    "Krem": "Cream",
+    "Abu-abu": "Grey",
+    "Biru": "Blue",
+    "Biru Dongker": "Navy",
+    "Hijau": "Green",
+    "Kuning": "Yellow",
+    "Natural": "Natural",
 }
 MAX_WORDS = 8
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -98,7 +111,8 @@ def _build_vocabulary() -> frozenset[str]:
         texts.update((name, name_en))
     texts.update(
         ProductAttributeValue.objects.filter(attribute__code=COLOUR_CODE)
-        .values_list("value_text", flat=True).distinct()
+        .values_list("value_text", flat=True)
+        .distinct()
     )
     return frozenset(w for t in texts if t for w in words_of(t) if w.isalpha() and len(w) >= 3)
 

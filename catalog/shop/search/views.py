@@ -3,6 +3,7 @@
 GET parameters: `q`, `sort` (relevance, price-asc, price-desc, newest, title), `page`, and the facets `category`
 (pk), `price` (band code), `size`, `colour`, `availability` (in-stock, made-to-order), each repeatable.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -69,19 +70,21 @@ class ProductSearchView(TemplateView):
                 raise Http404(str(error)) from error
             page = paginator.page(1)  # no hits: an empty first page, whatever was asked
         products = self._products(list(page.object_list))
-        context.update({
-            "query": query,
-            "outcome": outcome,
-            "paginator": paginator,
-            "page_obj": page,
-            "products": products,
-            "sort": sort,
-            "sort_options": [(value, label, value == sort) for value, label in SORT_LABELS.items()],
-            "facets": self._facets(outcome, selected),
-            "chosen": self._chosen(outcome, selected),
-            "hidden_filters": [(name, v) for name in engine.FACETS for v in selected[name]],
-            "page_query": self._querystring(drop=("page",)),
-        })
+        context.update(
+            {
+                "query": query,
+                "outcome": outcome,
+                "paginator": paginator,
+                "page_obj": page,
+                "products": products,
+                "sort": sort,
+                "sort_options": [(value, label, value == sort) for value, label in SORT_LABELS.items()],
+                "facets": self._facets(outcome, selected),
+                "chosen": self._chosen(outcome, selected),
+                "hidden_filters": [(name, v) for name in engine.FACETS for v in selected[name]],
+                "page_query": self._querystring(drop=("page",)),
+            }
+        )
         if outcome.suggestion:
             context["suggestion_url"] = self._querystring(replace={"q": outcome.suggestion}, drop=("page",))
         return context
@@ -147,8 +150,11 @@ class ProductSearchView(TemplateView):
     @staticmethod
     def _option_order(name: str, option: dict):
         if name == "price":
-            return [band for band, _low, _below in engine.PRICE_BANDS].index(option["value"]) \
-                if option["value"] in [b for b, _l, _h in engine.PRICE_BANDS] else 99
+            return (
+                [band for band, _low, _below in engine.PRICE_BANDS].index(option["value"])
+                if option["value"] in [b for b, _l, _h in engine.PRICE_BANDS]
+                else 99
+            )
         if name == "size":
             digits = "".join(ch for ch in option["value"] if ch.isdigit())
             return (int(digits) if digits else 9999, option["value"])
@@ -158,7 +164,11 @@ class ProductSearchView(TemplateView):
 
     def _chosen(self, outcome, selected) -> list[dict]:
         return [
-            {"label": self._label(outcome, name, value), "facet": FACET_LABELS[name],
-             "url": "?" + self._querystring(toggle=(name, value))}
-            for name in engine.FACETS for value in selected[name]
+            {
+                "label": self._label(outcome, name, value),
+                "facet": FACET_LABELS[name],
+                "url": "?" + self._querystring(toggle=(name, value)),
+            }
+            for name in engine.FACETS
+            for value in selected[name]
         ]

@@ -4,8 +4,10 @@ from pooling import services
 
 
 class Command(BaseCommand):
-    help = ("Offers unanswered within the board's response time count as declined and are routed again "
-            "(`manage.py clock` runs it every 15 minutes).")
+    help = (
+        "Offers unanswered within the board's response time count as declined and are routed again "
+        "(`manage.py clock` runs it every 15 minutes)."
+    )
 
     def handle(self, *args, **options):
         count = services.expire_work_orders()

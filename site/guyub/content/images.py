@@ -6,6 +6,7 @@ file (e.g. a JPEG cut off mid-upload) makes Pillow raise OSError there, which Wa
 (WAGTAILIMAGES_IMAGE_FORM_BASE); guarding the field itself covers every form that uses it (the image add
 and edit views, the multiple uploader, the chooser's upload) with one small wrapper.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,8 +31,11 @@ def guard_image_field() -> None:
         except (OSError, SyntaxError, ValueError, EOFError) as error:  # what Pillow raises for a damaged file
             name = getattr(data, "name", "") or _("The file")
             raise ValidationError(
-                _("%(file)s is not a complete image (it may have been cut off): export or save it again and "
-                  "upload it once more.") % {"file": name},
+                _(
+                    "%(file)s is not a complete image (it may have been cut off): export or save it again and "
+                    "upload it once more."
+                )
+                % {"file": name},
                 code="invalid_image",
             ) from error
 

@@ -3,6 +3,7 @@
 Each text exists in Indonesian (the primary field) and English (the `_en` field); templates ask for
 `page|localised:"intro"` and get the buyer's language, falling back to Indonesian.
 """
+
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _

@@ -2,6 +2,7 @@
 
 Deterministic: the same (workshops, products) counts always give the same cooperative.
 """
+
 from __future__ import annotations
 
 import io
@@ -98,8 +99,12 @@ def _site_and_country() -> None:
     Country.objects.update_or_create(
         iso_3166_1_a2="ID",
         defaults={
-            "iso_3166_1_a3": "IDN", "iso_3166_1_numeric": "360", "printable_name": "Indonesia",
-            "name": "Republic of Indonesia", "is_shipping_country": True, "display_order": 1,
+            "iso_3166_1_a3": "IDN",
+            "iso_3166_1_numeric": "360",
+            "printable_name": "Indonesia",
+            "name": "Republic of Indonesia",
+            "is_shipping_country": True,
+            "display_order": 1,
         },
     )
 
@@ -245,16 +250,22 @@ def _products(report: SeedReport, count: int, classes: dict, members: list, imag
         if serial:
             title, title_en = f"{title} Seri {serial + 1}", f"{title_en} Series {serial + 1}"
         parent = Product(
-            structure=Product.PARENT, product_class=classes[slug], upc=upc, title=title, title_en=title_en,
-            description=f"{title} buatan tangan anggota koperasi di Keparakan Kidul, Yogyakarta. Kulit asli, jahitan kuat.",
-            description_en=f"{title_en}, handmade by member workshops in Keparakan Kidul, Yogyakarta. Genuine leather, strong stitching.",
+            structure=Product.PARENT,
+            product_class=classes[slug],
+            upc=upc,
+            title=title,
+            title_en=title_en,
+            description=f"{title} buatan tangan anggota koperasi di Keparakan Kidul, Yogyakarta. "
+            "Kulit asli, jahitan kuat.",
+            description_en=f"{title_en}, handmade by member workshops in Keparakan Kidul, Yogyakarta. "
+            "Genuine leather, strong stitching.",
         )
         parent.slug = slugify(parent.get_title())  # what Product.save() would do
         if slug not in categories:
             categories[slug] = _category(slug, name, name_en)
         plan.append((n, slug, parent, Decimal(base_price + step)))
     for start in range(0, len(plan), BATCH):
-        batch = plan[start:start + BATCH]
+        batch = plan[start : start + BATCH]
         Product.objects.bulk_create([parent for _n, _slug, parent, _price in batch])
         ProductCategory.objects.bulk_create(
             [ProductCategory(product=parent, category=categories[slug]) for _n, slug, parent, _price in batch]
@@ -273,8 +284,11 @@ def _variants(report, batch, makers, attributes) -> None:
             label = " / ".join(x for x in (size, colour) if x)
             label_en = " / ".join(x for x in (size, data.COLOURS_EN.get(colour, colour)) if x)
             child = Product(
-                structure=Product.CHILD, parent=parent, upc=f"{parent.upc}-{v + 1}",
-                title=f"{parent.title} ({label})", title_en=f"{parent.title_en} ({label_en})",
+                structure=Product.CHILD,
+                parent=parent,
+                upc=f"{parent.upc}-{v + 1}",
+                title=f"{parent.title} ({label})",
+                title_en=f"{parent.title_en} ({label_en})",
             )
             child.slug = slugify(child.get_title())
             children.append((n, v, parent, child, size, colour, price, makers[slug]))
@@ -289,10 +303,16 @@ def _variants(report, batch, makers, attributes) -> None:
         report.count("variants", True)
         stockists = [makers_[(n + v + k) % len(makers_)] for k in range(min(STOCKISTS_PER_VARIANT, len(makers_)))]
         for k, member in enumerate(dict.fromkeys(stockists)):
-            records.append(StockRecord(
-                product=child, partner=member.partner, partner_sku=f"{member.code}-{child.upc}",
-                price_currency="IDR", price=price, num_in_stock=(n * 7 + v * 3 + k * 5) % 13,
-            ))
+            records.append(
+                StockRecord(
+                    product=child,
+                    partner=member.partner,
+                    partner_sku=f"{member.code}-{child.upc}",
+                    price_currency="IDR",
+                    price=price,
+                    num_in_stock=(n * 7 + v * 3 + k * 5) % 13,
+                )
+            )
             report.count("stockrecords", True)
     ProductAttributeValue.objects.bulk_create(values, batch_size=1000)
     StockRecord.objects.bulk_create(records, batch_size=1000)
@@ -318,6 +338,8 @@ def _draw_image(product, label: str, colour: tuple, n: int) -> None:
     buffer = io.BytesIO()
     img.save(buffer, format="JPEG", quality=80)
     ProductImage.objects.create(
-        product=product, display_order=0, caption=label,
+        product=product,
+        display_order=0,
+        caption=label,
         original=ContentFile(buffer.getvalue(), name=f"{product.upc.lower()}.jpg"),
     )

@@ -4,6 +4,7 @@ Each job is a Django Tasks API task, enqueued when due (the in-process backend r
 the database worker does). The jobs are idempotent, so running one early or twice is harmless; the clock only
 keeps them regular. ``manage.py clock`` runs the loop (docker/compose.yaml's ``clock`` service).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,13 +20,22 @@ class Job:
 
 
 JOBS = (
-    Job("pooling.tasks.sweep_routing", 5 * 60,
-        "routing jobs that were lost (dead worker, database restart) are queued again; unplanned orders planned"),
+    Job(
+        "pooling.tasks.sweep_routing",
+        5 * 60,
+        "routing jobs that were lost (dead worker, database restart) are queued again; unplanned orders planned",
+    ),
     Job("pooling.tasks.expire_work_orders", 15 * 60, "unanswered work orders count as declined and are re-routed"),
-    Job("catalog.shop.order.tasks.release_expired_transfers_task", 15 * 60,
-        "bank transfers not paid in time release their stock"),
-    Job("catalog.shop.order.tasks.settle_card_payments_task", 10 * 60,
-        "card authorisations whose request died are captured or cancelled"),
+    Job(
+        "catalog.shop.order.tasks.release_expired_transfers_task",
+        15 * 60,
+        "bank transfers not paid in time release their stock",
+    ),
+    Job(
+        "catalog.shop.order.tasks.settle_card_payments_task",
+        10 * 60,
+        "card authorisations whose request died are captured or cancelled",
+    ),
     Job("pooling.loans.tasks.recall_needed_loans", 60 * 60, "loans the lender's accepted work needs are recalled"),
     Job("books.tasks.charge_monthly_dues", 60 * 60, "monthly dues (iuran) are debited on the first of the month"),
 )

@@ -1,4 +1,5 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
+
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -150,11 +151,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # "database is locked". IMMEDIATE takes the write lock when a transaction starts, so a reader never has to
     # upgrade to a writer mid-transaction (that upgrade fails at once, whatever the timeout); WAL lets readers go on
     # while one request writes; the busy timeout (ms, matching `timeout` in s) is how long a writer waits.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
-    })
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ATOMIC_REQUESTS = False
 
@@ -226,7 +229,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt"]
 # --- Background work: Django's Tasks API (django-tasks backport, brought by Wagtail) -----------
 # In-process by default; production sets GUYUB_TASKS_BACKEND=django_tasks_db.DatabaseBackend and runs
 # `manage.py db_worker` (docker/compose.yaml).
-TASKS = {"default": {"BACKEND": os.environ.get("GUYUB_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+TASKS = {
+    "default": {"BACKEND": os.environ.get("GUYUB_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
+}
 if TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
     INSTALLED_APPS.append("django_tasks_db")
 

@@ -1,4 +1,5 @@
 """The demo and local development: SQLite under var/, DEBUG off unless DJANGO_DEBUG=1."""
+
 from .base import *  # noqa: F401,F403
 from .base import SECRET_KEY as _SECRET_KEY
 

@@ -1,5 +1,6 @@
 """Production: PostgreSQL via DATABASE_URL, a worker for background tasks, secrets only from the environment,
 behind the reverse proxy of docker/ (Caddy: TLS, /static/ and /media/ from volumes, X-Forwarded-* set by it)."""
+
 import os
 
 from django.core.exceptions import ImproperlyConfigured

@@ -1,4 +1,5 @@
 """The test suite: fast hashing, in-memory email, immediate tasks, plain static storage."""
+
 import os
 
 from .base import *  # noqa: F401,F403

@@ -1,4 +1,5 @@
 """The user: signs in with an email address (Oscar's abstract user has no username)."""
+
 from oscar.apps.customer.abstract_models import AbstractUser
 
 

@@ -1,11 +1,11 @@
 """Login throttling with django-axes (settings: AXES_*): after a few wrong passwords for one account from one
 address, that pair is locked out for a cool-off period, on every login form (shop, Django admin, Wagtail), since
 they all go through Django's `authenticate`."""
-from django.conf import settings
-from django.shortcuts import render
 
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
+from django.conf import settings
+from django.shortcuts import render
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):

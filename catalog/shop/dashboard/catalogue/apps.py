@@ -1,4 +1,5 @@
 """Oscar's catalogue dashboard, forked (the documented way) only to change its stockrecord form."""
+
 import oscar.apps.dashboard.catalogue.apps as apps
 
 

@@ -4,6 +4,7 @@ The price a buyer pays is the board's agreed price (catalog/, /prices/): the sto
 read, so an editable price box would only mislead. Stock changes only through the inventory ledger (the
 workspace, imports, orders), so ``num_in_stock`` is shown as the ledger keeps it, not edited here.
 """
+
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.catalogue.forms import *  # noqa: F401,F403  (Oscar's fork pattern: the rest unchanged)
 from oscar.apps.dashboard.catalogue.forms import StockRecordForm as OscarStockRecordForm

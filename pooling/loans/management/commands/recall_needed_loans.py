@@ -9,5 +9,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         recalled = recall_needed_loans()
         for loan in recalled:
-            self.stdout.write(f"recalled loan #{loan.pk} ({loan.lender.code} → {loan.borrower.code}), due {loan.due_on}")
+            self.stdout.write(
+                f"recalled loan #{loan.pk} ({loan.lender.code} → {loan.borrower.code}), due {loan.due_on}"
+            )
         self.stdout.write(self.style.SUCCESS(f"{len(recalled)} loan(s) recalled"))

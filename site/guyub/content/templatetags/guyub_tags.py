@@ -1,4 +1,5 @@
 """Template helpers shared by Wagtail and Oscar templates."""
+
 from django import template
 
 from common import language

@@ -1,4 +1,5 @@
 """Cancel orders whose bank transfer did not arrive in time and release their stock (run every few minutes)."""
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime

@@ -1,5 +1,6 @@
 """Capture or cancel card authorisations that nobody finished (run every few minutes, next to
 release_expired_transfers)."""
+
 from django.core.management.base import BaseCommand
 
 from catalog.shop.order.cards import sweep_card_authorisations

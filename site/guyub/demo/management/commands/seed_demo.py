@@ -1,13 +1,18 @@
 """`manage.py seed_demo [--scale N | --workshops W --products P]`: the demo cooperative, idempotently."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from guyub.demo import data
 from guyub.demo.seed import seed_demo
 
 LOGINS = [
-    ("board", "board1@guyub.example"), ("board", "board2@guyub.example"), ("board", "board3@guyub.example"),
-    ("artisan (m01)", "artisan01@guyub.example"), ("artisan (m02)", "artisan02@guyub.example"),
-    ("staff", "staff@guyub.example"), ("buyer", "buyer1@guyub.example"),
+    ("board", "board1@guyub.example"),
+    ("board", "board2@guyub.example"),
+    ("board", "board3@guyub.example"),
+    ("artisan (m01)", "artisan01@guyub.example"),
+    ("artisan (m02)", "artisan02@guyub.example"),
+    ("staff", "staff@guyub.example"),
+    ("buyer", "buyer1@guyub.example"),
 ]
 
 

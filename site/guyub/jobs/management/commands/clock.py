@@ -1,4 +1,5 @@
 """manage.py clock [--once]: enqueue the periodic jobs (guyub/jobs/schedule.py) when they are due."""
+
 import logging
 import time
 

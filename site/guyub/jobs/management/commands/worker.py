@@ -7,6 +7,7 @@ restart policy is the second line: if this process dies anyway (kill -9, out of 
 A job claimed by a killed worker is never finished by it; the routing sweep (``manage.py clock``) finds the work
 it stood for and queues it again.
 """
+
 import logging
 import time
 
@@ -23,8 +24,12 @@ class Command(BaseCommand):
     help = "Run the task worker (db_worker) and keep it running across database restarts."
 
     def add_arguments(self, parser):
-        parser.add_argument("--max-restarts", type=int, default=None,
-                            help="give up after this many database failures in a row (default: never)")
+        parser.add_argument(
+            "--max-restarts",
+            type=int,
+            default=None,
+            help="give up after this many database failures in a row (default: never)",
+        )
 
     def handle(self, *args, max_restarts=None, **options):
         failures = 0
