@@ -43,7 +43,7 @@ check: install
 	exit $$status
 
 test: check
-	@bash scripts/chromium.sh
+	@bash scripts/chromium.sh && bash scripts/axe.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: install
@@ -54,6 +54,8 @@ bench: install
 	$(PY) bench/availability_bench.py
 	$(PY) bench/storefront_bench.py $(STOREFRONT_BENCH_ARGS)
 	$(PY) bench/search_bench.py
+	$(PY) bench/trade_bench.py
+	DATABASE_URL=sqlite:////tmp/booksbench.sqlite3 $(PY) bench/books_bench.py
 
 messages: install
 	$(PY) site/manage.py makemessages -l id --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=test-artifacts

@@ -39,6 +39,9 @@ MAX_FEE_PERCENT = Decimal(50)
 
 # The kinds of posting, as the statement and the command line name them.
 KINDS = ("sale", "fee", "work", "transfer", "pool", "refund", "loan", "dues", "payout", "adjustment")
+# Simpan-pinjam (savings/, issue 19) posts into the same books: deposits and withdrawals of savings, money loans
+# (disbursement, instalments, tanggung renteng cover) and the year's surplus (SHU).
+KINDS += ("savings", "credit", "shu")
 
 # The cooperative's own accounts (a member's account is "member:<code>").
 BUYERS, FEES, REFUNDS, PAYOUTS, DUES = "coop:buyers", "coop:fees", "coop:refunds", "coop:payouts", "coop:dues"

@@ -158,3 +158,55 @@ def bank_accounts_of(member: Member) -> dict:
         )
     }
     return {"confirmed": rows.get(BankAccount.Status.CONFIRMED), "pending": rows.get(BankAccount.Status.PENDING)}
+
+
+def month_statements(month: datetime.date) -> list[Statement]:
+    """The statement of every member with entries booked in ``month``, by member code, the same numbers as
+    ``statement`` gives one by one, in a fixed number of queries whatever the number of members (month close
+    emails them all)."""
+    month = ledger.month_start(month)
+    rows = list(
+        Leg.objects.filter(posting__month=month, account__member__isnull=False)
+        .order_by("posting__date", "posting_id", "id")
+        .values_list(
+            "account__member_id", "posting_id", "posting__date", "posting__kind", "posting__reference", "amount"
+        )
+    )
+    if not rows:
+        return []
+    member_ids = {row[0] for row in rows}
+    openings = dict(
+        Leg.objects.filter(posting__month__lt=month, account__member_id__in=member_ids)
+        .values("account__member_id")
+        .annotate(total=Sum("amount"))
+        .values_list("account__member_id", "total")
+    )
+    refunds: dict[int, int] = {}
+    for posting_id, amount in Leg.objects.filter(
+        posting__month=month, posting__kind="refund", account__code=ledger.REFUNDS
+    ).values_list("posting_id", "amount"):
+        refunds[posting_id] = refunds.get(posting_id, 0) + int(amount)
+    closed = ClosedMonth.objects.filter(month=month).exists()
+    members = {m.pk: m for m in Member.objects.filter(pk__in=member_ids).select_related("partner", "owner")}
+    entries: dict[int, list[Entry]] = {mid: [] for mid in member_ids}
+    refund_postings: dict[int, set[int]] = {mid: set() for mid in member_ids}
+    for member_id, posting_id, date, kind, reference, amount in rows:
+        entries[member_id].append(Entry(date, kind, reference, int(amount)))
+        if posting_id in refunds:
+            refund_postings[member_id].add(posting_id)
+    statements = []
+    for member_id in member_ids:
+        own = entries[member_id]
+        earned = sum(e.amount for e in own if e.kind in TURNOVER_KINDS and e.amount > 0)
+        refunded = sum(refunds[p] for p in refund_postings[member_id])
+        statements.append(
+            Statement(
+                member=members[member_id],
+                month=month,
+                opening=int(openings.get(member_id) or 0),
+                entries=own,
+                turnover=int(earned - refunded),
+                closed=closed,
+            )
+        )
+    return sorted(statements, key=lambda s: s.member.code)

@@ -56,11 +56,14 @@ def _refuse(message: str, *, field: str | None = None) -> Refusal:
 # --- Accounts and postings -----------------------------------------------------------------------
 
 
-def account(code: str) -> Account:
-    """The account with this code, made on first use (a member's from the member, the cooperative's by name)."""
+def account(code: str, name: str | None = None) -> Account:
+    """The account with this code, made on first use (a member's from the member, the cooperative's by name; an
+    app's own account, e.g. a member's savings, by the ``name`` it gives)."""
     found = Account.objects.filter(code=code).first()
     if found is not None:
         return found
+    if name is not None and not code.startswith("member:"):
+        return Account.objects.get_or_create(code=code, defaults={"name": name[:120]})[0]
     if code.startswith("member:"):
         member = Member.objects.select_related("partner").get(code=code.removeprefix("member:"))
         return Account.objects.get_or_create(code=code, defaults={"name": member.name, "member": member})[0]
@@ -85,9 +88,11 @@ def post(
     order_line=None,
     source: str = "",
     user=None,
+    names: Mapping[str, str] | None = None,
 ) -> Posting:
     """Post once: legs (account code → rupiah) summing to zero, booked in the month of ``on`` (today) or, when
-    that month is closed, in the open month. A key seen before returns the first posting and posts nothing."""
+    that month is closed, in the open month. A key seen before returns the first posting and posts nothing.
+    ``names`` names accounts of other apps made on first use (code → name)."""
     if kind not in ledger.KINDS:
         raise refusal(ledger.BooksError(ledger.gettext_noop("Unknown kind of posting %(kind)s."), kind=kind))
     try:
@@ -96,7 +101,7 @@ def post(
         raise refusal(error) from None
     if not idempotency_key or len(idempotency_key) > 100:
         raise _refuse(gettext("A request key of 1 to 100 characters is required."))
-    accounts = {code: account(code) for code in legs}  # outside the savepoint: made once, even when racing
+    accounts = {code: account(code, (names or {}).get(code)) for code in legs}  # made once, even racing
 
     def replay():
         existing = Posting.objects.filter(idempotency_key=idempotency_key).first()
@@ -417,7 +422,15 @@ def month_close(*, month: datetime.date, user, today: datetime.date | None = Non
         raise _refuse(
             gettext(why) % {"month": ledger.month_label(ledger.next_month(last)) if last else ""}, field="month"
         )
-    return ClosedMonth.objects.create(month=ledger.month_start(month), closed_by=user)
+    closed = ClosedMonth.objects.create(month=ledger.month_start(month), closed_by=user)
+    transaction.on_commit(lambda: _email_statements(closed.month))  # once the close is final
+    return closed
+
+
+def _email_statements(month: datetime.date) -> None:
+    from .tasks import email_month_statements
+
+    email_month_statements.enqueue(ledger.month_label(month))
 
 
 @transaction.atomic

@@ -9,3 +9,11 @@ def charge_monthly_dues() -> int:
     from . import services
 
     return services.charge_monthly_dues()
+
+
+@task()
+def email_month_statements(month: str) -> int:
+    """Each member's statement of a month just closed (``month`` as YYYY-MM), by email."""
+    from . import emails, ledger
+
+    return emails.send_month_statements(ledger.parse_month(month))

@@ -5,6 +5,7 @@ from . import views
 app_name = "books"
 urlpatterns = [
     path("statement/<slug:code>/", views.statement, name="statement"),
+    path("statement/<slug:code>/pdf/", views.statement_pdf, name="statement-pdf"),
     path("bank/<slug:code>/", views.bank_account, name="bank-account"),
     path("board/", views.board, name="board"),
     path("board/close/", views.month_close, name="month-close"),

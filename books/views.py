@@ -55,6 +55,21 @@ def statement(request, ws):
 
 
 @member_view()
+def statement_pdf(request, ws):
+    """The month's statement as a PDF download, in the reader's language (the same access as the page)."""
+    from .pdf import statement_pdf as render_pdf  # fpdf2 loaded only when a PDF is asked for
+
+    try:
+        month = ledger.parse_month(request.GET.get("month") or "")
+    except ledger.BooksError:
+        month = ledger.month_start(timezone.localdate())
+    response = HttpResponse(render_pdf(selectors.statement(ws.member, month)), content_type="application/pdf")
+    filename = f"guyub-{ws.member.code}-{ledger.month_label(month)}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@member_view()
 def bank_account(request, ws):
     form = BankAccountForm(request.POST or None)
     if request.method == "POST":

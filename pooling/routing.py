@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from common.geo import plane_km, to_km
 from inventory import ledger
 from inventory.models import Member
-from inventory.selectors import capacity_calendar, current_week
+from inventory.selectors import capacity_calendar, current_week, loads
 from pooling.engine import Instance, Line, Member as EngineMember, Weights
 
 from .models import RoutingRequest, RoutingSettings, WorkOrder
@@ -90,6 +90,78 @@ def build(request: RoutingRequest, quantity: int, *, today: datetime.date | None
         unrouted=RoutingSettings.UNROUTED,
     )
     instance = Instance(weeks=horizon, weights=weights, members=tuple(engine_members), lines=(line,))
+    return Built(instance, first, weeks, {m.code: m for m in members})
+
+
+@dataclass(frozen=True)
+class Want:
+    """One line of a several-line instance (a trade quote's dry run): ``quantity`` units of a product class,
+    due by ``due_week`` (an index into the instance's weeks; may be past the horizon: the engine clamps it)."""
+
+    id: str
+    product_class: object  # catalogue.ProductClass
+    quantity: int
+    due_week: int
+
+
+def weights() -> Weights:
+    settings_row = RoutingSettings.current()
+    return Weights(
+        distance=settings_row.distance,
+        fairness=settings_row.fairness,
+        preference=settings_row.preference,
+        unrouted=RoutingSettings.UNROUTED,
+    )
+
+
+def build_lines(wants: list[Want], *, first: datetime.date, horizon: int) -> Built:
+    """One instance for several lines at once, sharing every member's hands: the active members with the skill
+    for any of the lines, their capacity and committed load (plus work offered and not yet answered) per week
+    from ``first``. A member's capacity for the week is its smallest per-class capacity among the lines' classes
+    it makes (load counts all its units, as for single-line routing: never promise more than it can make).
+    Lines start at the cooperative's centre. Reads only: a fixed handful of queries however many lines."""
+    weeks = ledger.weeks_from(first, horizon)
+    classes = {w.product_class.pk: w.product_class for w in wants}
+    members = list(
+        Member.objects.active()
+        .filter(skills__in=list(classes))
+        .select_related("partner")
+        .prefetch_related("skills", "class_capacities")
+        .distinct()
+        .order_by("code")
+    )
+    if not members:
+        return Built(None, first, weeks, {}, reason=NO_SKILL)
+    committed = loads(members, weeks)
+    offered = pending_offers(members, weeks)
+    engine_members = []
+    for member in members:
+        made = sorted(pk for pk in (s.pk for s in member.skills.all()) if pk in classes)
+        cap = min(member.capacity_for(pk) for pk in made)
+        engine_members.append(
+            EngineMember(
+                id=member.code,
+                location=to_km(member.latitude, member.longitude),
+                skills=tuple(classes[pk].slug for pk in made),
+                capacity=(cap,) * horizon,
+                load=tuple(
+                    max(0, committed.get((member.pk, week), 0)) + offered.get((member.pk, week), 0) for week in weeks
+                ),
+            )
+        )
+    lines = tuple(
+        Line(
+            id=w.id,
+            product_class=w.product_class.slug,
+            quantity=w.quantity,
+            due_week=max(0, w.due_week),
+            origin=(0.0, 0.0),
+            preferred_member=None,
+            splittable=True,
+        )
+        for w in wants
+    )
+    instance = Instance(weeks=horizon, weights=weights(), members=tuple(engine_members), lines=lines)
     return Built(instance, first, weeks, {m.code: m for m in members})
 
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext, ngettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from oscar.core.loading import get_model
 
 from inventory import ledger
@@ -39,9 +40,23 @@ class LeadTime:
             return gettext("Ready to ship")
         if self.weeks is None:
             return gettext("Made to order; ask us for a date")
-        return ngettext(
-            "Made to order, ships in about %(n)s week", "Made to order, ships in about %(n)s weeks", self.weeks
-        ) % {"n": self.weeks}
+        return promise_text(self.due_week)
+
+
+def ships_by(due_week: datetime.date) -> datetime.date:
+    """The one date a made-to-order promise names (issue 15): the Monday after the week the members make it in,
+    so the product page, basket, thank-you page, account and email say the same, and it is never in the past."""
+    return due_week + datetime.timedelta(days=7)
+
+
+def promise_date(due_week: datetime.date) -> str:
+    """The promised ship date as the buyer reads it (e.g. "14 Dec 2026" / "14 Des 2026")."""
+    return date_format(ships_by(due_week), "j M Y")
+
+
+def promise_text(due_week: datetime.date) -> str:
+    """The one wording of a made-to-order promise, everywhere a buyer reads it."""
+    return gettext("Made to order, ships by %(date)s") % {"date": promise_date(due_week)}
 
 
 def free_stock(product) -> int:

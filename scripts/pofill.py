@@ -24,7 +24,14 @@ for b in blocks:
     if "msgid_plural" in b:
         if msgid in tr:
             vals = tr[msgid] if isinstance(tr[msgid], list) else [tr[msgid]]
-            b = re.sub(r'msgstr\[0\] ".*"', "msgstr[0] " + json.dumps(vals[0], ensure_ascii=False), b)
+            # The whole msgstr[0], continuation lines included: makemessages wraps a long one over several
+            # lines, and replacing only the first line repeated the sentence once per `make messages`.
+            b = re.sub(
+                r'^msgstr\[0\] ".*"(?:\n".*")*',
+                lambda _m, first=vals[0]: "msgstr[0] " + json.dumps(first, ensure_ascii=False),
+                b,
+                flags=re.M,
+            )
         elif not re.search(r'msgstr\[0\] ".+"', b):
             missing.append(msgid)
         b = b.replace("#, fuzzy\n", "")

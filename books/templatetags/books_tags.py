@@ -16,6 +16,9 @@ KIND_LABELS = {
     "dues": ledger.gettext_noop("Monthly dues"),
     "payout": ledger.gettext_noop("Payout"),
     "adjustment": ledger.gettext_noop("Adjustment"),
+    "savings": ledger.gettext_noop("Savings"),
+    "credit": ledger.gettext_noop("Money loan"),
+    "shu": ledger.gettext_noop("Surplus share (SHU)"),
 }
 
 

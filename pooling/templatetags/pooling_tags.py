@@ -18,3 +18,9 @@ def pooling_lead_time(product):
 def pooling_order_progress(order):
     """{% load pooling_tags %}{% pooling_order_progress order %}: per line in stock / being made / ready, no names."""
     return {"progress": selectors.order_progress(order)}
+
+
+@register.filter
+def promise(due_week):
+    """{{ line.promised_week|promise }}: "Made to order, ships by 7 Dec 2026", the wording of the product page."""
+    return selectors.promise_text(due_week) if due_week else ""

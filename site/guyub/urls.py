@@ -8,8 +8,11 @@ from django.urls import include, path, re_path
 from django.views.static import serve as serve_media
 from wagtail import urls as wagtail_urls, views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps import Sitemap as PageSitemap
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from catalog.shop.catalogue.sitemaps import ProductSitemap
 from guyub import views
 from guyub.order_line import OrderLineView
 
@@ -20,7 +23,13 @@ def oscar_urls():
     return [p for p in patterns if getattr(p, "name", None) != "home"]
 
 
+def sitemap_xml(request):
+    """/sitemap.xml (issue 15): Wagtail's pages (its sitemap framework) and the shop's products (Django's)."""
+    return wagtail_sitemap(request, {"pages": PageSitemap, "products": ProductSitemap(request)})
+
+
 urlpatterns = [
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
@@ -30,6 +39,9 @@ urlpatterns = [
     path("loans/", include("pooling.loans.urls")),
     path("prices/", include("catalog.urls")),
     path("books/", include("books.urls")),
+    path("shipping/", include("catalog.shop.shipping.urls")),  # waybills
+    path("simpan/", include("savings.urls")),
+    path("trade/", include("trade.urls")),
     path("healthz", views.healthz, name="healthz"),
     # Before Oscar's own (whose name still reverses to this URL): a 404 for another order's line, our template.
     path("accounts/orders/<str:order_number>/<int:line_id>/", login_required(OrderLineView.as_view())),

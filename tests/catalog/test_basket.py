@@ -64,7 +64,10 @@ def test_checkout_places_the_order_at_the_price_in_force(buyer_user, make_produc
     assert (line.unit_price_incl_tax, line.line_price_incl_tax) == (Decimal("140000"), Decimal("420000"))
 
 
-def test_trader_tier_applies_when_the_quantity_reaches_it(client_as, make_product, agree):
+def test_trader_tier_applies_when_the_quantity_reaches_it(client_as, make_product, agree, buyer_user):
+    from common.roles import trade_buyer_group
+
+    buyer_user.groups.add(trade_buyer_group())  # trader tiers are for approved trade accounts (issue 20)
     client = client_as("buyer")
     product = make_product(stock=(20, 30))
     agree(product, 150_000, at=timezone.now() - timedelta(hours=1))
@@ -102,7 +105,10 @@ def test_trader_tier_applies_when_the_quantity_reaches_it(client_as, make_produc
     assert page.context["basket_warnings"] == []
 
 
-def test_tier_price_change_in_the_basket_is_shown(client_as, make_product, agree):
+def test_tier_price_change_in_the_basket_is_shown(client_as, make_product, agree, buyer_user):
+    from common.roles import trade_buyer_group
+
+    buyer_user.groups.add(trade_buyer_group())  # trader tiers are for approved trade accounts (issue 20)
     client = client_as("buyer")
     product = make_product(stock=(20, 30))
     agree(product, 150_000, at=timezone.now() - timedelta(hours=1))

@@ -16,11 +16,15 @@ ADDRESS = {
     "first_name": "Sari",
     "last_name": "Wulandari",
     "line1": "Jl. Kauman No. 5",
-    "line4": "Yogyakarta",
+    "subdistrict": "Ngupasan",
+    "district": "Gondomanan",
+    "line4": "Kota Yogyakarta",
+    "province": "DI Yogyakarta",
     "postcode": "55122",
     "country": "ID",
     "phone_number": "+6281227001234",
 }
+PICKUP = "pickup"  # the free shipping method the payment tests choose, so totals are the goods alone
 
 
 def _ensure_agreed_prices(product) -> None:
@@ -53,16 +57,18 @@ def add_to_basket(client, product, quantity=1):
     assert response.status_code == 302, response.content[:500]
 
 
-def to_payment_method(client, *, product, quantity=1, email="sari@example.com", language="en", guest=True):
+def to_payment_method(
+    client, *, product, quantity=1, email="sari@example.com", language="en", guest=True, address=None, method=PICKUP
+):
     """Basket → gateway (guest email) → shipping address → shipping method; ends at the payment choice."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     add_to_basket(client, product, quantity)
     if guest:
         response = client.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})
         assert response.status_code == 302, response.content[:800]
-    response = client.post(reverse("checkout:shipping-address"), ADDRESS)
+    response = client.post(reverse("checkout:shipping-address"), address or ADDRESS)
     assert response.status_code == 302, _errors(response)
-    response = client.get(reverse("checkout:shipping-method"))
+    response = client.post(reverse("checkout:shipping-method"), {"method_code": method})
     assert response.status_code == 302 and "payment-method" in response["Location"], response.get("Location")
 
 

@@ -52,7 +52,9 @@ def stocked_variants(live_shop, django_db_blocker):
 
 def add_to_basket(page, base, path):
     page.goto(base + path)
-    page.locator("#add_to_basket_form button[type=submit]").click()
+    # The product page adds in the background (product.js) and stays put: wait for the basket's answer.
+    with page.expect_response(lambda response: "/basket/add/" in response.url):
+        page.locator("#add_to_basket_form button[type=submit]").click()
     page.wait_for_load_state()
 
 
@@ -60,11 +62,22 @@ def fill_address(page):
     page.fill("#id_first_name", "Sari")
     page.fill("#id_last_name", "Wulandari")
     page.fill("#id_line1", "Jl. Kauman No. 5")
-    page.fill("#id_line4", "Yogyakarta")
+    page.fill("#id_subdistrict", "Ngupasan")
+    page.fill("#id_district", "Gondomanan")
+    page.fill("#id_line4", "Kota Yogyakarta")
+    page.select_option("#id_province", "DI Yogyakarta")
     page.fill("#id_postcode", "55122")
     if page.locator("#id_phone_number").count():
         page.fill("#id_phone_number", "+6281227001234")
     page.locator("#new_shipping_address button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def choose_shipping(page, code):
+    """The shipping step lists pickup and the couriers with their prices; choose one."""
+    assert "/checkout/shipping-method/" in page.url
+    assert page.locator("input[name=method_code][value=pickup]").count() == 1
+    page.locator(f"form:has(input[name=method_code][value={code}]) button[type=submit]").click()
     page.wait_for_load_state()
 
 
@@ -77,6 +90,8 @@ def test_guest_checkout_by_bank_transfer(stocked_variants, live_shop, browser_pa
     page.locator("form.card button[type=submit]").click()
     page.wait_for_load_state()
     fill_address(page)
+    assert "JNE REG" in page.content()  # the couriers are offered with their prices
+    choose_shipping(page, "jne-reg")
 
     assert "/checkout/payment-method/" in page.url
     page.check("input[name=method][value=transfer]")
@@ -117,6 +132,7 @@ def test_signed_in_buyer_pays_in_test_card_mode(stocked_variants, live_shop, bro
     else:  # an address kept from an earlier order
         page.locator("button.ship-address").first.click()
         page.wait_for_load_state()
+    choose_shipping(page, "pickup")
     page.check("input[name=method][value=card]")
     page.click("#payment-method-continue")
     page.wait_for_load_state()

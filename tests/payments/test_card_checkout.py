@@ -59,7 +59,9 @@ def test_declined_card_places_no_order_and_says_why(client, fake_stripe):
     record.refresh_from_db()
     assert record.num_allocated == 0
     # The basket is the buyer's again: a second try with a good card goes through.
-    retry = client.post(reverse("checkout:preview"), {"card_number": "4242424242424242"})
+    retry = client.post(
+        reverse("checkout:preview"), {"card_number": "4242424242424242", "expiry": "12/34", "cvc": "123"}
+    )
     assert place_order(client, retry).status_code == 302
     assert last_order().status == statuses.PAID
 
@@ -94,7 +96,9 @@ def test_capture_failure_cancels_order_releases_stock_and_authorisation(client, 
     assert mail.outbox == []  # no "order received" for an order the buyer was told failed
 
     # Trying again with the same basket gets a fresh order number and works.
-    retry = client.post(reverse("checkout:preview"), {"card_number": "4242424242424242"})
+    retry = client.post(
+        reverse("checkout:preview"), {"card_number": "4242424242424242", "expiry": "12/34", "cvc": "123"}
+    )
     assert place_order(client, retry).status_code == 302
     second = last_order()
     assert second.number == f"{order.number}-2" and second.status == statuses.PAID
@@ -192,7 +196,9 @@ def test_unknown_card_number_is_refused_in_test_card_mode(client, fake_stripe):
     product, _record = variant_with_stock(1)
     to_preview(client, product=product, method="transfer")  # walk the steps once
     client.post(reverse("checkout:payment-method"), {"method": "card"})
-    response = client.post(reverse("checkout:preview"), {"card_number": "4111 1111 1111 1111"})
+    response = client.post(
+        reverse("checkout:preview"), {"card_number": "4111 1111 1111 1111", "expiry": "12/34", "cvc": "123"}
+    )
     assert response.status_code == 200
     assert "test card numbers" in str(response.context["card_form"].errors)
     assert fake_stripe.requests == []

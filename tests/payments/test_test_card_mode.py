@@ -62,6 +62,7 @@ def test_the_demo_fake_keeps_its_state_in_the_database(settings):
 
 def test_no_key_and_no_test_mode_offers_no_card(client, settings):
     settings.STRIPE_SECRET_KEY, settings.GUYUB_FAKE_CARD_PAYMENTS = "", False
+    settings.GUYUB_FAKE_MIDTRANS = False  # no gateway key and no fake either: bank transfer alone
     assert gateway.card_entry() is None and not gateway.is_fake()
     with pytest.raises(gateway.GatewayError):
         gateway.client()  # never a silent fallback to the fake

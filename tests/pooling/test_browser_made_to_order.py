@@ -8,7 +8,7 @@ from django.urls import reverse
 from oscar.core.loading import get_class, get_model
 
 from tests.browser_fixtures import ARTIFACTS, login
-from tests.payments.test_browser_checkout import fill_address
+from tests.payments.test_browser_checkout import choose_shipping, fill_address
 
 pytestmark = pytest.mark.browser
 Product = get_model("catalogue", "Product")
@@ -61,7 +61,9 @@ def test_guest_orders_beyond_stock_and_a_member_accepts_the_made_part(made_to_or
 
     page.goto(base + path)
     page.fill("#id_quantity", str(quantity))
-    page.locator("#add_to_basket_form button[type=submit]").click()
+    # The product page adds in the background (product.js) and stays put: wait for the basket's answer.
+    with page.expect_response(lambda response: "/basket/add/" in response.url):
+        page.locator("#add_to_basket_form button[type=submit]").click()
     page.wait_for_load_state()
     page.goto(base + "/basket/")
     assert page.locator("p.availability.made-to-order").count() == 1, page.content()[:2000]
@@ -71,6 +73,7 @@ def test_guest_orders_beyond_stock_and_a_member_accepts_the_made_part(made_to_or
     page.locator("form.card button[type=submit]").click()
     page.wait_for_load_state()
     fill_address(page)
+    choose_shipping(page, "pickup")
     page.check("input[name=method][value=transfer]")
     page.click("#payment-method-continue")
     page.wait_for_load_state()

@@ -78,14 +78,14 @@ def test_availability_sells_free_stock_then_what_members_can_make():
 
     line = CooperativeAvailability(free=2, spare=spare, first_week=MONDAY, quantity=6)
     assert line.code == "made-to-order" and line.short_message == "Made to order"
-    assert line.message == "2 ready to ship; the other 4 are made to order and ship in about 3 weeks"
+    assert line.message == "2 ready to ship; the other 4 are made to order and ship by 14 Dec 2026"
     assert line.dispatch_date == MONDAY + datetime.timedelta(weeks=2)
 
     nothing = CooperativeAvailability(free=0, spare=lambda: [0, 0], first_week=MONDAY)
     assert not nothing.is_available_to_buy and nothing.code == "outofstock"
     assert "no member can make it" in nothing.is_purchase_permitted(1)[1]
     made = CooperativeAvailability(free=0, spare=lambda: [0, 5], first_week=MONDAY)
-    assert made.is_available_to_buy and made.message == "Made to order, ships in about 2 weeks"
+    assert made.is_available_to_buy and made.message == "Made to order, ships by 7 Dec 2026"
 
 
 # --- The shop -----------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def test_sold_out_variant_is_made_to_order_with_its_lead_time(client, variant, e
     assert policy.message == lead.text and lead.weeks
     client.cookies["django_language"] = "en"
     page = client.get(variant.get_absolute_url()).content.decode()
-    assert "made-to-order availability" in page and lead.text in page
+    assert 'id="variant-availability"' in page and lead.text in page
 
 
 def test_free_stock_is_counted_across_members(variant, empty_stock):
@@ -175,8 +175,9 @@ def test_buyer_order_beyond_stock_uses_stock_first_and_splits_the_rest_across_ma
     from django.core import mail
 
     [email] = [m for m in mail.outbox if order.number in m.subject]
-    assert f"{to_make} made to order for you by our members" in email.body
-    assert f"{to_make} made to order for you by our members" in email.alternatives[0][0]
+    promise = f"× {to_make}: {selectors.promise_text(lead.due_week)}"  # the one wording of issue 15
+    assert promise in email.body
+    assert promise in email.alternatives[0][0]
     thank_you = client.get(response["Location"]).content.decode()
     assert 'id="order-progress"' in thank_you
     assert all(w.member.name not in thank_you for w in work), "buyers never see members' names"
@@ -348,7 +349,8 @@ def test_a_product_with_variants_shows_its_lead_time(client, variant):
     _ensure_agreed_prices(variant)
     client.cookies["django_language"] = "en"
     page = client.get(variant.parent.get_absolute_url()).content.decode()
-    assert 'id="lead-time"' in page and selectors.lead_time(variant.parent).text in page
+    # The product page offers each size and colour with its own stock or lead time (issue 15's picker).
+    assert 'id="variant-availability"' in page and availability(variant).message in page
 
 
 def test_why_you_is_told_in_the_members_language(

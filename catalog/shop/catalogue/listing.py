@@ -53,3 +53,13 @@ def prepare(request, products: Iterable) -> list:
     products = list(products)
     prefetch_related_objects(products, "product_class", _public_children(), "images")
     return prime(request, products)
+
+
+def detail(queryset: QuerySet) -> QuerySet:
+    """The product page: ``listing`` plus each variant's own pictures (the picker shows the chosen colour)."""
+    children = Prefetch(
+        "children",
+        queryset=Product.objects.public().prefetch_related("images"),
+        to_attr="_prefetched_public_children",
+    )
+    return queryset.select_related("product_class", "parent").prefetch_related(children, "images")

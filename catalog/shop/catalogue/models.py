@@ -2,13 +2,35 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.catalogue.abstract_models import AbstractCategory, AbstractProduct
+from oscar.apps.catalogue.abstract_models import AbstractCategory, AbstractProduct, AbstractProductClass
 from wagtail.search import index
 
 from common.language import reader_is_english
 
 
-class Product(index.Indexed, AbstractProduct):
+class PackedSize(models.Model):
+    """What a courier weighs and measures: the packed weight in grams, and optional packed dimensions (cm)."""
+
+    weight_grams = models.PositiveIntegerField(
+        _("Packed weight (g)"), null=True, blank=True, help_text=_("Weight of the packed item, in grams.")
+    )
+    length_cm = models.PositiveSmallIntegerField(_("Packed length (cm)"), null=True, blank=True)
+    width_cm = models.PositiveSmallIntegerField(_("Packed width (cm)"), null=True, blank=True)
+    height_cm = models.PositiveSmallIntegerField(_("Packed height (cm)"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def packed_size(self):
+        """(weight, length, width, height), None where unknown."""
+        return (self.weight_grams, self.length_cm, self.width_cm, self.height_cm)
+
+
+class ProductClass(AbstractProductClass, PackedSize):  # noqa: DJ008  (Oscar's __str__)
+    """A product class carries the default packed size of its products (a variant may set its own)."""
+
+
+class Product(index.Indexed, AbstractProduct, PackedSize):
     title_en = models.CharField(_("Title (English)"), max_length=255, blank=True)
     description_en = models.TextField(_("Description (English)"), blank=True)
 
@@ -69,9 +91,23 @@ class Product(index.Indexed, AbstractProduct):
 
     get_title.short_description = _("Title")
 
-    def __str__(self):
+    def __str__(self):  # noqa: DJ012  (beside get_title, which it mirrors)
         # Oscar's basket and checkout lines describe a product by str(product): speak the buyer's language too.
         return self._english_title() or super().__str__()
+
+    def shipping_size(self):
+        """The packed (weight g, length, width, height cm) a courier charges for: the variant's own values, else
+        its parent's, else its product class's defaults; None where nobody set one."""
+        sources = [self]
+        if self.is_child and self.parent_id:
+            sources.append(self.parent)
+        product_class = self.get_product_class()
+        if product_class is not None:
+            sources.append(product_class)
+        size = [None, None, None, None]
+        for source in sources:
+            size = [mine if mine is not None else theirs for mine, theirs in zip(size, source.packed_size())]
+        return tuple(size)
 
     @property
     def localised_description(self) -> str:

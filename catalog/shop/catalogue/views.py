@@ -17,6 +17,7 @@ from . import listing
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 
 
 class CatalogueView(ListView):
@@ -63,8 +64,57 @@ class ProductDetailView(OscarProductDetailView):
     one query (the variant picker and the availability ask for every variant)."""
 
     def get_queryset(self):
-        return listing.listing(Product.objects.all()).select_related("parent")
+        return listing.detail(Product.objects.all())
 
     def get_context_data(self, **kwargs):
         listing.prime(self.request, [self.object])
-        return super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)
+        context["variants"] = variant_choices(self.request, self.object)
+        context["picker_product"] = self.object.parent if self.object.is_child else self.object
+        chosen = next((v for v in context["variants"] if v["selected"] and v["image"]), None)
+        image = self.object.primary_image()
+        context["variant_image"] = chosen["image"] if chosen else getattr(getattr(image, "original", None), "url", "")
+        return context
+
+
+def variant_choices(request, product) -> list[dict]:
+    """The variant picker's rows (issue 15): each public variant with its size, colour, price, availability and
+    picture, in one query for the attribute values (the rest was prefetched and priced by ``listing``)."""
+    from oscar.templatetags.currency_filters import currency
+
+    from catalog.vocabulary import SWATCHES, in_reader_language
+
+    parent = product.parent if product.is_child else product
+    if not parent.is_parent:
+        return []
+    children = list(parent.get_public_children())
+    attributes: dict = {c.pk: {} for c in children}
+    for value in ProductAttributeValue.objects.filter(product__in=children).select_related("attribute"):
+        attributes[value.product_id][value.attribute.code] = value.value_text or str(value.value or "")
+    rows = []
+    for child in children:
+        info = request.strategy.fetch_for_product(child)
+        size, colour = attributes[child.pk].get("ukuran", ""), attributes[child.pk].get("warna", "")
+        image = child.primary_image()
+        price = info.price.incl_tax if info.price.exists else None
+        rows.append(
+            {
+                "pk": child.pk,
+                "size": size,
+                "colour": colour,
+                "colour_label": in_reader_language(colour),
+                "swatch": SWATCHES.get(colour, "#999"),
+                "label": " · ".join(x for x in (size, in_reader_language(colour)) if x) or child.get_title(),
+                "price": currency(price, info.price.currency) if price is not None else "",
+                "amount": str(int(price)) if price is not None else "",
+                "availability": info.availability.message,
+                "buyable": info.availability.is_available_to_buy and price is not None,
+                "in_stock": info.availability.code == "instock",
+                "image": getattr(getattr(image, "original", None), "url", "") if image else "",
+                "selected": child.pk == product.pk,
+            }
+        )
+    if rows and not any(r["selected"] for r in rows):
+        first = next((r for r in rows if r["buyable"]), rows[0])
+        first["selected"] = True
+    return rows

@@ -15,14 +15,22 @@ class CheckoutConfig(apps.CheckoutConfig):
         self.test_bank_view = get_class("checkout.views", "TestBankView")
 
     def get_urls(self):
+        from django.conf import settings
+
+        from . import midtrans_views
         from .webhooks import stripe_webhook
 
-        urls = super().get_urls() + self.post_process_urls(
-            [
-                path("card/return/", self.card_return_view.as_view(), name="card-return"),
-                path("order-status/", self.order_lookup_view.as_view(), name="order-lookup"),
-                path("test-card/bank/", self.test_bank_view.as_view(), name="test-bank"),
-                path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
-            ]
-        )
-        return urls
+        patterns = [
+            path("card/return/", self.card_return_view.as_view(), name="card-return"),
+            path("order-status/", self.order_lookup_view.as_view(), name="order-lookup"),
+            path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+            path("midtrans/notification/", midtrans_views.notification, name="midtrans-notification"),
+            path("midtrans/return/", midtrans_views.ReturnView.as_view(), name="midtrans-return"),
+        ]
+        # The test modes' pretend pages exist only where the settings allow a fake (never production, which
+        # refuses both settings): not registered at all rather than answering 404.
+        if getattr(settings, "GUYUB_FAKE_CARD_PAYMENTS", False):
+            patterns.append(path("test-card/bank/", self.test_bank_view.as_view(), name="test-bank"))
+        if getattr(settings, "GUYUB_FAKE_MIDTRANS", False):
+            patterns.append(path("midtrans/test-pay/", midtrans_views.TestPayView.as_view(), name="midtrans-test-pay"))
+        return super().get_urls() + self.post_process_urls(patterns)

@@ -16,3 +16,16 @@ def fake_card_payments_off(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def fake_midtrans_off(app_configs, **kwargs):
+    if getattr(settings, "GUYUB_FAKE_MIDTRANS", False):
+        return [
+            checks.Error(
+                "GUYUB_FAKE_MIDTRANS is on: Midtrans orders would be marked paid with no money taken.",
+                hint="The fake gateway is for the demo and tests only; set the MIDTRANS_SERVER_KEY and CLIENT_KEY.",
+                id="guyub.E102",
+            )
+        ]
+    return []

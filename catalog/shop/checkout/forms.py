@@ -9,9 +9,12 @@ import re
 import uuid
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-TRANSFER, CARD = "transfer", "card"
+from .address_form import ShippingAddressForm  # noqa: F401  (the Indonesian address; found by get_class)
+
+TRANSFER, CARD, MIDTRANS = "transfer", "card", "midtrans"
 
 # Stripe's test cards (https://docs.stripe.com/testing) and the test PaymentMethods they stand for.
 TEST_CARDS = {
@@ -22,14 +25,17 @@ TEST_CARDS = {
     "4000002500003155": ("pm_card_authenticationRequired", _("asks for 3-D Secure")),
 }
 PAYMENT_METHOD_ID = re.compile(r"^pm_[A-Za-z0-9_]{3,250}$")
+EXPIRY = re.compile(r"^(?P<month>\d{1,2})\s*/\s*(?P<year>\d{2}|\d{4})$")
 
 
 class PaymentMethodForm(forms.Form):
     method = forms.ChoiceField(label=_("How would you like to pay?"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, card_entry=None, **kwargs):
+    def __init__(self, *args, card_entry=None, midtrans=False, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(TRANSFER, _("Bank transfer"))]
+        if midtrans:
+            choices.append((MIDTRANS, _("Virtual account, QRIS or e-wallet (GoPay, ShopeePay)")))
         if card_entry:
             choices.append((CARD, _("Card (Visa, Mastercard)")))
         self.fields["method"].choices = choices
@@ -88,6 +94,8 @@ class CardForm(forms.Form):
         if not digits.isdigit() or not 12 <= len(digits) <= 19 or not _luhn_ok(digits):
             self.add_error("card_number", _("This is not a valid card number."))
             return data
+        if not self._expiry_and_cvc_ok(data):
+            return data
         if digits not in TEST_CARDS:
             self.add_error(
                 "card_number",
@@ -99,6 +107,24 @@ class CardForm(forms.Form):
         # Forget the number itself: from here on only the test PaymentMethod id exists.
         data["card_number"] = ""
         return data
+
+    def _expiry_and_cvc_ok(self, data) -> bool:
+        """As a real card form: MM/YY (or MM/YYYY) not in the past, and a CVC of 3 or 4 digits."""
+        ok = True
+        match = EXPIRY.match((data.get("expiry") or "").strip())
+        if not match or not 1 <= int(match["month"]) <= 12:
+            self.add_error("expiry", _("Enter the expiry date as MM/YY, e.g. 08/29."))
+            ok = False
+        else:
+            year = int(match["year"]) + (2000 if len(match["year"]) == 2 else 0)
+            today = timezone.localdate()
+            if (year, int(match["month"])) < (today.year, today.month):
+                self.add_error("expiry", _("This card has expired."))
+                ok = False
+        if not re.fullmatch(r"\d{3,4}", (data.get("cvc") or "").strip()):
+            self.add_error("cvc", _("The CVC is the 3 or 4 digits on the back of the card."))
+            ok = False
+        return ok
 
 
 class ConfirmForm(forms.Form):

@@ -36,11 +36,11 @@ from django.utils.translation import gettext as _
 from oscar.apps.checkout import mixins as oscar_mixins
 from oscar.core.loading import get_class, get_classes, get_model
 
-from catalog.shop.order import cards, emails, services, statuses, transfers
+from catalog.shop.order import cards, emails, midtrans, services, statuses, transfers
 from catalog.shop.order.allocation import InsufficientStock
 
 from . import stripe_gateway as gateway
-from .forms import CARD, TRANSFER
+from .forms import CARD, MIDTRANS, TRANSFER
 
 RedirectRequired, UnableToTakePayment, PaymentError = get_classes(
     "payment.exceptions", ["RedirectRequired", "UnableToTakePayment", "PaymentError"]
@@ -69,9 +69,26 @@ class OrderPlacementMixin(oscar_mixins.OrderPlacementMixin):
     _card_intent: str | None = None  # the authorised PaymentIntent of this submission
     _card_claim: str = ""  # set when this request owns that payment (may place with it, must cancel on failure)
     _placed_order = None
+    _midtrans_url: str | None = None  # Snap's payment page for the order just placed
 
     def get_initial_order_status(self, basket):
         return statuses.AWAITING_PAYMENT
+
+    def restore_frozen_basket(self):
+        # A guest coming back from the bank has a new, unsaved basket (their cookie named the frozen one, which
+        # the middleware does not load): Oscar would merge it into the frozen one and Django refuses to read the
+        # lines of an unsaved basket (a 500). Nothing to merge: thaw the frozen basket and make it theirs again
+        # (the middleware then sets the guest's basket cookie to it).
+        if self.request.basket.id is None:
+            try:
+                frozen = self.get_submitted_basket()
+            except oscar_mixins.Basket.DoesNotExist:
+                return
+            frozen.thaw()
+            frozen.strategy = self.request.basket.strategy
+            self.request.basket = frozen
+            return
+        super().restore_frozen_basket()
 
     def build_submission(self, **kwargs):
         submission = super().build_submission(**kwargs)
@@ -82,8 +99,8 @@ class OrderPlacementMixin(oscar_mixins.OrderPlacementMixin):
     # --- payment -------------------------------------------------------------------------------
     def handle_payment(self, order_number, total, **kwargs):
         method = self.checkout_session.payment_method()
-        if method == TRANSFER:
-            return  # paid later; the BankTransfer is written with the order
+        if method in (TRANSFER, MIDTRANS):
+            return  # paid later; the BankTransfer or MidtransPayment is written with the order
         if method != CARD or not kwargs.get("payment_method"):
             raise UnableToTakePayment(_("Please choose how you would like to pay."))
         user = self.request.user
@@ -142,6 +159,8 @@ class OrderPlacementMixin(oscar_mixins.OrderPlacementMixin):
             order = super().place_order(*args, **kwargs)
             if self._card_intent:
                 services.link_card_payment(order=order, intent_id=self._card_intent)
+            elif self.checkout_session.payment_method() == MIDTRANS:
+                midtrans.create_payment(order=order)
             else:
                 transfers.create_bank_transfer(order=order)
         return order
@@ -203,7 +222,30 @@ class OrderPlacementMixin(oscar_mixins.OrderPlacementMixin):
                         "Please try again or pay by bank transfer."
                     )
                 )
+        if getattr(order, "midtrans_payment", None) is not None:
+            self._start_midtrans(order)
         return self._after_placement(order, basket)
+
+    def _start_midtrans(self, order):
+        """Committed, stock held: ask Snap for the payment page (outside any transaction). If Midtrans cannot be
+        reached the order is cancelled and the buyer may choose again."""
+        user = self.request.user
+        email = user.email if user.is_authenticated else (order.guest_email or "")
+        url = midtrans.start_payment(
+            order=order, email=email, finish_url=self.request.build_absolute_uri(reverse("checkout:midtrans-return"))
+        )
+        if url is None:
+            raise UnableToPlaceOrder(
+                _(
+                    "The payment service could not be reached, so the order was cancelled and nothing was "
+                    "charged. Please try again or pay by bank transfer."
+                )
+            )
+        self._midtrans_url = url
+        # midtrans_views.ReturnView and the fake's page show this order to this session only.
+        from .midtrans_views import SESSION_ORDER
+
+        self.request.session[SESSION_ORDER] = order.number
 
     def _after_placement(self, order, basket):
         try:
@@ -230,6 +272,8 @@ class OrderPlacementMixin(oscar_mixins.OrderPlacementMixin):
         session.modified = False  # saved (or lost): the middleware must not try again
 
     def get_success_url(self):
+        if self._midtrans_url:
+            return self._midtrans_url  # Snap's page; the buyer comes back to checkout:midtrans-return
         if self._placed_order is not None:
             return thank_you_url(self._placed_order.number)
         return super().get_success_url()

@@ -24,8 +24,8 @@ from oscar.core.loading import get_class, get_model
 from catalog.shop.order import emails, services, transfers
 from catalog.shop.order.utils import promise_for
 
-from . import stripe_gateway as gateway
-from .forms import CARD, TEST_CARDS, TRANSFER, CardForm, ConfirmForm, OrderLookupForm, PaymentMethodForm
+from . import midtrans_gateway, stripe_gateway as gateway
+from .forms import CARD, MIDTRANS, TEST_CARDS, TRANSFER, CardForm, ConfirmForm, OrderLookupForm, PaymentMethodForm
 from .mixins import SESSION_INTENT, order_number_from, thank_you_url
 
 UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
@@ -74,6 +74,8 @@ def payment_context() -> dict:
         "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY if entry == "elements" else "",
         "bank": emails.bank_details(),
         "hold_hours": transfers.hold_hours(),
+        "midtrans": midtrans_gateway.available(),
+        "midtrans_test_mode": midtrans_gateway.is_fake(),
     }
 
 
@@ -82,12 +84,14 @@ class PaymentMethodView(oscar_views.PaymentMethodView):
 
     def get(self, request, *args, **kwargs):
         form = PaymentMethodForm(
-            card_entry=gateway.card_entry(), initial={"method": self.checkout_session.payment_method() or TRANSFER}
+            card_entry=gateway.card_entry(),
+            midtrans=midtrans_gateway.available(),
+            initial={"method": self.checkout_session.payment_method() or TRANSFER},
         )
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
-        form = PaymentMethodForm(request.POST, card_entry=gateway.card_entry())
+        form = PaymentMethodForm(request.POST, card_entry=gateway.card_entry(), midtrans=midtrans_gateway.available())
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         self.checkout_session.pay_by(form.cleaned_data["method"])
@@ -108,14 +112,18 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
 
     def check_payment_data_is_captured(self, request):
         method = self.checkout_session.payment_method()
-        if method not in (TRANSFER, CARD) or (method == CARD and not gateway.card_entry()):
+        if (
+            method not in (TRANSFER, CARD, MIDTRANS)
+            or (method == CARD and not gateway.card_entry())
+            or (method == MIDTRANS and not midtrans_gateway.available())
+        ):
             raise FailedPreCondition(
                 url=reverse("checkout:payment-method"), message=_("Please choose how you would like to pay.")
             )
 
     def get(self, request, *args, **kwargs):
         method = self.checkout_session.payment_method()
-        if not self.preview and method == TRANSFER:
+        if not self.preview and method in (TRANSFER, MIDTRANS):
             return redirect("checkout:preview")
         if self.preview and method == CARD:
             return redirect("checkout:payment-details")  # card details are posted, never kept
@@ -155,11 +163,14 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
                     "Please check the dates below and place the order again."
                 ),
             )
-            return redirect("checkout:preview" if method == TRANSFER else "checkout:payment-details")
+            return redirect("checkout:payment-details" if method == CARD else "checkout:preview")
         payment = {"payment_method": form.cleaned_data["payment_method"], "attempt": form.cleaned_data["attempt"]}
         if gateway.is_fake():
             # Test card mode: the fake's "bank page" for 3-D Secure is ours (TestBankView).
             gateway.fake_stripe().three_ds_url = request.build_absolute_uri(reverse("checkout:test-bank"))
+        if method == MIDTRANS and midtrans_gateway.is_fake():
+            # The fake gateway's "Snap page" is ours (midtrans_views.TestPayView).
+            midtrans_gateway.fake().pay_url = request.build_absolute_uri(reverse("checkout:midtrans-test-pay"))
         return self.submit(**self.build_submission(payment_kwargs=payment))
 
     def get_context_data(self, **kwargs):
@@ -299,6 +310,7 @@ class ThankYouView(oscar_views.ThankYouView):
         ctx.update(payment_context())
         ctx["transfer"] = getattr(order, "bank_transfer", None)
         ctx["card_payment"] = order.card_payments.first()
+        ctx["midtrans_payment"] = getattr(order, "midtrans_payment", None)
         ctx["status_path"] = emails.status_path(order)
         return ctx
 
@@ -328,14 +340,18 @@ class OrderLookupView(generic.FormView):
 
 
 class TestBankView(generic.TemplateView):
-    """Test card mode only: the pretend bank page where a 3-D Secure test card is confirmed or refused."""
+    """Test card mode only (the URL is registered only with GUYUB_FAKE_CARD_PAYMENTS): the pretend bank page where
+    a 3-D Secure test card is confirmed or refused, for the payment this browser session started and no other."""
 
     template_name = "oscar/checkout/test_bank.html"
 
     def dispatch(self, request, *args, **kwargs):
         if not gateway.is_fake():
             raise Http404()
-        self.intent = gateway.fake_stripe().intents.get(request.GET.get("payment_intent", ""))
+        intent_id = request.GET.get("payment_intent", "")
+        if not intent_id or request.session.get(SESSION_INTENT) != intent_id:
+            raise Http404()  # another buyer's payment: ids are guessable, the session is not
+        self.intent = gateway.fake_stripe().intents.get(intent_id)
         if self.intent is None:
             raise Http404()
         return super().dispatch(request, *args, **kwargs)

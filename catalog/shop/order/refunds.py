@@ -1,4 +1,5 @@
-"""Refunds from the dashboard: through Stripe for card orders, recorded for bank transfers.
+"""Refunds from the dashboard: through Stripe for card orders, through Midtrans for e-wallet and QRIS payments,
+recorded (sent back by staff) for bank transfers and Midtrans virtual accounts, which Midtrans cannot refund.
 
 Staff refund a whole order (an amount) or some lines (quantities; the amount is what those units cost).
 A card refund calls Stripe first, with an idempotency key derived from what was already refunded, then records
@@ -15,10 +16,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.templatetags.currency_filters import currency
 
-from catalog.shop.checkout import stripe_gateway
-from catalog.shop.payment.models import BankTransfer, CardPayment
+from catalog.shop.checkout import midtrans_gateway, stripe_gateway
+from catalog.shop.payment.models import BankTransfer, CardPayment, MidtransPayment
 
-from . import services
+from . import midtrans, services
 
 
 class RefundError(ValueError):
@@ -42,6 +43,11 @@ def refund_order(*, order, amount, lines=None, quantities=None, user=None):
     if transfer is not None:
         return _refund_transfer(
             order=order, transfer=transfer, amount=amount, lines=lines, quantities=quantities, user=user
+        )
+    gateway_payment = MidtransPayment.objects.filter(order=order, status=MidtransPayment.PAID).first()
+    if gateway_payment is not None:
+        return _refund_midtrans(
+            order=order, payment=gateway_payment, amount=amount, lines=lines, quantities=quantities, user=user
         )
     raise RefundError(_("Nothing has been paid for this order, so there is nothing to refund."))
 
@@ -96,4 +102,48 @@ def _refund_transfer(*, order, transfer, amount, lines, quantities, user):
             quantities=quantities or [],
         )
         services.note(order, f"Refund of {amount:.0f} recorded: send it back to the buyer by bank transfer.", user)
+    return event
+
+
+def _refund_midtrans(*, order, payment, amount, lines, quantities, user):
+    """E-wallets and QRIS: Midtrans' refund API first (the key makes a repeated request one refund), then
+    recorded with a compare-and-set on the refunded total. Virtual accounts cannot be refunded by Midtrans:
+    recorded as a manual refund for staff to send back by bank transfer."""
+    before = payment.amount_refunded
+    _check_amount(amount, payment.refundable)
+    through_gateway = payment.payment_type in midtrans_gateway.REFUNDABLE_TYPES
+    reference = payment.transaction_id or payment.gateway_order_id
+    if through_gateway:
+        try:
+            result = midtrans_gateway.refund(
+                order_id=payment.gateway_order_id,
+                amount=amount,
+                key=f"{order.number}-{before:.0f}+{amount:.0f}",
+                reason="Guyub refund",
+            )
+        except midtrans_gateway.GatewayError as error:
+            raise RefundError(_("Midtrans did not accept the refund: %s") % error) from error
+        reference = str(result.get("refund_key") or reference)[:128]
+    with transaction.atomic():
+        if not MidtransPayment.objects.filter(pk=payment.pk, amount_refunded=before).update(
+            amount_refunded=before + amount
+        ):
+            raise RefundError(_("Another refund was recorded at the same moment; reload and check."))
+        event = services.record_payment_event(
+            order,
+            amount=amount,
+            reference=reference,
+            source_name=midtrans.MIDTRANS_SOURCE,
+            kind=services.REFUNDED_EVENT,
+            lines=lines or [],
+            quantities=quantities or [],
+        )
+        if through_gateway:
+            message = f"Refunded {amount:.0f} through Midtrans ({payment.payment_type}, {reference})."
+        else:
+            message = (
+                f"Refund of {amount:.0f} recorded: Midtrans cannot refund {payment.payment_type or 'this payment'}, "
+                "send it back to the buyer by bank transfer."
+            )
+        services.note(order, message, user)
     return event

@@ -5,6 +5,7 @@ and ``settle_card_payments`` run the same code by hand."""
 from django.db import transaction
 from django_tasks import default_task_backend, task
 
+from . import midtrans
 from .cards import sweep_card_authorisations
 from .transfers import release_expired_transfers
 
@@ -16,7 +17,9 @@ def release_expired_transfers_task() -> list[str]:
 
 @task()
 def settle_card_payments_task() -> dict:
-    return sweep_card_authorisations()
+    done = sweep_card_authorisations()
+    done["midtrans"] = midtrans.sweep()  # Midtrans payments whose notification did not come
+    return done
 
 
 def schedule(job, *, at) -> None:

@@ -20,7 +20,7 @@ from functools import cached_property
 from django.utils.translation import gettext, ngettext
 from oscar.apps.partner import availability
 
-from pooling.selectors import LeadTime, lead_for
+from pooling.selectors import LeadTime, lead_for, promise_date
 
 
 class CooperativeAvailability(availability.Base):
@@ -105,8 +105,14 @@ class CooperativeAvailability(availability.Base):
         lead = self.lead(quantity)
         if self.free <= 0:
             return lead.text
+        if lead.weeks is None:
+            return gettext("%(ready)d ready to ship; ask us for a date for the other %(made)d") % {
+                "ready": self.free,
+                "made": quantity - self.free,
+            }
+        # The promise names the same date as the product page, thank-you page, account and email (issue 15).
         return ngettext(
-            "%(ready)d ready to ship; the other %(made)d are made to order and ship in about %(weeks)d week",
-            "%(ready)d ready to ship; the other %(made)d are made to order and ship in about %(weeks)d weeks",
-            lead.weeks,
-        ) % {"ready": self.free, "made": quantity - self.free, "weeks": lead.weeks}
+            "%(ready)d ready to ship; the other %(made)d is made to order and ships by %(date)s",
+            "%(ready)d ready to ship; the other %(made)d are made to order and ship by %(date)s",
+            quantity - self.free,
+        ) % {"ready": self.free, "made": quantity - self.free, "date": promise_date(lead.due_week)}

@@ -9,6 +9,7 @@ reaches the tier (Oscar hands the line to `fetch_for_line`, the hook it provides
 the basket, the checkout and the order all charge the same price.
 """
 
+from dataclasses import replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -19,6 +20,7 @@ from oscar.apps.partner import availability, prices, strategy
 
 from catalog.pricing import rules
 from catalog.selectors import agreements_by_product
+from common.roles import is_trade_buyer
 from inventory import ledger
 from pooling.selectors import weekly_spare_by_class
 
@@ -105,7 +107,17 @@ class AgreedPricing:
 
     def quote(self, product, quantity: int = 1):
         self.prime([product])
-        return rules.quote(self._agreed[product.pk], self.now, quantity)
+        quote = rules.quote(self._agreed[product.pk], self.now, quantity)
+        if quote is not None and (quote.tier_min_quantity or quote.next_tier) and not self.sees_trader_tiers:
+            # Trader tiers and their minimum quantities are for approved trade accounts only (issue 20).
+            quote = replace(quote, amount=quote.unit_amount, tier_min_quantity=None, next_tier=None)
+        return quote
+
+    @cached_property
+    def sees_trader_tiers(self) -> bool:
+        """Read once per request, and only when a product on the page has a tier (so pages without tiers
+        cost no query)."""
+        return is_trade_buyer(getattr(self, "user", None))
 
     def pricing_policy(self, product, stockrecord):
         quote = self.quote(product)

@@ -8,6 +8,10 @@
   and the time the order's stock is held until.
 * ``ProcessedWebhookEvent`` — every Stripe event id we acted on, unique, written in the same transaction as the
   event's effect so a redelivered event has no second effect.
+* ``MidtransPayment`` — an order paid through Midtrans Snap (virtual accounts, QRIS, e-wallets): the order id sent
+  to Midtrans, the amount, where the buyer pays (Snap's redirect_url) and until when the stock is held.
+* ``MidtransNotification`` — every (transaction_id, transaction_status) we acted on, from an HTTP notification or a
+  status check, unique, written in the same transaction as its effect: replays and duplicates have no second effect.
 * ``FakeStripeObject`` — test card mode only: the state of the fake Stripe (intents, refunds, idempotency keys),
   kept in the database so every process (gunicorn workers, db_worker, commands) sees the same fake account.
 
@@ -138,6 +142,74 @@ class ProcessedWebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.event_type} {self.event_id}"
+
+
+class MidtransPayment(models.Model):
+    PENDING, PAID, EXPIRED, CANCELLED = "pending", "paid", "expired", "cancelled"
+    STATUS_CHOICES = [
+        (PENDING, _("Waiting for payment")),
+        (PAID, _("Paid")),
+        (EXPIRED, _("Expired")),
+        (CANCELLED, _("Cancelled")),
+    ]
+
+    order = models.OneToOneField(
+        "order.Order", on_delete=models.CASCADE, related_name="midtrans_payment", verbose_name=_("Order")
+    )
+    # The order_id sent to Midtrans (the order number); Midtrans refuses a second transaction with the same one.
+    gateway_order_id = models.CharField(_("Midtrans order id"), max_length=50, unique=True)
+    amount = models.DecimalField(_("Amount"), max_digits=12, decimal_places=2)
+    status = models.CharField(_("Status"), max_length=16, choices=STATUS_CHOICES, default=PENDING)
+    payment_type = models.CharField(_("Paid with"), max_length=32, blank=True)
+    transaction_id = models.CharField(_("Midtrans transaction"), max_length=64, blank=True)
+    redirect_url = models.URLField(_("Payment page"), max_length=500, blank=True)
+    expires_at = models.DateTimeField(_("Stock held until"), db_index=True)
+    paid_at = models.DateTimeField(_("Paid at"), null=True, blank=True)
+    amount_refunded = models.DecimalField(_("Refunded"), max_digits=12, decimal_places=2, default=0)
+    checked_at = models.DateTimeField(_("Last status check"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "payment"
+        ordering = ["-created_at"]
+        verbose_name = _("Midtrans payment")
+        verbose_name_plural = _("Midtrans payments")
+
+    def __str__(self):
+        return f"{self.gateway_order_id} ({self.status})"
+
+    @property
+    def refundable(self):
+        return (self.amount if self.status == self.PAID else 0) - self.amount_refunded
+
+
+class MidtransNotification(models.Model):
+    NOTIFICATION, STATUS_CHECK = "notification", "status"
+
+    transaction_id = models.CharField(_("Midtrans transaction"), max_length=64)
+    transaction_status = models.CharField(_("Transaction status"), max_length=32)
+    order_id = models.CharField(_("Midtrans order id"), max_length=50, db_index=True)
+    status_code = models.CharField(max_length=3)
+    gross_amount = models.DecimalField(_("Amount"), max_digits=14, decimal_places=2)
+    payment_type = models.CharField(_("Paid with"), max_length=32, blank=True)
+    fraud_status = models.CharField(max_length=16, blank=True)
+    source = models.CharField(max_length=16, default=NOTIFICATION)
+    outcome = models.CharField(_("Outcome"), max_length=255, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "payment"
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["transaction_id", "transaction_status"], name="payment_midtrans_notification_once"
+            )
+        ]
+        verbose_name = _("Midtrans notification")
+        verbose_name_plural = _("Midtrans notifications")
+
+    def __str__(self):
+        return f"{self.order_id} {self.transaction_status}"
 
 
 class FakeStripeObject(models.Model):

@@ -35,7 +35,7 @@ class HomePage(BilingualMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("title_en")] + bilingual_panels("intro", "body")
     max_count = 1
-    subpage_types = ["content.ArtisanIndexPage", "content.StoryIndexPage"]
+    subpage_types = ["content.ArtisanIndexPage", "content.StoryIndexPage", "content.InfoPage"]
     featured_count = 8  # "New from our workshops"
 
     def route(self, request, path_components):
@@ -156,4 +156,18 @@ class StoryPage(BilingualMixin, Page):
         Page.content_panels + [FieldPanel("date"), FieldPanel("title_en")] + bilingual_panels("summary", "body")
     )
     parent_page_types = ["content.StoryIndexPage"]
+    subpage_types: list = []
+
+
+class InfoPage(BilingualMixin, Page):
+    """A plain page the footer links to: about, contact, shipping, returns and exchanges, privacy (issue 15)."""
+
+    title_en = models.CharField(_("Title (English)"), max_length=255, blank=True)
+    intro = models.TextField(_("Intro"), blank=True)
+    intro_en = models.TextField(_("Intro (English)"), blank=True)
+    body = RichTextField(_("Body"), blank=True)
+    body_en = RichTextField(_("Body (English)"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("title_en")] + bilingual_panels("intro", "body")
+    parent_page_types = ["content.HomePage"]
     subpage_types: list = []

@@ -11,6 +11,16 @@ PRODUCT_CLASSES = [
     ("dompet", "Dompet", "Wallets", 95_000, (110, 60, 40)),
 ]
 
+# Packed size per class (grams, length, width, height in cm): the class default; each variant sets its own
+# weight (bigger sizes a little heavier), so the checkout prices shipping by weight.
+PACKED = {
+    "sandal": (700, 30, 20, 10),
+    "tas": (1200, 40, 30, 15),
+    "sabuk": (350, 30, 15, 5),
+    "sepatu": (1100, 33, 22, 13),
+    "dompet": (200, 15, 10, 4),
+}
+
 # Models per class: (Indonesian title, English title, price step in rupiah)
 MODELS = {
     "sandal": [

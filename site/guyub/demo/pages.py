@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from wagtail.models import Collection, Locale, Page, Site
 
-from guyub.content.models import ArtisanIndexPage, ArtisanPage, HomePage, StoryIndexPage, StoryPage
+from guyub.content.models import ArtisanIndexPage, ArtisanPage, HomePage, InfoPage, StoryIndexPage, StoryPage
 
 from . import data
 
@@ -41,6 +41,7 @@ def seed_pages(report, members) -> None:
             intro_en="News from the cooperative.",
         ),
     )
+    _info_pages(report, home)
     linked = set(ArtisanPage.objects.values_list("partner_id", flat=True))
     for member in members:
         if member.partner_id in linked:
@@ -54,7 +55,7 @@ def seed_pages(report, members) -> None:
                 story=f"{member.partner.name} dikelola oleh {member.owner.get_full_name()} "
                 f"dengan {member.workers} pekerja.",
                 story_en=f"{member.partner.name} is run by {member.owner.get_full_name()} "
-                f"with {member.workers} workers.",
+                f"with {member.workers} worker{'' if member.workers == 1 else 's'}.",
             ),
         )
         report.count("artisan pages", True)
@@ -117,3 +118,66 @@ def _create_home(report) -> HomePage:
         old_root.delete()  # Wagtail's "Welcome" page from its initial migration
     report.count("pages", True)
     return home
+
+
+# The footer's pages (issue 15): slug, Indonesian title and body, English title and body. The contact details are
+# the gallery's (site/templates/oscar/partials/footer.html repeats them for every page).
+GALLERY = "Galeri Guyub, Jl. Keparakan Kidul 12, Mergangsan, Yogyakarta 55152"
+MAP = "https://www.openstreetmap.org/?mlat=-7.8107&mlon=110.3738#map=18/-7.8107/110.3738"
+INFO_PAGES = [
+    (
+        "tentang",
+        "Tentang kami",
+        "<p>Guyub adalah toko bersama 33 bengkel kulit di Kampung Keparakan Kidul, Yogyakarta. Pengurus menyepakati "
+        "satu harga untuk setiap produk, anggota saling meminjam bahan, dan setiap pesanan dibagi ke bengkel yang "
+        "punya waktu luang.</p>",
+        "About us",
+        "<p>Guyub is the shared shop of 33 leather workshops in Kampung Keparakan Kidul, Yogyakarta. The board "
+        "agrees one price for every product, members lend each other materials, and every order goes to a workshop "
+        "with free time.</p>",
+    ),
+    (
+        "kontak",
+        "Kontak",
+        f"<p>WhatsApp dan telepon: +62 812-2700-1234 (Senin–Sabtu, 09.00–17.00).</p><p>{GALLERY}.</p>"
+        f'<p><a href="{MAP}">Lihat di peta</a></p>',
+        "Contact",
+        f"<p>WhatsApp and phone: +62 812-2700-1234 (Monday–Saturday, 9am–5pm).</p><p>{GALLERY}.</p>"
+        f'<p><a href="{MAP}">See it on the map</a></p>',
+    ),
+    (
+        "pengiriman",
+        "Pengiriman",
+        "<p>Barang siap kirim dikirim dalam 2 hari kerja ke seluruh Indonesia. Barang yang dibuat sesuai pesanan "
+        "dikirim paling lambat pada tanggal yang tertulis di halaman produk dan di email pesanan Anda.</p>",
+        "Shipping",
+        "<p>Items ready to ship leave within 2 working days, anywhere in Indonesia. Items made to order ship by the "
+        "date shown on the product page and in your order email.</p>",
+    ),
+    (
+        "pengembalian",
+        "Pengembalian dan penukaran",
+        "<p>Ukuran tidak pas? Tukar dalam 14 hari setelah barang diterima, selama belum dipakai. Barang cacat kami "
+        "ganti atau uang kembali penuh. Hubungi kami lewat WhatsApp dengan nomor pesanan Anda.</p>",
+        "Returns and exchanges",
+        "<p>Wrong size? Exchange it within 14 days of delivery, unworn. A faulty item is replaced or fully "
+        "refunded. Message us on WhatsApp with your order number.</p>",
+    ),
+    (
+        "privasi",
+        "Privasi",
+        "<p>Kami memakai nama, alamat, email dan telepon Anda hanya untuk mengirim pesanan dan menghubungi Anda "
+        "tentang pesanan itu. Kami tidak menjual data Anda dan tidak memakai pelacak iklan.</p>",
+        "Privacy",
+        "<p>We use your name, address, email and phone only to deliver your order and to contact you about it. We "
+        "never sell your data and use no advertising trackers.</p>",
+    ),
+]
+
+
+def _info_pages(report, home) -> None:
+    for slug, title, body, title_en, body_en in INFO_PAGES:
+        if InfoPage.objects.filter(slug=slug).exists():
+            continue
+        _add(home, InfoPage(title=title, title_en=title_en, slug=slug, body=body, body_en=body_en))
+        report.count("pages", True)

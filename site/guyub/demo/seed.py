@@ -5,7 +5,6 @@ Deterministic: the same (workshops, products) counts always give the same cooper
 
 from __future__ import annotations
 
-import io
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,7 +17,6 @@ from django.core.management import call_command
 from django.db import transaction
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify
-from PIL import Image, ImageDraw
 
 from books.demo import seed_books
 from catalog.demo import seed_agreed_prices
@@ -28,8 +26,10 @@ from inventory.demo import seed_inventory
 from inventory.models import Member
 from pooling.demo import seed_pooling
 from pooling.loans.demo import seed_loans
+from savings.demo import seed_savings
 
 from . import data
+from .drawings import draw, hex_to_rgb
 from .pages import seed_pages
 
 ProductClass = get_model("catalogue", "ProductClass")
@@ -45,6 +45,14 @@ Country = get_model("address", "Country")
 
 CENTRE = (Decimal("-7.810500"), Decimal("110.377500"))  # Kampung Keparakan Kidul, Yogyakarta
 STOCKISTS_PER_VARIANT = 3
+EXPORT_COUNTRIES = [
+    ("SG", "SGP", "702", "Singapore"),
+    ("MY", "MYS", "458", "Malaysia"),
+    ("AU", "AUS", "036", "Australia"),
+    ("JP", "JPN", "392", "Japan"),
+    ("NL", "NLD", "528", "Netherlands"),
+    ("US", "USA", "840", "United States"),
+]
 
 
 @dataclass
@@ -87,6 +95,7 @@ def _seed_apps(report: SeedReport, *, activity: bool) -> None:
     if activity:
         results["pooling"] = seed_pooling()  # after inventory: work orders need materials and bills
         results["loans"] = seed_loans()
+        results["savings"] = seed_savings()  # before the books close months: a year of savings, two group loans
         results["books"] = seed_books()  # after orders, work and loans: three closed months and a payout run
     for prefix, counts in results.items():
         for name, created in counts.items():
@@ -107,6 +116,18 @@ def _site_and_country() -> None:
             "display_order": 1,
         },
     )
+    # Export buyers (about a tenth of the sales): a plain international address, priced by the export zones.
+    for a2, a3, numeric, name in EXPORT_COUNTRIES:
+        Country.objects.get_or_create(
+            iso_3166_1_a2=a2,
+            defaults={
+                "iso_3166_1_a3": a3,
+                "iso_3166_1_numeric": numeric,
+                "printable_name": name,
+                "name": name,
+                "is_shipping_country": True,
+            },
+        )
 
 
 def _user(report: SeedReport, email: str, first: str, last: str = "", **flags):
@@ -155,9 +176,13 @@ def _people(report: SeedReport) -> dict:
 def _product_classes(report: SeedReport) -> dict:
     classes = {}
     for slug, name, _en, _price, _colour in data.PRODUCT_CLASSES:
+        weight, length, width, height = data.PACKED[slug]
         pc, created = ProductClass.objects.get_or_create(
             slug=slug, defaults={"name": name, "requires_shipping": True, "track_stock": True}
         )
+        if pc.weight_grams is None:  # classes seeded before packed sizes existed get theirs once
+            pc.weight_grams, pc.length_cm, pc.width_cm, pc.height_cm = weight, length, width, height
+            pc.save(update_fields=["weight_grams", "length_cm", "width_cm", "height_cm"])
         report.count("product classes", created)
         for code, attr_name in (("ukuran", "Ukuran"), ("warna", "Warna")):
             ProductAttribute.objects.get_or_create(
@@ -273,11 +298,13 @@ def _products(report: SeedReport, count: int, classes: dict, members: list, imag
         for n, slug, parent, _price in batch:
             report.count("products", True)
             if images:
-                _draw_image(parent, parent.title_en, class_info[slug][3], n)
-        _variants(report, batch, makers, attributes)
+                _draw_image(parent, parent.title_en, class_info[slug][3], n, kind=slug)
+        _variants(report, batch, makers, attributes, images=images)
+    if images:
+        _draw_missing_variant_images(classes)
 
 
-def _variants(report, batch, makers, attributes) -> None:
+def _variants(report, batch, makers, attributes, images: bool = False) -> None:
     children = []
     for n, slug, parent, price in batch:
         for v, (size, colour) in enumerate(data.VARIANTS[slug]):
@@ -289,6 +316,7 @@ def _variants(report, batch, makers, attributes) -> None:
                 upc=f"{parent.upc}-{v + 1}",
                 title=f"{parent.title} ({label})",
                 title_en=f"{parent.title_en} ({label_en})",
+                weight_grams=data.PACKED[slug][0] + 25 * v,  # every variant its packed weight
             )
             child.slug = slugify(child.get_title())
             children.append((n, v, parent, child, size, colour, price, makers[slug]))
@@ -316,30 +344,47 @@ def _variants(report, batch, makers, attributes) -> None:
             report.count("stockrecords", True)
     ProductAttributeValue.objects.bulk_create(values, batch_size=1000)
     StockRecord.objects.bulk_create(records, batch_size=1000)
+    if images:  # each variant its own picture, in its colour (issue 15); --no-images skips the drawing
+        kinds = {parent.upc: slug for _n, slug, parent, _price in batch}
+        for _n, _v, parent, child, _size, colour, *_rest in children:
+            _draw_variant_image(child, kinds[parent.upc], colour)
 
 
-def _draw_image(product, label: str, colour: tuple, n: int) -> None:
-    """A simple drawing per product so the shop has pictures without downloading any."""
-    img = Image.new("RGB", (480, 480), (251, 246, 239))
-    draw = ImageDraw.Draw(img)
-    dark = tuple(max(0, c - 40) for c in colour)
-    shape = n % 3
-    if shape == 0:
-        draw.rounded_rectangle((80, 140, 400, 380), radius=40, fill=colour, outline=dark, width=8)
-        draw.arc((170, 60, 310, 200), 180, 360, fill=dark, width=14)
-    elif shape == 1:
-        draw.ellipse((90, 90, 390, 390), fill=colour, outline=dark, width=8)
-        draw.line((120, 240, 360, 240), fill=dark, width=6)
-    else:
-        draw.polygon([(60, 320), (240, 110), (420, 320), (240, 400)], fill=colour, outline=dark)
-    for k in range(0, 360, 24):  # the stitching
-        draw.ellipse((230 + (k % 96) - 2, 420 - 2, 230 + (k % 96) + 2, 420 + 2), fill=dark)
-    draw.text((24, 24), label[:40], fill=dark)
-    buffer = io.BytesIO()
-    img.save(buffer, format="JPEG", quality=80)
+def _draw_missing_variant_images(classes: dict) -> None:
+    """Variants seeded before they had pictures of their own (an older demo database) get them once."""
+    missing = list(
+        Product.objects.filter(
+            structure=Product.CHILD, images__isnull=True, parent__product_class__in=classes.values()
+        ).select_related("parent__product_class")
+    )
+    colours = dict(
+        ProductAttributeValue.objects.filter(product__in=missing, attribute__code="warna").values_list(
+            "product_id", "value_text"
+        )
+    )
+    for child in missing:
+        _draw_variant_image(child, child.parent.product_class.slug, colours.get(child.pk, ""))
+
+
+def _draw_variant_image(child, kind: str, colour_name: str) -> None:
+    """The variant's picture: its product type drawn in its colour (a "Hitam" bag is a black bag)."""
+    from catalog.vocabulary import SWATCHES
+
+    colour = hex_to_rgb(SWATCHES.get(colour_name, "#7a4a22"))
+    ProductImage.objects.create(
+        product=child,
+        display_order=0,
+        caption=child.title_en,
+        original=ContentFile(draw(kind, colour), name=f"{child.upc.lower()}.jpg"),
+    )
+
+
+def _draw_image(product, label: str, colour: tuple, n: int, kind: str = "tas") -> None:
+    """A drawing per product so the shop has pictures without downloading any: the product type's shape
+    (guyub.demo.drawings) in the class colour; each variant gets its own in its colour (_draw_variant_image)."""
     ProductImage.objects.create(
         product=product,
         display_order=0,
         caption=label,
-        original=ContentFile(buffer.getvalue(), name=f"{product.upc.lower()}.jpg"),
+        original=ContentFile(draw(kind, colour), name=f"{product.upc.lower()}.jpg"),
     )

@@ -37,6 +37,7 @@ JOBS = (
         "card authorisations whose request died are captured or cancelled",
     ),
     Job("pooling.loans.tasks.recall_needed_loans", 60 * 60, "loans the lender's accepted work needs are recalled"),
+    Job("trade.tasks.expire_quotes", 60 * 60, "trade quotes past their validity date expire"),
     Job("books.tasks.charge_monthly_dues", 60 * 60, "monthly dues (iuran) are debited on the first of the month"),
 )
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "inventory",
     "pooling",
     "books",
+    "savings",  # simpan-pinjam (issue 19): savings, dues, group loans, posted into books
+    "trade",  # trade and export orders (issue 20): quotes planned by the pool, placed as shop orders
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,12 +49,13 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # /sitemap.xml: its template (site/guyub/urls.py)
     # Oscar, with the apps we fork (catalog/shop/...) in place of the originals.
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "catalog.shop.checkout.apps.CheckoutConfig",
-    "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "catalog.shop.address.apps.AddressConfig",  # Indonesian address: province, kabupaten/kota, kecamatan
+    "catalog.shop.shipping.apps.ShippingConfig",  # couriers priced by zone and weight (or a live provider)
     "catalog.shop.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
@@ -214,9 +217,25 @@ OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_THUMBNAILER = "oscar.core.thumbnails.SorlThumbnail"
 OSCAR_HOMEPAGE = "/"
-OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "postcode", "country")
+# One name is enough (many Indonesians have one); couriers need a phone. Province and kecamatan are required
+# for Indonesian addresses by the form itself (catalog/shop/address/forms.py).
+OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "line4", "postcode", "country", "phone_number")
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 THUMBNAIL_DEBUG = False
+
+# --- Shipping (catalog/shop/shipping; README "Shipping") ----------------------------------------
+# Parcels leave from the cooperative's gallery; its postcode is the origin for a live rate provider.
+GUYUB_SHIPPING_ORIGIN_POSTCODE = os.environ.get("GUYUB_SHIPPING_ORIGIN_POSTCODE", "55152")
+GUYUB_SHIPPING_ORIGIN_ADDRESS = os.environ.get(
+    "GUYUB_SHIPPING_ORIGIN_ADDRESS", "Galeri Guyub, Kampung Keparakan Kidul, Mergangsan, Kota Yogyakarta 55152"
+)
+# "table" (the staff-edited zones and weight bands, the default) or "live" (a Biteship/RajaOngkir-style API,
+# falling back to the table when it fails or is slow).
+GUYUB_SHIPPING_RATES = os.environ.get("GUYUB_SHIPPING_RATES", "table")
+GUYUB_SHIPPING_LIVE_URL = os.environ.get("GUYUB_SHIPPING_LIVE_URL", "")
+GUYUB_SHIPPING_LIVE_KEY = os.environ.get("GUYUB_SHIPPING_LIVE_KEY", "")
+GUYUB_SHIPPING_LIVE_TIMEOUT = float(os.environ.get("GUYUB_SHIPPING_LIVE_TIMEOUT", "4"))
+GUYUB_SHIPPING_DEFAULT_WEIGHT_GRAMS = int(os.environ.get("GUYUB_SHIPPING_DEFAULT_WEIGHT_GRAMS", "500"))
 
 # --- Wagtail -----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Guyub"
@@ -267,6 +286,14 @@ GUYUB_BANK_ACCOUNT_HOLDER = os.environ.get("GUYUB_BANK_ACCOUNT_HOLDER", "Koperas
 GUYUB_BANK_TRANSFER_HOLD_HOURS = int(os.environ.get("GUYUB_BANK_TRANSFER_HOLD_HOURS", "24"))
 # A card authorised but never turned into an order (buyer left during 3-D Secure) is cancelled after this.
 GUYUB_CARD_AUTHORISATION_GRACE_MINUTES = int(os.environ.get("GUYUB_CARD_AUTHORISATION_GRACE_MINUTES", "30"))
+# Midtrans Snap (virtual accounts, QRIS, e-wallets; catalog/shop/checkout/midtrans_gateway.py): offered only with
+# both keys, or where the settings turn on the fake gateway (GUYUB_FAKE_MIDTRANS in dev and test; production
+# refuses it). MIDTRANS_IS_PRODUCTION off means Midtrans' sandbox.
+MIDTRANS_SERVER_KEY = os.environ.get("MIDTRANS_SERVER_KEY", "")
+MIDTRANS_CLIENT_KEY = os.environ.get("MIDTRANS_CLIENT_KEY", "")
+MIDTRANS_IS_PRODUCTION = env_bool("MIDTRANS_IS_PRODUCTION", False)
+GUYUB_MIDTRANS_EXPIRY_MINUTES = int(os.environ.get("GUYUB_MIDTRANS_EXPIRY_MINUTES", str(24 * 60)))
+GUYUB_FAKE_MIDTRANS = False
 
 # --- inventory (issue #4, member workshops) -------------------------------------------------------
 # Oscar's dashboard would show a partner user whole orders (other members' lines included); members

@@ -8,3 +8,4 @@ SECRET_KEY = _SECRET_KEY or "guyub-demo-insecure-key-do-not-use-in-production"
 
 # The demo's "test card mode": with no STRIPE_SECRET_KEY, cards go to a fake Stripe kept in the database.
 GUYUB_FAKE_CARD_PAYMENTS = True
+GUYUB_FAKE_MIDTRANS = True  # a fake Midtrans kept in the database, when no MIDTRANS_SERVER_KEY (never in production)

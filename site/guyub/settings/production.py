@@ -28,6 +28,10 @@ if DEBUG:
 if globals().get("GUYUB_FAKE_CARD_PAYMENTS") or os.environ.get("GUYUB_FAKE_CARD_PAYMENTS", "") not in ("", "0"):
     raise ImproperlyConfigured("GUYUB_FAKE_CARD_PAYMENTS (test card mode) must not be used in production.")
 GUYUB_FAKE_CARD_PAYMENTS = False
+# The same for the fake Midtrans: without MIDTRANS_SERVER_KEY and MIDTRANS_CLIENT_KEY the method is not offered.
+if globals().get("GUYUB_FAKE_MIDTRANS") or os.environ.get("GUYUB_FAKE_MIDTRANS", "") not in ("", "0"):
+    raise ImproperlyConfigured("GUYUB_FAKE_MIDTRANS (the fake payment gateway) must not be used in production.")
+GUYUB_FAKE_MIDTRANS = False
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

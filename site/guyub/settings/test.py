@@ -19,6 +19,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]
 GUYUB_FAKE_CARD_PAYMENTS = True  # test card mode: a fake Stripe kept in the database (never in production)
+GUYUB_FAKE_MIDTRANS = True  # a fake Midtrans kept in the database, when no MIDTRANS_SERVER_KEY (never in production)
 
 # A file, not memory, so --reuse-db keeps the migrated database between runs (migrating takes ~35 s)
 # and the browser tests can copy it for a real server process.

@@ -1,0 +1,36 @@
+"""The waybill page: the shipping member or staff enters the courier and waybill number of an order."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from . import waybills
+
+
+@login_required
+def waybill(request, order_number):
+    order = get_object_or_404(waybills.Order, number=order_number)
+    if not waybills.may_enter_waybill(request.user, order):
+        raise Http404  # an order number is not something to probe
+    initial = {"courier": order.waybill_courier or waybills.courier_of(order), "waybill": order.waybill_number}
+    form = waybills.WaybillForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shipped = waybills.record_waybill(
+                order=order,
+                courier=form.cleaned_data["courier"],
+                waybill=form.cleaned_data["waybill"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request, _("Order shipped; the buyer has been emailed.") if shipped else _("Waybill saved.")
+            )
+            return redirect(request.POST.get("next") or request.path)
+    return render(request, "guyub_shipping/waybill.html", {"order": order, "form": form})

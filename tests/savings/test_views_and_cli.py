@@ -1,0 +1,171 @@
+"""Who sees what (a member its own passbook; the board's pages; the treasurer records money), the collection
+sheet posted in one transaction from one screen, and the command line's JSON shapes."""
+
+import datetime
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from savings import selectors, services
+from savings.models import PassbookLine
+
+from .conftest import assert_passbooks_match_books, key, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "role, code, status",
+    [
+        ("anonymous", "m01", 302),
+        ("buyer", "m01", 403),
+        ("artisan_a", "m01", 200),
+        ("artisan_a", "m02", 404),
+        ("artisan_b", "m01", 404),
+        ("board", "m01", 200),
+        ("staff", "m01", 403),
+    ],
+)
+def test_a_member_sees_only_its_own_passbook(client_as, coop, role, code, status):
+    assert client_as(role).get(reverse("savings:passbook", args=[code])).status_code == status
+
+
+def test_the_passbook_shows_running_balances(client_as, coop):
+    m = member("m01")
+    services.deposit(member=m, kind="sukarela", amount=150_000, channel="cash", idempotency_key=key(), user=coop)
+    services.withdraw(member=m, amount=25_000, channel="cash", idempotency_key=key(), user=coop)
+    page = client_as("artisan_a").get(reverse("savings:passbook", args=["m01"]))
+    assert b"Rp 150.000" in page.content and b"-Rp 25.000" in page.content and b"Rp 125.000" in page.content
+    assert b'data-sukarela="125000"' in page.content
+    assert (
+        reverse("savings:passbook", args=["m01"]).encode()
+        in client_as("artisan_a").get(reverse("books:statement", args=["m01"])).content
+    )  # the workspace's nav links it
+
+
+@pytest.mark.parametrize(
+    "role, status", [("anonymous", 302), ("artisan_a", 403), ("staff", 403), ("board2", 200), ("board", 200)]
+)
+def test_the_board_pages_are_the_boards(client_as, coop, role, status):
+    client = client_as(role)
+    for name in ("board", "collection", "loans", "groups", "rules"):
+        assert client.get(reverse(f"savings:{name}")).status_code == status, name
+
+
+@pytest.mark.parametrize("role, status", [("board2", 403), ("artisan_a", 403), ("board", 200)])
+def test_money_pages_are_the_treasurers(client_as, coop, role, status):
+    assert client_as(role).get(reverse("savings:deposit")).status_code == status
+    assert client_as(role).get(reverse("savings:withdraw")).status_code == status
+
+
+def test_a_withdrawal_form_names_the_field(client_as, coop):
+    response = client_as("board").post(
+        reverse("savings:withdraw"), {"member": member("m01").pk, "amount": "5.000", "channel": "cash", "key": "k1"}
+    )
+    assert response.status_code == 400 and b"simpanan sukarela can be withdrawn" in response.content
+    assert not PassbookLine.objects.exists()
+
+
+def test_the_collection_sheet_is_posted_in_one_transaction(client_as, coop):
+    on = datetime.date(2026, 3, 12)
+    sheet = selectors.sheet_json(on)
+    row = next(r for r in sheet["rows"] if r["member"] == "m01")
+    kinds = {i["kind"]: i for i in row["items"]}
+    assert set(kinds) >= {"pokok", "wajib"}
+    client = client_as("board")
+    page = client.get(reverse("savings:collection"), {"date": on.isoformat()})
+    assert page.status_code == 200 and f'data-total="{sheet["total"]}"'.encode() in page.content
+    wajib, pokok = kinds["wajib"], kinds["pokok"]
+    good = {
+        "date": on.isoformat(),
+        "key": "sheet-1",
+        "channel": "cash",
+        f"m01-wajib-{wajib['reference']}": str(wajib["amount"]),
+        f"m01-pokok-{pokok['reference']}": str(pokok["amount"]),
+    }
+    # one bad line (pokok above what is due) refuses the whole sheet: nothing is posted
+    bad = dict(good, **{f"m02-pokok-{pokok['reference']}": "999999"})
+    response = client.post(reverse("savings:collection"), bad)
+    assert response.status_code == 400 and b"m02" in response.content
+    assert not PassbookLine.objects.exists()
+    assert client.post(reverse("savings:collection"), good).status_code == 302
+    assert client.post(reverse("savings:collection"), good).status_code == 302  # re-posted: nothing more
+    assert PassbookLine.objects.filter(member__code="m01").count() == 2
+    after = selectors.sheet_json(on)
+    assert all(r["member"] != "m01" for r in after["rows"])
+    assert_passbooks_match_books([member("m01"), member("m02")])
+
+
+def test_cli_shapes(capsys, coop):
+    m = member("m01")
+    services.deposit(member=m, kind="sukarela", amount=7_000, channel="cash", idempotency_key=key(), user=coop)
+    call_command("simpan", "passbook", "m01", "--json")
+    book = json.loads(capsys.readouterr().out)
+    assert book == {"member": "m01", "savings": {"pokok": 0, "wajib": 0, "sukarela": 7_000}, "loans": []}
+    call_command("simpan", "collection-sheet", "--date", "2026-03-12", "--json")
+    sheet = json.loads(capsys.readouterr().out)
+    assert set(sheet) == {"date", "rows", "total"} and sheet["date"] == "2026-03-12"
+    assert sheet["total"] == sum(r["due"] for r in sheet["rows"]) > 0
+    for row in sheet["rows"]:
+        assert set(row) == {"member", "group", "items", "due"}
+        assert isinstance(row["member"], str) and row["group"] is None
+        assert row["due"] == sum(i["amount"] for i in row["items"])
+        for item in row["items"]:
+            assert set(item) == {"kind", "reference", "amount"} and isinstance(item["amount"], int)
+
+
+def test_cli_passbook_lists_loans(capsys, coop, board_user_2):
+    from tests.savings.test_seed_case import DAY0, group_loan  # noqa: F401 - reuse the seed's loan below
+
+    from .conftest import pay_up
+
+    product = services.product_add(
+        name="P",
+        min_amount=1_000,
+        max_amount=50_000,
+        instalments=2,
+        frequency="weekly",
+        jasa_percent="1",
+        jasa_method="flat",
+        user=coop,
+    )
+    m = member("m02")
+    pay_up(m, coop, DAY0)
+    loan = services.loan_apply(product=product, shares=[(m, 10_000)], user=coop, on=DAY0)
+    services.loan_approve(loan=loan, user=coop)
+    services.loan_approve(loan=loan, user=board_user_2)
+    services.loan_disburse(loan=loan, channel="transfer", user=coop, on=DAY0)
+    call_command("simpan", "passbook", "m02", "--json")
+    book = json.loads(capsys.readouterr().out)
+    [entry] = book["loans"]
+    assert set(entry) == {"reference", "group", "principal", "outstanding", "days_in_arrears"}
+    assert entry["reference"] == loan.reference and entry["group"] is None
+    assert entry["principal"] == 10_000 and entry["outstanding"] == 10_100 and entry["days_in_arrears"] >= 0
+
+
+def test_cli_refuses_bad_input():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="member"):
+        call_command("simpan", "passbook", "nobody", "--json")
+    with pytest.raises(CommandError, match="date"):
+        call_command("simpan", "collection-sheet", "--date", "12-03-2026", "--json")
+
+
+def test_pages_speak_the_cooperatives_indonesian(client_as, coop):
+    from django.utils import translation
+
+    client = client_as("board")
+    client.cookies["django_language"] = "id"
+    with translation.override("id"):
+        sheet = client.get(reverse("savings:collection"), {"date": "2026-03-12"}).content.decode()
+        book = client.get(reverse("savings:passbook", args=["m01"])).content.decode()
+        refused = client.post(
+            reverse("savings:withdraw"), {"member": member("m01").pk, "amount": "5.000", "channel": "cash", "key": "k"}
+        ).content.decode()
+    assert "Daftar tagihan untuk rapat tanggal 12.03.2026" in sheet and "Simpanan wajib" in sheet
+    assert "Catat yang sudah diterima" in sheet
+    assert "Buku simpanan" in book and "Tunggakan" in book
+    assert "Simpanan sukarela yang bisa diambil hanya Rp 0." in refused

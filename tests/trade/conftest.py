@@ -1,0 +1,87 @@
+"""Trade fixtures: a Singapore importer with an approved account, a sandal and a belt variant with a trader tier,
+and at least five members with each skill and room to make them (set on the seeded small cooperative)."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+
+_serial = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _english(english_messages):
+    yield
+
+
+@pytest.fixture
+def agree(board_user, board_user_2, board_user_3):
+    from catalog import services
+
+    def agree_price(product, amount, *, min_quantity=1):
+        at = timezone.now() - datetime.timedelta(minutes=5)
+        proposal = services.propose_price(
+            product=product,
+            amount=Decimal(amount),
+            proposed_by=board_user,
+            effective_from=at,
+            min_quantity=min_quantity,
+            reason="test",
+            now=at,
+        )
+        for member in (board_user_2, board_user_3):
+            proposal = services.approve_proposal(proposal=proposal, board_member=member, now=at)
+        return proposal
+
+    return agree_price
+
+
+@pytest.fixture
+def coop(db, agree):
+    """Every active member makes sandals and belts (sabuk), with a
+    weekly capacity of 40 and no class overrides; a sandal and a belt variant with unit and trader prices."""
+    from inventory.models import Member, MemberClassCapacity
+
+    sandal = ProductClass.objects.get(slug="sandal")
+    # The small seeded cooperative may have no belt model: then the second product is another class's variant.
+    with_variants = ProductClass.objects.filter(products__children__isnull=False).exclude(slug="sandal").distinct()
+    belt = with_variants.filter(slug="sabuk").first() or with_variants.order_by("slug").first()
+    members = list(Member.objects.active().order_by("code"))
+    MemberClassCapacity.objects.filter(member__in=members).delete()
+    for member in members:
+        member.skills.add(sandal, belt)
+        member.weekly_capacity = 40
+        member.save(update_fields=["weekly_capacity"])
+    sandal_variant = Product.objects.filter(parent__product_class=sandal).order_by("upc").first()
+    belt_variant = Product.objects.filter(parent__product_class=belt).order_by("upc").first()
+    agree(sandal_variant, 150_000)
+    agree(sandal_variant, 120_000, min_quantity=100)
+    agree(belt_variant, 90_000)
+    agree(belt_variant, 75_000, min_quantity=100)
+    return {"members": members, "sandal": sandal_variant, "belt": belt_variant}
+
+
+@pytest.fixture
+def importer(db):
+    """An approved trade account: a Singapore importer."""
+    from trade import services
+
+    user = get_user_model().objects.create_user(email=f"importer{next(_serial)}@example.sg", password="x")
+    account = services.apply_for_account(
+        user=user, company="Lion City Leather Pte Ltd", contact="Mei Tan", country="Singapore", tax_number="201912345K"
+    )
+    staff = get_user_model().objects.get(email="staff@guyub.example")
+    return services.decide_account(account=account, by=staff, approve=True)
+
+
+def six_weeks_out() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(weeks=6)

@@ -1,0 +1,231 @@
+"""Trade pages (/trade/): thin views over trade.services (writes) and trade.selectors-like reads kept here."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.access import access
+from common.errors import Refusal
+from common.roles import is_board, is_board_or_staff
+
+from . import services
+from .models import Quote, QuoteRequest, TradeAccount
+
+staff_view = access(is_board_or_staff)
+signed_in = access()
+
+
+def _refused(request, exc: Refusal):
+    for text in exc.messages:
+        messages.error(request, (f"{exc.field}: " if getattr(exc, "field", None) else "") + text)
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _own_request(request, pk) -> QuoteRequest:
+    rfq = get_object_or_404(QuoteRequest.objects.select_related("account__user"), pk=pk)
+    if rfq.account.user_id != request.user.pk and not is_board_or_staff(request.user):
+        raise PermissionDenied  # a buyer sees only their own requests and quotes
+    return rfq
+
+
+@signed_in
+def home(request):
+    account = TradeAccount.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        try:
+            services.apply_for_account(
+                user=request.user,
+                company=request.POST.get("company"),
+                contact=request.POST.get("contact"),
+                country=request.POST.get("country"),
+                tax_number=request.POST.get("tax_number", ""),
+            )
+        except Refusal as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Thank you: we will look at your application soon."))
+            return redirect("trade:home")
+    requests = account.requests.prefetch_related("quotes") if account else []
+    return render(request, "trade/home.html", {"account": account, "requests": requests})
+
+
+@signed_in
+def new_request(request):
+    account = get_object_or_404(TradeAccount, user=request.user, status=TradeAccount.Status.APPROVED)
+    if request.method == "POST":
+        try:
+            upload = request.FILES.get("csv")
+            if upload is not None:
+                lines = services.read_csv(upload.read().decode("utf-8", errors="replace"))
+            else:
+                lines = services.read_csv(request.POST.get("lines", ""))
+            rfq = services.create_request(
+                account=account,
+                wanted=_date(request.POST.get("wanted")),
+                destination=request.POST.get("destination"),
+                notes=request.POST.get("notes", ""),
+                lines=lines,
+            )
+        except Refusal as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Your request was sent. We will prepare a quote."))
+            return redirect("trade:request", pk=rfq.pk)
+    return render(request, "trade/new_request.html", {"form": request.POST})
+
+
+@signed_in
+def request_detail(request, pk):
+    rfq = _own_request(request, pk)
+    staff = is_board_or_staff(request.user)
+    quotes = list(rfq.quotes.prefetch_related("lines__product").order_by("-revision"))
+    visible = quotes if staff else [q for q in quotes if q.status != Quote.Status.DRAFT]
+    context = {
+        "rfq": rfq,
+        "quotes": visible,
+        "current": visible[0] if visible else None,
+        "staff": staff,
+        "board": is_board(request.user),
+        "lines": rfq.lines.select_related("product"),
+        "thread": rfq.messages.select_related("author"),
+        "today": datetime.date.today(),
+    }
+    if staff:
+        context["shipping_estimate"] = services.shipping_estimate(rfq)
+    if staff and request.method == "GET" and request.GET.get("plan"):
+        context["dry_run"] = services.plan_for(rfq).as_json()
+    current = context["current"]
+    if current is not None and current.order_id:
+        from pooling.selectors import order_progress
+
+        context["progress"] = order_progress(current.order)
+    return render(request, "trade/request.html", context)
+
+
+@require_POST
+@signed_in
+def post_message(request, pk):
+    rfq = _own_request(request, pk)
+    try:
+        services.post_message(request=rfq, user=request.user, body=request.POST.get("body"))
+    except Refusal as exc:
+        _refused(request, exc)
+    return redirect("trade:request", pk=rfq.pk)
+
+
+@require_POST
+@signed_in
+def accept(request, pk):
+    quote = get_object_or_404(Quote.objects.select_related("request__account"), pk=pk)
+    if quote.request.account.user_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        order = services.accept_quote(quote=quote, user=request.user)
+    except Refusal as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Thank you: order %(number)s is placed. Please transfer the deposit with reference %(ref)s.")
+            % {"number": order.number, "ref": order.bank_transfer.reference},
+        )
+    return redirect("trade:request", pk=quote.request_id)
+
+
+@staff_view
+def staff_home(request):
+    if request.method == "POST":
+        account = get_object_or_404(TradeAccount, pk=request.POST.get("account"))
+        try:
+            services.decide_account(account=account, by=request.user, approve=request.POST.get("approve") == "1")
+        except Refusal as exc:
+            _refused(request, exc)
+        return redirect("trade:staff")
+    return render(
+        request,
+        "trade/staff.html",
+        {
+            "accounts": TradeAccount.objects.select_related("user"),
+            "requests": QuoteRequest.objects.select_related("account").prefetch_related("quotes")[:200],
+        },
+    )
+
+
+@require_POST
+@staff_view
+def prepare(request, pk):
+    rfq = get_object_or_404(QuoteRequest, pk=pk)
+    prices = {
+        int(key.removeprefix("price_")): value
+        for key, value in request.POST.items()
+        if key.startswith("price_") and key.removeprefix("price_").isdigit() and value.strip()
+    }
+    try:
+        deposit = request.POST.get("deposit_percent", "30").strip()
+        services.prepare_quote(
+            request=rfq,
+            by=request.user,
+            valid_until=_date(request.POST.get("valid_until")),
+            deposit_percent=int(deposit) if deposit.isdigit() else -1,
+            packing=request.POST.get("packing") or "0",
+            shipping=request.POST.get("shipping", "").strip() or None,  # blank: the rate table's estimate
+            notes=request.POST.get("notes", ""),
+            prices=prices,
+        )
+    except Refusal as exc:
+        _refused(request, exc)
+    return redirect("trade:request", pk=rfq.pk)
+
+
+@require_POST
+@staff_view
+def quote_action(request, pk, action):
+    quote = get_object_or_404(Quote, pk=pk)
+    try:
+        if action == "send":
+            services.send_quote(quote=quote, by=request.user)
+        elif action == "approve":
+            services.approve_override(quote=quote, by=request.user)
+        elif action == "balance":
+            services.request_balance(quote=quote, by=request.user)
+        elif action == "balance-paid":
+            services.confirm_balance(quote=quote, by=request.user)
+        else:
+            raise PermissionDenied
+    except Refusal as exc:
+        _refused(request, exc)
+    return redirect("trade:request", pk=quote.request_id)
+
+
+DOCUMENTS = {"proforma", "invoice", "packing"}
+
+
+@signed_in
+def document(request, pk, kind, pdf=False):
+    if kind not in DOCUMENTS:
+        raise PermissionDenied
+    quote = get_object_or_404(Quote.objects.select_related("request__account", "order"), pk=pk)
+    _own_request(request, quote.request_id)
+    if kind != "proforma" and quote.order_id is None:
+        raise PermissionDenied  # invoices and packing lists exist once the quote became an order
+    lines = list(quote.lines.select_related("product", "product__parent", "product__product_class"))
+    if pdf:
+        from .pdf import document_pdf
+
+        response = HttpResponse(document_pdf(quote, kind, lines), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{kind}-{quote.number}.pdf"'
+        return response
+    return render(request, "trade/document.html", {"quote": quote, "kind": kind, "lines": lines})
