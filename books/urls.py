@@ -8,6 +8,7 @@ urlpatterns = [
     path("statement/<slug:code>/pdf/", views.statement_pdf, name="statement-pdf"),
     path("bank/<slug:code>/", views.bank_account, name="bank-account"),
     path("board/", views.board, name="board"),
+    path("board/reports/", views.board_reports, name="board-reports"),
     path("board/close/", views.month_close, name="month-close"),
     path("board/fees/", views.fee_add, name="fee-add"),
     path("board/rules/", views.rules_update, name="rules"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from common.roles import is_board, is_staff
 from inventory.access import member_view
 from inventory.models import Member
 
-from . import ledger, selectors, services
+from . import ledger, reports, selectors, services
 from .forms import BankAccountForm, BooksSettingsForm, FeeRateForm, MarkPaidForm, MonthCloseForm, add_refusal
 from .models import BankAccount, BooksSettings, FeeRate, PayoutRun
 
@@ -169,6 +169,22 @@ def bank_decide(request, pk):
     except Refusal as error:
         messages.error(request, " ".join(error.messages))
     return redirect("books:board")
+
+
+@board_or_staff_view
+def board_reports(request):
+    """The board's reports (staff read them too): tables with a bar chart each; ``?format=csv&report=<name>``
+    downloads one as CSV."""
+    built = reports.build()
+    if request.GET.get("format") == "csv":
+        report = built.get(request.GET.get("report", ""))
+        if report is None:
+            raise Http404
+        response = HttpResponse(report.csv(), content_type="text/csv; charset=utf-8")
+        filename = f"guyub-{report.name}-{timezone.localdate().isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return render(request, "books/reports.html", {"reports": list(built.values())})
 
 
 # --- Payouts ---------------------------------------------------------------------------------------

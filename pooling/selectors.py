@@ -468,3 +468,49 @@ def heat_colour(utilisation: int) -> str:
     u = max(0, min(utilisation, 120)) / 120
     red, green = int(80 + 175 * u), int(200 - 140 * u)
     return f"rgb({red},{green},90)"
+
+
+def basket_makers(basket) -> dict[int, Member]:
+    """The makers a buyer asked for ("Order from this workshop"), by product id, for the whole basket in one
+    query; a line's product or its parent is looked up in it (see `line_maker`)."""
+    if basket is None or not getattr(basket, "pk", None):
+        return {}
+    cached = getattr(basket, "_guyub_makers", None)
+    if cached is None:
+        from .models import MakerPreference
+
+        cached = {
+            p.product_id: p.member
+            for p in MakerPreference.objects.filter(basket_id=basket.pk).select_related("member__partner")
+        }
+        basket._guyub_makers = cached
+    return cached
+
+
+def line_maker(basket, line) -> Member | None:
+    makers = basket_makers(basket)
+    if not makers:
+        return None
+    return makers.get(line.product_id) or makers.get(getattr(line.product, "parent_id", None))
+
+
+def chosen_maker(*, basket, product, code: str | None) -> Member | None:
+    """The maker shown on a product page: the one already asked for this product (or one of its variants) in the
+    basket, else the one the buyer came from (?maker=, kept in the session), if it is an active member. No query
+    unless the basket holds the product or the buyer came from an artisan's page."""
+    family = {product.pk, product.parent_id or product.pk}
+    if basket is not None and getattr(basket, "pk", None):
+        lines = [
+            line
+            for line in basket.all_lines()
+            if line.product_id in family or getattr(line.product, "parent_id", None) in family
+        ]
+        # The product shown first, then any of its variants in the basket.
+        lines.sort(key=lambda line: line.product_id != product.pk)
+        for line in lines:
+            found = line_maker(basket, line)
+            if found is not None:
+                return found
+    if code:
+        return Member.objects.active().filter(code=code).select_related("partner").first()
+    return None

@@ -28,18 +28,20 @@ def _axe(page) -> list[dict]:
     ]
 
 
-@pytest.mark.parametrize("language", ["id", "en"])
-def test_no_serious_accessibility_violations(live_shop, browser_page, language):
+def _walk(live_shop, page, language: str, size: str) -> None:
+    """Home → catalogue → product → add → basket → checkout, axe on each page; fails on any serious or
+    critical violation. ``size`` names the screenshots (desktop or phone)."""
     if not AXE.exists():
         pytest.skip("node_modules/axe-core is absent: run `bash scripts/axe.sh` (make test does) to install it")
-    page, base = browser_page, live_shop.url
+    base = live_shop.url
     page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
     found = {}
+    suffix = "" if size == "desktop" else f"-{size}"
 
     def check(name: str) -> None:
         page.wait_for_load_state()
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"axe-{language}-{name}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"axe-{language}-{name}{suffix}.png"), full_page=True)
         violations = _axe(page)
         if violations:
             found[f"{name} ({page.url})"] = violations
@@ -64,3 +66,15 @@ def test_no_serious_accessibility_violations(live_shop, browser_page, language):
     assert "/checkout/" in page.url
     check("checkout")
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_no_serious_accessibility_violations(live_shop, browser_page, language):
+    _walk(live_shop, browser_page, language, "desktop")
+
+
+@pytest.mark.phone
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_no_serious_accessibility_violations_on_the_phone(live_shop, browser_page, language):
+    """The same pages at the phone viewport (390×844): the collapsed menu, the stacked product page."""
+    _walk(live_shop, browser_page, language, "phone")

@@ -36,3 +36,8 @@ def kind_label(kind: str) -> str:
 @register.filter
 def month_label(month) -> str:
     return ledger.month_label(month)
+
+
+@register.filter
+def is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

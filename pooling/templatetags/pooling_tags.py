@@ -24,3 +24,11 @@ def pooling_order_progress(order):
 def promise(due_week):
     """{{ line.promised_week|promise }}: "Made to order, ships by 7 Dec 2026", the wording of the product page."""
     return selectors.promise_text(due_week) if due_week else ""
+
+
+@register.simple_tag(takes_context=True)
+def line_maker(context, line):
+    """{% line_maker line as maker %}: the workshop the buyer asked for this basket line ("Order from this
+    workshop"), or None. One query for the whole basket (the context's basket), none per line."""
+    basket = context.get("basket") or getattr(line, "basket", None)
+    return selectors.line_maker(basket, line)

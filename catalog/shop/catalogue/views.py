@@ -13,6 +13,9 @@ from django.views.generic import ListView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.core.loading import get_model
 
+from pooling import selectors as pooling_selectors
+from pooling.receivers import SESSION_MAKER
+
 from . import listing
 
 Product = get_model("catalogue", "Product")
@@ -74,6 +77,12 @@ class ProductDetailView(OscarProductDetailView):
         chosen = next((v for v in context["variants"] if v["selected"] and v["image"]), None)
         image = self.object.primary_image()
         context["variant_image"] = chosen["image"] if chosen else getattr(getattr(image, "original", None), "url", "")
+        # "Order from this workshop" (an artisan's page links here with ?maker=, kept in the session).
+        context["chosen_maker"] = pooling_selectors.chosen_maker(
+            basket=getattr(self.request, "basket", None),
+            product=self.object,
+            code=self.request.session.get(SESSION_MAKER) if hasattr(self.request, "session") else None,
+        )
         return context
 
 
