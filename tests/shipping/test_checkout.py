@@ -132,3 +132,32 @@ def test_waybill_page_is_not_for_other_buyers(client, buyer_user):
     order = last_order()
     client.force_login(buyer_user)
     assert client.get(reverse("shipping:waybill", kwargs={"order_number": order.number})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_shipping_member_finds_the_waybill_page_from_its_order_lines(client, buyer_user):
+    """The member that fulfils a paid order enters its waybill from the workspace; "next" never leaves the site."""
+    from inventory.models import Member
+
+    product, record = variant_with_stock(2)
+    client.force_login(buyer_user)
+    add_to_basket(client, product)
+    assert client.post(reverse("checkout:shipping-address"), SURABAYA).status_code == 302
+    client.post(reverse("checkout:shipping-method"), {"method_code": "jne-reg"})
+    client.post(reverse("checkout:payment-method"), {"method": "transfer"})
+    place_order(client, client.get(reverse("checkout:payment-details"), follow=True))
+    order = last_order()
+    confirm_bank_transfer(order=order)
+
+    member = Member.objects.get(partner_id=order.lines.get().partner_id)
+    client.force_login(member.owner)
+    lines_page = reverse("inventory:order-lines", kwargs={"code": member.code})
+    waybill = reverse("shipping:waybill", kwargs={"order_number": order.number})
+    assert waybill in client.get(lines_page).content.decode()
+
+    response = client.post(f"{waybill}?next=https://evil.example/", {"courier": "jne", "waybill": "JNE123"})
+    assert response.status_code == 302 and response["Location"] == waybill
+    response = client.post(f"{waybill}?next={lines_page}", {"courier": "jne", "waybill": "JNE123"})
+    assert response["Location"] == lines_page
+    order.refresh_from_db()
+    assert order.status == statuses.SHIPPED and order.waybill_number == "JNE123"

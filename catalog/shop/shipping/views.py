@@ -5,9 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import waybills
+
+
+def _safe_next(request) -> str:
+    """Where to go back to after saving: only a path on this site (never an open redirect)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return ""
 
 
 @login_required
@@ -32,5 +41,5 @@ def waybill(request, order_number):
             messages.success(
                 request, _("Order shipped; the buyer has been emailed.") if shipped else _("Waybill saved.")
             )
-            return redirect(request.POST.get("next") or request.path)
+            return redirect(_safe_next(request) or request.path)
     return render(request, "guyub_shipping/waybill.html", {"order": order, "form": form})
