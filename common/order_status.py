@@ -17,6 +17,8 @@ CANCELLED = gettext_noop("Cancelled")
 ALL = (AWAITING_PAYMENT, PAID, IN_PRODUCTION, SHIPPED, COMPLETE, CANCELLED)
 # Stock is still held (allocated, not yet consumed) in these statuses.
 HOLDING_STOCK = (AWAITING_PAYMENT, PAID, IN_PRODUCTION)
+# Nothing more is made or held for these: the routing sweep and the promise check leave them alone.
+FINISHED = (SHIPPED, COMPLETE, CANCELLED)
 
 # The payment event types staff pick in the dashboard (a line refund is a "Refunded" payment event); the books
 # read the codes too.

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from django.db.models import Sum
 from oscar.core.loading import get_model
 
+from common import order_status
+
 from .models import RoutingRequest, WorkOrder
 
 OrderLine = get_model("order", "Line")
-FINISHED_ORDER_STATUSES = ("Shipped", "Complete", "Cancelled")
 MAKING = (WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED, WorkOrder.State.MADE)
 
 
@@ -57,7 +58,7 @@ def coverage(lines) -> list[Coverage]:
 
 def open_lines():
     return (
-        OrderLine.objects.exclude(order__status__in=FINISHED_ORDER_STATUSES)
+        OrderLine.objects.exclude(order__status__in=order_status.FINISHED)
         .filter(stockrecord__isnull=False)
         .select_related("order", "product")
         .order_by("order_id", "pk")

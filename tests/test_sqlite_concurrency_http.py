@@ -19,7 +19,7 @@ import requests
 from django.db import connection
 
 from tests.browser_fixtures import _copy_database, serve
-from tests.payments.helpers import ADDRESS
+from tests.payments.helpers import ADDRESS, hidden_fields
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "sqlite", reason="the embedded database's locking"),
@@ -54,10 +54,6 @@ class Person:
     def _keep(self, response):
         self.statuses.extend(r.status_code for r in (*response.history, response))
         return response
-
-
-def hidden_fields(html: str) -> dict:
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
 
 
 def rows(database_url: str, sql: str, params=()) -> list:

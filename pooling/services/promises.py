@@ -107,7 +107,7 @@ def keep_promise(*, line, held: int) -> None:
     title = line.product.get_title()
     ready_needed = line.quantity - (line.promised_to_make or 0)
     if held < ready_needed:
-        raise PromiseBroken(_sold_out(title, held), available=held)
+        raise PromiseBroken(sold_out_message(title, held), available=held)
     to_make = line.quantity - held
     if to_make <= 0:
         return
@@ -124,7 +124,7 @@ def keep_promise(*, line, held: int) -> None:
         )
 
 
-def _sold_out(title: str, available: int) -> str:
+def sold_out_message(title: str, available: int) -> str:
     if available > 0:
         return gettext(
             "Sorry, only %(available)d of “%(product)s” are left: someone else ordered the rest a moment ago."

@@ -18,6 +18,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from common import order_status
+
 from ..models import RoutingRequest, RoutingRun
 from .routing import enqueue_routing, plan_order
 
@@ -27,8 +29,6 @@ OrderLine = get_model("order", "Line")
 
 STALE = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = 10
-# Statuses whose lines still wait for goods; anything else (shipped, complete, cancelled) needs no routing.
-FINISHED_ORDER_STATUSES = ("Shipped", "Complete", "Cancelled")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def unplanned_orders(*, now: datetime.datetime):
     """Orders placed before ``now - STALE``, still open, with a stock-tracked line that has no routing request."""
     lines = OrderLine.objects.filter(order=OuterRef("pk"), stockrecord__isnull=False, pooling_request__isnull=True)
     return (
-        Order.objects.exclude(status__in=FINISHED_ORDER_STATUSES)
+        Order.objects.exclude(status__in=order_status.FINISHED)
         .filter(date_placed__lte=now - STALE)
         .filter(Exists(lines))
         .order_by("pk")

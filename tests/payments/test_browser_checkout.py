@@ -58,17 +58,27 @@ def add_to_basket(page, base, path):
     page.wait_for_load_state()
 
 
-def fill_address(page):
-    page.fill("#id_first_name", "Sari")
-    page.fill("#id_last_name", "Wulandari")
-    page.fill("#id_line1", "Jl. Kauman No. 5")
-    page.fill("#id_subdistrict", "Ngupasan")
-    page.fill("#id_district", "Gondomanan")
-    page.fill("#id_line4", "Kota Yogyakarta")
-    page.select_option("#id_province", "DI Yogyakarta")
-    page.fill("#id_postcode", "55122")
-    if page.locator("#id_phone_number").count():
-        page.fill("#id_phone_number", "+6281227001234")
+YOGYAKARTA = {
+    "first_name": "Sari",
+    "last_name": "Wulandari",
+    "line1": "Jl. Kauman No. 5",
+    "subdistrict": "Ngupasan",
+    "district": "Gondomanan",
+    "line4": "Kota Yogyakarta",
+    "province": "DI Yogyakarta",
+    "postcode": "55122",
+    "phone_number": "+6281227001234",
+}
+
+
+def fill_address(page, address=YOGYAKARTA):
+    """The Indonesian address form: text fields, the province choice, the phone when the form asks for it."""
+    for field, value in address.items():
+        selector = f"#id_{field}"
+        if field == "province":
+            page.select_option(selector, value)
+        elif field != "phone_number" or page.locator(selector).count():
+            page.fill(selector, value)
     page.locator("#new_shipping_address button[type=submit]").click()
     page.wait_for_load_state()
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser_fixtures import ARTIFACTS
 
-from .test_browser_checkout import add_to_basket, choose_shipping, stocked_variants  # noqa: F401
+from .test_browser_checkout import add_to_basket, choose_shipping, fill_address, stocked_variants  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -41,19 +41,17 @@ def _order_on_the_server(database_url: str, email: str) -> tuple[str, str]:
     return row
 
 
-def fill_surabaya_address(page):
-    page.fill("#id_first_name", "Dewi")
-    page.fill("#id_last_name", "Lestari")
-    page.fill("#id_line1", "Jl. Tunjungan No. 12")
-    page.fill("#id_subdistrict", "Genteng")
-    page.fill("#id_district", "Genteng")
-    page.fill("#id_line4", "Kota Surabaya")
-    page.select_option("#id_province", "Jawa Timur")
-    page.fill("#id_postcode", "60111")
-    if page.locator("#id_phone_number").count():
-        page.fill("#id_phone_number", "+6281331001234")
-    page.locator("#new_shipping_address button[type=submit]").click()
-    page.wait_for_load_state()
+SURABAYA = {
+    "first_name": "Dewi",
+    "last_name": "Lestari",
+    "line1": "Jl. Tunjungan No. 12",
+    "subdistrict": "Genteng",
+    "district": "Genteng",
+    "line4": "Kota Surabaya",
+    "province": "Jawa Timur",
+    "postcode": "60111",
+    "phone_number": "+6281331001234",
+}
 
 
 @pytest.mark.phone
@@ -67,7 +65,7 @@ def test_guest_pays_by_bca_virtual_account_through_midtrans(stocked_variants, li
     page.fill("#id_username", email)
     page.locator("form.card button[type=submit]").click()
     page.wait_for_load_state()
-    fill_surabaya_address(page)
+    fill_address(page, SURABAYA)
 
     # JNE REG is offered to Surabaya with its cost and its estimate.
     assert "/checkout/shipping-method/" in page.url, page.url

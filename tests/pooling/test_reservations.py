@@ -21,7 +21,7 @@ from inventory.selectors import current_week
 from inventory.services import stock_move, stockrecord_for
 from pooling import selectors, services
 from pooling.models import RoutingRequest, RoutingRun, WorkOrder
-from pooling.promise_check import uncovered_lines
+from pooling.promise_check import coverage, uncovered_lines
 from pooling.services.sweep import MAX_ATTEMPTS, STALE, sweep_routing
 from tests.payments.helpers import _ensure_agreed_prices, place_order, to_preview
 
@@ -248,6 +248,7 @@ def test_promise_check_counts_held_reserved_and_made_units(order_factory, varian
     only_maker(variant, code="m04", weekly=3)
     order, line = order_line(order_factory, variant, quantity=3, promised_to_make=2, promised_week=current_week())
     place(order, line)
-    [row] = [row for row in uncovered_lines() if row.line.pk == line.pk] or [None]
-    assert row is None  # 1 held + 2 reserved
+    [row] = coverage([line])
+    assert (row.held, row.making, row.reserved, row.uncovered) == (1, 0, 2, 0)  # 1 held + 2 reserved
+    assert line.pk not in {other.line.pk for other in uncovered_lines()}
     call_command("promise_check")

@@ -21,6 +21,7 @@ from oscar.core.loading import get_class, get_model
 from inventory.models import StockMovement
 from inventory.services import InventoryError, stock_move
 from pooling.services import PromiseBroken, reserve_order_line
+from pooling.services.promises import sold_out_message
 
 UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 StockRecord = get_model("partner", "StockRecord")
@@ -32,17 +33,7 @@ class InsufficientStock(UnableToPlaceOrder):
 
     def __init__(self, *, product_title: str, requested: int, available: int, message: str = ""):
         self.product_title, self.requested, self.available = product_title, requested, available
-        if message:
-            pass
-        elif available > 0:
-            message = _(
-                "Sorry, only %(available)d of “%(product)s” are left: someone else ordered the rest a moment ago."
-            ) % {"available": available, "product": product_title}
-        else:
-            message = _("Sorry, “%(product)s” has just sold out: someone else ordered the last one a moment ago.") % {
-                "product": product_title
-            }
-        super().__init__(message)
+        super().__init__(message or sold_out_message(product_title, available))
 
 
 def _tracks_stock(line) -> bool:
