@@ -4,14 +4,20 @@ Each text exists in Indonesian (the primary field) and English (the `_en` field)
 `page|localised:"intro"` and get the buyer's language, falling back to Indonesian.
 """
 
+import datetime
+
 from django.db import models
+from django.db.models import Count, Min, Sum
 from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from common import language
+from inventory.models import Member
 
 
 class BilingualMixin:
@@ -37,6 +43,9 @@ class HomePage(BilingualMixin, Page):
     max_count = 1
     subpage_types = ["content.ArtisanIndexPage", "content.StoryIndexPage", "content.InfoPage"]
     featured_count = 8  # "New from our workshops"
+    makers_count = 4  # "Meet our makers": a different four each week
+    stories_count = 3
+    story_cache_seconds = 600  # the home page's story block; a new maker or story shows within ten minutes
 
     def route(self, request, path_components):
         # Passing through a section (/pengrajin/m01/): its page is only asked to route further, so it is made
@@ -59,6 +68,12 @@ class HomePage(BilingualMixin, Page):
         context["featured_products"] = listing.prime(request, newest)
         context["artisan_index"] = ArtisanIndexPage.objects.live().first()
         context["story_index"] = StoryIndexPage.objects.live().first()
+        # The cooperative's story with its makers (issue 15). Lazy: the template caches the block, so a warm
+        # home page reads none of it.
+        context["cooperative"] = SimpleLazyObject(cooperative_figures)
+        context["makers"] = SimpleLazyObject(lambda: makers_of_the_week(self.makers_count))
+        context["stories"] = StoryPage.objects.live().order_by("-date", "-pk")[: self.stories_count]
+        context["home_seconds"] = self.story_cache_seconds
         return context
 
 
@@ -171,3 +186,29 @@ class InfoPage(BilingualMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("title_en")] + bilingual_panels("intro", "body")
     parent_page_types = ["content.HomePage"]
     subpage_types: list = []
+
+
+def cooperative_figures() -> dict:
+    """The home page's figures: active member workshops, their workers, the kinds of goods, the first year."""
+    active = Member.objects.filter(status=Member.Status.ACTIVE)
+    figures = active.aggregate(workshops=Count("pk"), workers=Sum("workers"), since=Min("joined"))
+    figures["kinds"] = active.values("skills").exclude(skills=None).distinct().count()
+    since = figures["since"]
+    figures["since"] = since.year if isinstance(since, datetime.date) else None
+    return figures
+
+
+def makers_of_the_week(count: int, *, today: datetime.date | None = None) -> list:
+    """`count` member workshops to meet on the home page, a different set each ISO week, in a fixed order."""
+    pages = list(
+        ArtisanPage.objects.live()
+        .filter(partner__member__status=Member.Status.ACTIVE)
+        .select_related("partner__member")
+        .prefetch_related("partner__member__skills")
+        .order_by("pk")
+    )
+    if not pages:
+        return []
+    week = (today or timezone.localdate()).isocalendar().week
+    start = (week * count) % len(pages)
+    return (pages[start:] + pages[:start])[: min(count, len(pages))]

@@ -52,10 +52,7 @@ def seed_pages(report, members) -> None:
                 title=member.partner.name,
                 slug=member.code,
                 partner=member.partner,
-                story=f"{member.partner.name} dikelola oleh {member.owner.get_full_name()} "
-                f"dengan {member.workers} pekerja.",
-                story_en=f"{member.partner.name} is run by {member.owner.get_full_name()} "
-                f"with {member.workers} worker{'' if member.workers == 1 else 's'}.",
+                **_artisan_story(member),
             ),
         )
         report.count("artisan pages", True)
@@ -94,6 +91,33 @@ def _wagtail_roots() -> Page:
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
     return root
+
+
+# What each kind of workshop is known for, in both languages, for the demo profiles' stories.
+CRAFT = {
+    "Sandal": ("sandal jepit dan selop kulit sapi", "cowhide flip-flops and slides"),
+    "Tas": ("tas tangan dan tas selempang", "handbags and shoulder bags"),
+    "Sabuk": ("sabuk kulit dengan gesper kuningan", "leather belts with brass buckles"),
+    "Sepatu": ("sepatu kulit yang dijahit tangan", "hand-stitched leather shoes"),
+    "Dompet": ("dompet dan tempat kartu", "wallets and card holders"),
+}
+
+
+def _artisan_story(member) -> dict:
+    """A demo profile's story: who runs the workshop, how many work there, what they make, since when."""
+    owner = member.owner.get_full_name() or member.partner.name
+    crafts = [CRAFT[s.name] for s in member.skills.order_by("name") if s.name in CRAFT][:2]
+    makes_id = " dan ".join(c[0] for c in crafts) or "barang kulit"
+    makes_en = " and ".join(c[1] for c in crafts) or "leather goods"
+    workers_en = "one worker" if member.workers == 1 else f"{member.workers} workers"
+    return {
+        "story": f"{member.partner.name} dikelola oleh {owner} bersama {member.workers} pekerja di Keparakan Kidul. "
+        f"Bengkel ini membuat {makes_id}, dan menjadi anggota koperasi sejak {member.joined.year}. "
+        "Pesanan yang terlalu besar untuk satu bengkel dibagi dengan tetangga anggota lain.",
+        "story_en": f"{member.partner.name} is run by {owner} with {workers_en} in Keparakan Kidul. "
+        f"The workshop makes {makes_en}, and has been a member of the cooperative since {member.joined.year}. "
+        "Orders too big for one workshop are shared with neighbouring members.",
+    }
 
 
 def _create_home(report) -> HomePage:
