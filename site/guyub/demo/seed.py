@@ -5,6 +5,7 @@ Deterministic: the same (workshops, products) counts always give the same cooper
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -229,6 +230,8 @@ def _new_member(rng: random.Random, i: int, code: str, slugs: list, classes: dic
         latitude=CENTRE[0] + Decimal(round((rng.random() - 0.5) * 0.02, 6)),
         longitude=CENTRE[1] + Decimal(round((rng.random() - 0.5) * 0.02, 6)),
         weekly_capacity=workers * (4 + int(rng.random() * 4)),
+        # Members joined over the years since the cooperative began (2008), not all on the day of the demo.
+        joined=datetime.date(2008 + (i * 5) % 16, 1 + (i * 7) % 12, 1 + (i * 3) % 28),
     )
     member.skills.set([classes[s] for s in skills])
     return member
