@@ -18,7 +18,7 @@ from oscar.core.loading import get_model
 from inventory.models import Member
 
 from . import ledger, services
-from .models import BankAccount, ClosedMonth, FeeRate, PayoutRun, Posting
+from .models import BankAccount, BooksSettings, ClosedMonth, FeeRate, PayoutRun, Posting
 from .prices import agreed_price
 
 BANKS = ("BRI", "BNI", "Mandiri", "BPD DIY", "BCA")
@@ -94,7 +94,7 @@ def seed_books(*, months: int = 3) -> dict[str, int]:
                 month + datetime.timedelta(days=18),
             )
         for member in members:
-            dues = services.BooksSettings.current().monthly_dues
+            dues = BooksSettings.current().monthly_dues
             _post(
                 created,
                 "dues",

@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.apps import apps
 from django.db.models import Count, Q, Sum
@@ -60,7 +62,7 @@ class Report:
         writer = csv.writer(out)
         writer.writerow([escape_cell(c) for c in self.columns])
         for row in self.rows:
-            writer.writerow([c if isinstance(c, int) else escape_cell(c) for c in row])
+            writer.writerow([c if isinstance(c, int | Decimal) else escape_cell(c) for c in row])
         return out.getvalue()
 
 
@@ -74,9 +76,11 @@ def escape_cell(value) -> str:
 BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_WIDTH, VALUE_WIDTH = 18, 6, 180, 320, 120
 
 
-def bar_chart(items: list[tuple[str, int]], *, title: str = "") -> SafeString:
+def bar_chart(
+    items: list[tuple[str, int | Decimal]], *, title: str = "", value_text: Callable = ledger.format_rupiah
+) -> SafeString:
     """A horizontal bar chart as inline SVG (no script): one bar per item, as long as its share of the largest
-    absolute value; negative values are drawn in red."""
+    absolute value; negative values are drawn in red. Values are rupiah unless ``value_text`` words them."""
     if not items:
         return SafeString("")
     largest = max(abs(v) for _l, v in items) or 1
@@ -98,10 +102,10 @@ def bar_chart(items: list[tuple[str, int]], *, title: str = "") -> SafeString:
                 BAR_HEIGHT,
                 "#a4161a" if value < 0 else "#2b6cb0",
                 label,
-                ledger.format_rupiah(value),
+                value_text(value),
                 LABEL_WIDTH + (round(BAR_WIDTH * abs(value) / largest) if value else 0) + 6,
                 GAP + i * (BAR_HEIGHT + GAP) + BAR_HEIGHT - 5,
-                ledger.format_rupiah(value),
+                value_text(value),
             )
             for i, (label, value) in enumerate(items)
         ),

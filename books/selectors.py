@@ -43,6 +43,27 @@ def member_balances() -> dict[int, int]:
     return {row["account__member_id"]: int(row["total"]) for row in rows}
 
 
+# A member's trade: what it sold (less the fee and refunds), made for other members or gave them, less what it
+# paid them for it. Not dues, loans, savings, payouts or adjustments: those are not earned by work.
+EARNING_KINDS = ("sale", "fee", "work", "transfer", "pool", "refund")
+
+
+def trade_earnings(first_month: datetime.date, last_month: datetime.date) -> dict[int, int]:
+    """Member id → net trade earnings booked in the months ``first_month`` to ``last_month`` (inclusive), in one
+    query (the pool's fairness report sets them against the work each member made)."""
+    rows = (
+        Leg.objects.filter(
+            account__member__isnull=False,
+            posting__kind__in=EARNING_KINDS,
+            posting__month__gte=ledger.month_start(first_month),
+            posting__month__lte=ledger.month_start(last_month),
+        )
+        .values("account__member_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["account__member_id"]: int(row["total"]) for row in rows}
+
+
 @dataclass(frozen=True)
 class Entry:
     date: datetime.date

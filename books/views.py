@@ -184,7 +184,9 @@ def board_reports(request):
         filename = f"guyub-{report.name}-{timezone.localdate().isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return render(request, "books/reports.html", {"reports": list(built.values())})
+    # The fairness report reads the pool's work orders, so it lives in the pool (linked by URL name only).
+    context = {"reports": list(built.values()), "can_read_fairness": is_board(request.user)}
+    return render(request, "books/reports.html", context)
 
 
 # --- Payouts ---------------------------------------------------------------------------------------

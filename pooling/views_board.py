@@ -4,14 +4,16 @@ The board reads and changes the weights; staff may read the board but not change
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.access import board_or_staff_view, board_view
+from common.errors import Refusal
 from common.roles import is_board
 
-from . import selectors, services
+from . import fairness, selectors, services
 from .forms import RoutingSettingsForm
 from .models import RoutingSettings, WorkOrder
 from .promise_check import uncovered_lines
@@ -60,3 +62,27 @@ def board_settings(request):
             return redirect("pooling:board")
         return render(request, "pooling/board_settings.html", {"form": form}, status=400)
     return render(request, "pooling/board_settings.html", {"form": form})
+
+
+@board_view  # who earns what is the board's to read (staff see the money reports, not this ranking)
+def fairness_report(request):
+    """Earnings by share of load for a period of months (?start=YYYY-MM&end=YYYY-MM); ``?format=csv`` downloads
+    every member's row. A month written wrongly is named in the answer (400), nothing is computed."""
+    start, end = request.GET.get("start", ""), request.GET.get("end", "")
+    as_csv = request.GET.get("format") == "csv"
+    try:
+        period = fairness.period(start=start, end=end, today=timezone.localdate())
+    except Refusal as error:
+        message = " ".join(error.messages)
+        if as_csv:
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        context = {"error": message, "field": error.field, "start": start[:10], "end": end[:10]}
+        return render(request, "pooling/fairness.html", context, status=400)
+    report = fairness.build(period)
+    if as_csv:
+        response = HttpResponse(report.table().csv(), content_type="text/csv; charset=utf-8")
+        filename = f"guyub-fairness-{period.first:%Y-%m}-{period.last:%Y-%m}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    context = {"report": report, "start": f"{period.first:%Y-%m}", "end": f"{period.last:%Y-%m}"}
+    return render(request, "pooling/fairness.html", context)
