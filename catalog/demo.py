@@ -122,45 +122,30 @@ def _extras(board, rules_, now) -> dict[str, int]:
         return {}
     created = {"tiers": 0, "pending proposals": 0, "scheduled prices": 0}
     proposer, approvers = board[0], board[1 : 1 + rules_.quorum]
-    if not demo.filter(min_quantity__gt=1).exists():
-        for product in priced[:TIER_PRODUCTS]:
-            unit = price_in_force(product, at=now)
-            proposal = services.propose_price(
-                product=product,
-                amount=_thousands(unit * Decimal("0.9")),
-                min_quantity=TIER_QUANTITY,
-                proposed_by=proposer,
-                reason=DEMO_TIER_REASON,
-                source=PriceProposal.Source.DEMO,
-                now=now,
-            )
-            for member in approvers:
-                services.approve_proposal(proposal=proposal, board_member=member, now=now)
-            created["tiers"] += 1
-    if not demo.filter(reason=DEMO_PENDING_REASON).exists():
-        product = priced[3]
-        services.propose_price(
-            product=product,
-            amount=_thousands(price_in_force(product, at=now) * Decimal("1.05")),
-            proposed_by=proposer,
-            effective_from=_meeting(now, 1),
-            reason=DEMO_PENDING_REASON,
-            source=PriceProposal.Source.DEMO,
-            now=now,
-        )
-        created["pending proposals"] += 1
-    if not demo.filter(reason=DEMO_SCHEDULED_REASON).exists():
-        product = priced[4]
+
+    def propose(product, factor, reason, *, approved_by=(), **terms):
+        """A demo proposal at ``factor`` times the price in force, approved by ``approved_by`` (a quorum: agreed)."""
+        amount = _thousands(price_in_force(product, at=now) * Decimal(factor))
         proposal = services.propose_price(
             product=product,
-            amount=_thousands(price_in_force(product, at=now) * Decimal("1.08")),
+            amount=amount,
             proposed_by=proposer,
-            effective_from=_meeting(now, 1),
-            reason=DEMO_SCHEDULED_REASON,
+            reason=reason,
             source=PriceProposal.Source.DEMO,
             now=now,
+            **terms,
         )
-        for member in approvers:
+        for member in approved_by:
             services.approve_proposal(proposal=proposal, board_member=member, now=now)
+
+    if not demo.filter(min_quantity__gt=1).exists():
+        for product in priced[:TIER_PRODUCTS]:
+            propose(product, "0.9", DEMO_TIER_REASON, approved_by=approvers, min_quantity=TIER_QUANTITY)
+            created["tiers"] += 1
+    if not demo.filter(reason=DEMO_PENDING_REASON).exists():
+        propose(priced[3], "1.05", DEMO_PENDING_REASON, effective_from=_meeting(now, 1))
+        created["pending proposals"] += 1
+    if not demo.filter(reason=DEMO_SCHEDULED_REASON).exists():
+        propose(priced[4], "1.08", DEMO_SCHEDULED_REASON, approved_by=approvers, effective_from=_meeting(now, 1))
         created["scheduled prices"] += 1
     return created

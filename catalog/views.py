@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from common.access import access
@@ -195,13 +195,16 @@ def propose(request):
 
 
 def _decide(request, pk, act):
+    """``act(proposal, reason)`` on the proposal; its answer (what was done) or the refusal is shown on its page."""
     proposal = get_object_or_404(PriceProposal, pk=pk)
     reason = request.POST.get("reason", "")[:500]  # the textarea's maxlength; longer posts are cut, not refused
     try:
-        act(proposal, reason)
+        done = act(proposal, reason)
     except ValidationError as error:
         for text in _error_texts(error, {"reason": _("Reason")}):
             messages.error(request, text)
+    else:
+        messages.success(request, done)
     return redirect("catalog:proposal", pk=pk)
 
 
@@ -211,31 +214,29 @@ def approve(request, pk):
     def act(proposal, _reason):
         decided = services.approve_proposal(proposal=proposal, board_member=request.user)
         if decided.status == PriceProposal.Status.APPROVED:
-            messages.success(request, _("Approved: the board has agreed this price."))
-        else:
-            messages.success(request, _("Your approval is recorded; more approvals are needed."))
+            return _("Approved: the board has agreed this price.")
+        return _("Your approval is recorded; more approvals are needed.")
 
     return _decide(request, pk, act)
 
 
-@board
-@require_POST
-def reject(request, pk):
-    def act(proposal, reason):
-        services.reject_proposal(proposal=proposal, board_member=request.user, reason=reason)
-        messages.success(request, _("Your rejection is recorded."))
+def _closing(close, user_as: str, done):
+    """A view that closes a proposal with a reason: ``close`` (the service) is told the user as ``user_as``."""
 
-    return _decide(request, pk, act)
+    @board
+    @require_POST
+    def view(request, pk):
+        def act(proposal, reason):
+            close(proposal=proposal, reason=reason, **{user_as: request.user})
+            return str(done)  # in the reader's language
+
+        return _decide(request, pk, act)
+
+    return view
 
 
-@board
-@require_POST
-def withdraw(request, pk):
-    def act(proposal, reason):
-        services.withdraw_proposal(proposal=proposal, withdrawn_by=request.user, reason=reason)
-        messages.success(request, _("The proposal is withdrawn."))
-
-    return _decide(request, pk, act)
+reject = _closing(services.reject_proposal, "board_member", gettext_lazy("Your rejection is recorded."))
+withdraw = _closing(services.withdraw_proposal, "withdrawn_by", gettext_lazy("The proposal is withdrawn."))
 
 
 @readers

@@ -94,17 +94,8 @@ def material_record(request, ws, material_code):
     material = get_object_or_404(Material, code=material_code, active=True)
     form = MaterialRecordForm(request.POST or None, material=material)
     if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.material_move(
-                member=ws.member,
-                material=material,
-                kind=data["kind"],
-                quantity=data["quantity"],
-                reason=data["reason"],
-                idempotency_key=data["idempotency_key"],
-                user=request.user,
-            )
+        try:  # the form's fields are the service's: kind, quantity, reason, idempotency_key
+            services.material_move(member=ws.member, material=material, user=request.user, **form.cleaned_data)
         except InventoryError as error:
             form.add_error(None, error)
         else:

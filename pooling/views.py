@@ -139,17 +139,8 @@ def overflow_list(request, ws):
     if ws.can_write:
         form = OverflowForm(request.POST or None, member=ws.member)
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                posted = services.overflow_post(
-                    member=ws.member,
-                    product=data["product"],
-                    quantity=data["quantity"],
-                    due_week=data["due_week"],
-                    own_order=data["own_order"],
-                    note=data["note"],
-                    user=request.user,
-                )
+            try:  # the form's fields are the service's: product, quantity, due_week, own_order, note
+                posted = services.overflow_post(member=ws.member, user=request.user, **form.cleaned_data)
             except PoolingError as error:
                 form.add_error(None, error)
             else:

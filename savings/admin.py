@@ -12,7 +12,9 @@ from .models import (
     LoanPayment,
     LoanProduct,
     LoanShare,
+    PackageLine,
     PassbookLine,
+    Reminder,
     SavingsAccount,
     SavingsRule,
     ShuLine,
@@ -37,5 +39,22 @@ class LoanAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
 
 
-for model in (SavingsRule, Group, LoanProduct, LoanShare, Instalment, Funding, LoanPayment, ShuRun, ShuLine):
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ("sent_on", "instalment", "kind", "email")
+    list_filter = ("kind",)
+
+
+for model in (
+    SavingsRule,
+    Group,
+    LoanProduct,
+    LoanShare,
+    PackageLine,
+    Instalment,
+    Funding,
+    LoanPayment,
+    ShuRun,
+    ShuLine,
+):
     admin.site.register(model, ReadOnlyAdmin)

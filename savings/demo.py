@@ -1,15 +1,18 @@
 """The demo's simpan-pinjam: a year of simpanan pokok and wajib (a few members behind), some sukarela, two borrower
-groups with loans funded from members' sukarela — kelompok Mawar repaid in full (one missed day covered by the
-group), kelompok Melati in arrears, and last year's SHU.
+groups with loans in kind (each borrower a paket usaha of the cooperative's materials) funded from members'
+sukarela — kelompok Mawar repaid in full (one missed day covered by the group), kelompok Melati in arrears, and
+last year's SHU.
 
 ``seed_savings()`` is idempotent (fixed keys; it stops when its first posting exists) and runs before the books'
 months are closed, so the history sits in its own months. The demo workshops all "joined" on the day the demo was
-made; to have a year of savings the ones that joined within the last 13 months are dated back to 13 months ago.
+made or over the years before; the simpan-pinjam unit (its amounts) started 13 months ago, and the workshops that
+joined since are dated back to then, so every member has a year of savings.
 """
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,13 +20,15 @@ from django.utils import timezone
 
 from books.models import Posting
 from common.roles import treasurer_group
-from inventory.models import Member
+from inventory import services as inventory
+from inventory.models import Material, Member
 
 from . import rules, services
 from .models import LoanProduct, SavingsRule
 
 PREFIX = "seed-savings"
 POKOK, WAJIB = 100_000, 20_000
+PACKAGE = (("kulit-sapi-b", "4", 4_000), ("sol-karet", "2", 3_000), ("benang", "30", 100))  # a paket usaha
 
 
 def _k(*parts) -> str:
@@ -42,8 +47,10 @@ def seed_savings() -> dict[str, int]:
     start = rules.add_months(today.replace(day=1), -13)
     Member.objects.filter(joined__gt=start).update(joined=start)
     if not SavingsRule.objects.exists():
+        # The board set the amounts when the unit started, 13 months ago: members who joined years before owe
+        # wajib from then on, not since they joined.
         for kind, amount in (("pokok", POKOK), ("wajib", WAJIB)):
-            services.rule_add(kind=kind, amount=amount, effective_from=datetime.date(2020, 1, 1), user=board1)
+            services.rule_add(kind=kind, amount=amount, effective_from=start, user=board1)
     members = list(Member.objects.active().select_related("partner").order_by("code"))
     before = Posting.objects.count()
     if len(members) < 6:
@@ -85,8 +92,10 @@ def seed_savings() -> dict[str, int]:
         jasa_percent="0.80",
         jasa_method="flat",
         for_groups=True,
+        in_kind=True,
         user=board1,
     )
+    package = _coop_materials(funders[0], len(mawar) + len(melati))
     services.product_add(
         name="Pinjaman anggota",
         min_amount=100_000,
@@ -108,7 +117,7 @@ def seed_savings() -> dict[str, int]:
                 day0,
                 len(events),
                 lambda a=(code, name, where, borrowers, funders, product, day0, board1, board2), m=missing: _group_loan(
-                    *a, missing=m
+                    *a, missing=m, package=package
                 ),
             )
         )
@@ -138,7 +147,26 @@ def seed_savings() -> dict[str, int]:
     return created
 
 
-def _group_loan(code, name, where, borrowers, funders, product, day0, treasurer, checker, *, missing):
+def _coop_materials(store: Member, packages: int) -> list:
+    """The cooperative buys the materials of ``packages`` paket usaha, kept at ``store``'s workshop: (material,
+    quantity, price per unit) of one package, worth Rp 25.000."""
+    out = []
+    for code, quantity, price in PACKAGE:
+        material = Material.objects.get(code=code)
+        inventory.material_move(
+            member=store,
+            material=material,
+            kind="purchase",
+            quantity=Decimal(quantity) * packages,
+            idempotency_key=_k("paket", code),
+            reason="Bahan paket usaha koperasi",
+            source="demo",
+        )
+        out.append((material, quantity, price))
+    return out
+
+
+def _group_loan(code, name, where, borrowers, funders, product, day0, treasurer, checker, *, missing, package):
     group = services.group_create(
         code=code, name=name, neighbourhood=where, leader=borrowers[0], members=borrowers, user=treasurer
     )
@@ -150,10 +178,13 @@ def _group_loan(code, name, where, borrowers, funders, product, day0, treasurer,
         user=treasurer,
         on=day0,
         purpose="Paket usaha: kulit, sol, benang",
+        package=package,
+        stock_from=funders[0],  # keeps the cooperative's materials
+        coop_stock=True,
     )
     services.loan_approve(loan=loan, user=treasurer)
     services.loan_approve(loan=loan, user=checker)
-    services.loan_disburse(loan=loan, channel="cash", user=treasurer, on=day0)
+    services.loan_disburse(loan=loan, user=treasurer, on=day0)
     for day in range(1, 7):
         on = day0 + datetime.timedelta(days=day)
         for m in borrowers:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Member
+from inventory.models import Material, Member
 
 from .models import Channel, Group, LoanProduct, SavingsKind
 
@@ -77,6 +77,7 @@ class ProductForm(forms.Form):
     jasa_percent = forms.DecimalField(label=_("Jasa (%)"), min_value=0, max_value=20, decimal_places=2, max_digits=5)
     jasa_method = forms.ChoiceField(label=_("Jasa"), choices=LoanProduct.Method.choices)
     for_groups = yes_no(_("For groups"))
+    in_kind = yes_no(_("In kind (paket usaha)"))
 
 
 class GroupForm(forms.Form):
@@ -90,13 +91,18 @@ class GroupForm(forms.Form):
 
 
 class LoanForm(forms.Form):
-    """One member's loan, or a group's: "m01=25000, m02=25000" for each member's amount."""
+    """One member's loan, or a group's: "m01=25000, m02=25000" for each member's amount (for a loan in kind the
+        codes alone, "m01, m02": each owes the package's value). A package: "kulit-sapi-b=1,5@4000; benang=30@100"
+    (semicolons between materials, so a quantity may have a decimal comma)."""
 
     product = forms.ModelChoiceField(label=_("Loan product"), queryset=LoanProduct.objects.filter(active=True))
     group = forms.ModelChoiceField(label=_("Group (kelompok)"), queryset=Group.objects.all(), required=False)
     shares = forms.CharField(
         label=_("Borrowers and amounts"),
-        help_text=_("Member code and amount, separated by commas, e.g. m01=25000, m02=25000."),
+        help_text=_(
+            "Member code and amount, separated by commas, e.g. m01=25000, m02=25000 (for a loan in kind the codes "
+            "alone)."
+        ),
         max_length=1000,
     )
     fundings = forms.CharField(
@@ -105,24 +111,49 @@ class LoanForm(forms.Form):
         max_length=1000,
         required=False,
     )
+    package = forms.CharField(
+        label=_("Package for each borrower (loan in kind)"),
+        help_text=_(
+            "Material code = quantity @ price per unit, separated by semicolons, e.g. "
+            "kulit-sapi-b=4@4000; sol-karet=2@3000."
+        ),
+        max_length=1000,
+        required=False,
+    )
+    stock_from = MemberChoice(label=_("Materials from"), queryset=_members(), required=False)
+    coop_stock = yes_no(_("The materials are the cooperative's (kept by that member)"))
     purpose = forms.CharField(label=_("Purpose"), max_length=160, required=False)
 
-    def _pairs(self, name):
+    def _pairs(self, name, *, amount_required=True):
         text = self.cleaned_data.get(name) or ""
         out = []
         for part in filter(None, (p.strip() for p in text.split(","))):
             code, _sep, amount = part.partition("=")
             member = Member.objects.filter(code=code.strip()).first()
-            if member is None or not amount.strip():
+            if member is None or (amount_required and not amount.strip()):
                 raise forms.ValidationError(_("Write each as member code = amount, e.g. m01=25000."))
-            out.append((member, amount.strip().replace(".", "")))
+            out.append((member, amount.strip().replace(".", "") or None))
         return out
 
     def clean_shares(self):
-        return self._pairs("shares")
+        return self._pairs("shares", amount_required=False)  # the service requires amounts for money loans
 
     def clean_fundings(self):
         return self._pairs("fundings")
+
+    def clean_package(self):
+        text = self.cleaned_data.get("package") or ""
+        out = []
+        for part in filter(None, (p.strip() for p in text.replace("\n", ";").split(";"))):
+            code, _sep, rest = part.partition("=")
+            quantity, _at, price = rest.partition("@")
+            material = Material.objects.filter(code=code.strip(), active=True).first()
+            if material is None or not quantity.strip() or not price.strip():
+                raise forms.ValidationError(
+                    _("Write each as material code = quantity @ price per unit, e.g. kulit-sapi-b=4@4000.")
+                )
+            out.append((material, quantity.strip().replace(",", "."), price.strip().replace(".", "")))
+        return out
 
 
 class DisburseForm(forms.Form):

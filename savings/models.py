@@ -160,6 +160,7 @@ class LoanProduct(models.Model):
     )
     jasa_method = models.CharField(_("Jasa"), max_length=10, choices=Method.choices, default=Method.FLAT)
     for_groups = models.BooleanField(_("For groups"), default=False)
+    in_kind = models.BooleanField(_("In kind (paket usaha)"), default=False)
     active = models.BooleanField(_("Offered"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
@@ -187,8 +188,10 @@ class LoanProduct(models.Model):
 
 
 class Loan(models.Model):
-    """A money loan: to one member, or to a group (one share per member). Applied → two board approvals →
-    disbursed by the treasurer → repaid."""
+    """A loan: to one member, or to a group (one share per member). Applied → two board approvals → disbursed by
+    the treasurer → repaid. A loan in kind gives each borrower the same package of materials (``package``) from
+    ``stock_from``'s balance in the material ledger; ``coop_stock`` says the materials are the cooperative's
+    (kept by that member), else the member's own, which the cooperative then owes it."""
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("Waiting for approval")
@@ -209,6 +212,15 @@ class Loan(models.Model):
     disbursed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    stock_from = models.ForeignKey(
+        "inventory.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Materials from"),
+    )
+    coop_stock = models.BooleanField(_("The cooperative's materials"), default=False)
 
     class Meta:
         ordering = ["-applied_at", "-id"]
@@ -221,6 +233,34 @@ class Loan(models.Model):
     @property
     def principal(self) -> int:
         return sum(s.principal for s in self.shares.all())
+
+
+class PackageLine(models.Model):
+    """One material of a loan's paket usaha: what each borrower receives, and its value in whole rupiah."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="package")
+    material = models.ForeignKey("inventory.Material", on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("Quantity per borrower"), max_digits=12, decimal_places=2)
+    unit_price = models.PositiveIntegerField(
+        _("Price per unit (Rp)"), validators=[MinValueValidator(1), MaxValueValidator(rules.MAX_UNIT_PRICE)]
+    )
+    value = models.BigIntegerField(_("Value per borrower (Rp)"))
+
+    class Meta:
+        ordering = ["loan", "id"]
+        verbose_name = _("Package line")
+        verbose_name_plural = _("Package lines")
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "material"], name="savings_one_package_line_per_material"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0, unit_price__gte=1, unit_price__lte=rules.MAX_UNIT_PRICE)
+                & models.Q(value__gte=0, value__lte=MAX),
+                name="savings_package_line_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.material_id} {self.quantity}"
 
 
 class LoanShare(models.Model):
@@ -280,6 +320,32 @@ class Instalment(models.Model):
     @property
     def remaining(self) -> int:
         return self.principal - self.paid_principal + self.jasa - self.paid_jasa - self.waived_jasa
+
+
+class Reminder(models.Model):
+    """A reminder sent to a member about one instalment: due soon, or in arrears. One per instalment and kind, so
+    the reminder job sends nothing twice however often it runs."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        ARREARS = "arrears", _("In arrears")
+
+    instalment = models.ForeignKey(Instalment, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
+    sent_on = models.DateField(_("Sent on"))
+    email = models.EmailField(_("Sent to"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        verbose_name = _("Reminder")
+        verbose_name_plural = _("Reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["instalment", "kind"], name="savings_one_reminder_per_instalment_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instalment_id} {self.kind}"
 
 
 class Funding(models.Model):

@@ -26,6 +26,8 @@ MAX_INSTALMENTS = 120
 MAX_JASA_PERCENT = Decimal(20)
 MIN_MEMBERSHIP_MONTHS = 3
 AGEING = ((1, 7, "1-7"), (8, 30, "8-30"), (31, 90, "31-90"), (91, None, ">90"))
+MAX_UNIT_PRICE = 100_000_000  # Rp per unit of a material in a paket usaha
+REMIND_DAYS_BEFORE = 3  # an instalment falling due within this many days gets a "due soon" reminder
 
 
 def split_even(amount: int, parts: int) -> list[int]:
@@ -146,3 +148,19 @@ def funders_back(paid_to_date: int, total: int, funded: Sequence[int]) -> list[i
     if total <= 0:
         return [0] * len(funded)
     return [paid_to_date * f // total for f in funded]
+
+
+def line_value(quantity: Decimal, unit_price: int) -> int:
+    """The value of ``quantity`` of a material at ``unit_price`` rupiah a unit, to the nearest whole rupiah (half
+    up): a package's value is a loan's principal, and money is whole rupiah."""
+    return int((Decimal(quantity) * unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def reminder_kind(due: datetime.date, on: datetime.date, days_before: int = REMIND_DAYS_BEFORE) -> str | None:
+    """Which reminder an unpaid instalment due on ``due`` calls for on ``on``: "arrears" once it is overdue,
+    "due_soon" from ``days_before`` days before its day up to the day itself, else none."""
+    if due < on:
+        return "arrears"
+    if (due - on).days <= days_before:
+        return "due_soon"
+    return None

@@ -216,15 +216,16 @@ class SheetRow:
         }
 
 
-def collection_sheet(on: datetime.date) -> list[SheetRow]:
-    """What each member owes at the meeting on ``on``: loan instalments due by then (arrears included),
-    simpanan pokok still unpaid, simpanan wajib due by then, and what it owes on its account (dues). Grouped by
-    kelompok, then member."""
+def collection_sheet(on: datetime.date, only: Member | None = None) -> list[SheetRow]:
+    """What each member (or ``only`` that one) owes at the meeting on ``on``: loan instalments due by then (arrears
+    included), simpanan pokok still unpaid, simpanan wajib due by then, and what it owes on its account (dues).
+    Grouped by kelompok, then member."""
     wajib_rules = list(SavingsRule.objects.filter(kind=SavingsKind.WAJIB))
     balances = _member_balances()
     by_member: dict[int, list[SheetItem]] = {}
     group_of: dict[int, Group] = {}
-    for share in _shares(loan__status=Loan.Status.DISBURSED, loan__disbursed_on__lte=on):
+    shares = _shares(loan__status=Loan.Status.DISBURSED, loan__disbursed_on__lte=on)
+    for share in shares.filter(member=only) if only is not None else shares:
         view = share_view(share, on)
         if view.due_by:
             by_member.setdefault(share.member_id, []).append(SheetItem("instalment", view.reference, view.due_by))
@@ -232,6 +233,8 @@ def collection_sheet(on: datetime.date) -> list[SheetRow]:
                 group_of.setdefault(share.member_id, share.loan.group)
     rows = []
     members = Member.objects.active().select_related("partner", "savings").prefetch_related("savings_groups")
+    if only is not None:
+        members = members.filter(pk=only.pk)
     for member in members.order_by("code"):
         items = by_member.get(member.pk, [])
         account = getattr(member, "savings", None)
@@ -259,3 +262,57 @@ def sheet_json(on: datetime.date) -> dict:
 
 def format_rp(amount: int) -> str:
     return books_ledger.format_rupiah(amount)
+
+
+# --- A member's own loans page ---------------------------------------------------------------------
+
+
+@dataclass
+class ScheduleRow:
+    instalment: Instalment
+    status: str  # paid, overdue, due (on or before the next meeting), later
+
+    @property
+    def amount(self) -> int:
+        return self.instalment.principal + self.instalment.jasa - self.instalment.waived_jasa
+
+    @property
+    def paid(self) -> int:
+        return self.instalment.paid_principal + self.instalment.paid_jasa
+
+
+@dataclass
+class MemberLoans:
+    member: Member
+    today: datetime.date
+    meeting: datetime.date  # the next members' meeting (today, when it is the 12th)
+    loans: list[tuple[ShareView, list[ScheduleRow]]]
+    due_at_meeting: SheetRow | None
+    # why the member may not borrow now: alone ("" → reasons) and with each of its groups (code → reasons)
+    refusals: dict[str, list[str]]
+
+    @property
+    def eligible(self) -> bool:
+        return not any(self.refusals.values())
+
+
+def member_loans(member: Member, today: datetime.date | None = None) -> MemberLoans:
+    """A member's loans with their schedules, what it owes at the next meeting, and why it may not borrow."""
+    today = today or timezone.localdate()
+    meeting = rules.next_meeting(today - datetime.timedelta(days=1))
+    loans = []
+    for view in loans_of(member, today):
+        rows = []
+        for i in view.share.instalments.all():
+            status = (
+                "paid" if i.remaining == 0 else "overdue" if i.due < today else "due" if i.due <= meeting else "later"
+            )
+            rows.append(ScheduleRow(i, status))
+        loans.append((view, rows))
+    refusals = {"": services.eligibility(member, today)}
+    for group in member.savings_groups.all():
+        extra = [r for r in services.eligibility(member, today, group) if r not in refusals[""]]
+        if extra:
+            refusals[group.code] = extra
+    sheet = collection_sheet(meeting, member)
+    return MemberLoans(member, today, meeting, loans, sheet[0] if sheet else None, refusals)

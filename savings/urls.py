@@ -6,6 +6,7 @@ app_name = "savings"
 urlpatterns = [
     path("", views.board, name="board"),
     path("buku/<slug:code>/", views.passbook, name="passbook"),
+    path("buku/<slug:code>/pinjaman/", views.member_loans, name="member_loans"),
     path("setoran/", views.deposit, name="deposit"),
     path("penarikan/", views.withdraw, name="withdraw"),
     path("aturan/", views.rules_page, name="rules"),

@@ -48,6 +48,16 @@ def passbook(request, ws):
     return render(request, "savings/passbook.html", context)
 
 
+@member_view()
+def member_loans(request, ws):
+    """A member's own loans: each schedule, arrears, what is due at the next meeting, and why it may not borrow
+    (the member its own; the board any member's)."""
+    context = {"ws": ws, "member": ws.member, "tab": "savings", "view": selectors.member_loans(ws.member)}
+    if ws.board and not ws.can_write:
+        context["ws_members"] = Member.objects.select_related("partner").order_by("code")
+    return render(request, "savings/member_loans.html", context)
+
+
 @board_view
 def board(request):
     today = timezone.localdate()
@@ -184,7 +194,9 @@ def loans(request):
 
 @board_view
 def loan_detail(request, reference):
-    loan = get_object_or_404(Loan.objects.select_related("group", "product", "applied_by"), reference=reference)
+    loan = get_object_or_404(
+        Loan.objects.select_related("group", "product", "applied_by", "stock_from__partner"), reference=reference
+    )
     today = timezone.localdate()
     repay_form = RepayForm(request.POST if "repay" in request.POST else None, initial={"key": _key()})
     repay_form.fields["member"].queryset = Member.objects.filter(loan_shares__loan=loan).select_related("partner")
@@ -197,9 +209,12 @@ def loan_detail(request, reference):
             elif "refuse" in request.POST:
                 services.loan_refuse(loan=loan, user=request.user)
             elif "disburse" in request.POST:
-                if not disburse_form.is_valid():
-                    raise Refusal(_("Choose how the money moves."), field="channel")
-                services.loan_disburse(loan=loan, channel=disburse_form.cleaned_data["channel"], user=request.user)
+                channel = ""  # a loan in kind moves materials, no money
+                if not loan.product.in_kind:
+                    if not disburse_form.is_valid():
+                        raise Refusal(_("Choose how the money moves."), field="channel")
+                    channel = disburse_form.cleaned_data["channel"]
+                services.loan_disburse(loan=loan, channel=channel, user=request.user)
             elif "repay" in request.POST:
                 if not repay_form.is_valid():
                     raise Refusal(_("Check the repayment."), field=None)
@@ -229,6 +244,7 @@ def loan_detail(request, reference):
             "shares": shares,
             "pending_shares": loan.shares.select_related("member__partner"),
             "fundings": loan.fundings.select_related("funder__partner"),
+            "package": loan.package.select_related("material"),
             "approvers": loan.approved_by.all(),
             "early": {v.share.member.code: services.early_amount(v.share, today) for v in shares},
             "repay_form": repay_form,

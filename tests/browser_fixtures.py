@@ -91,21 +91,37 @@ def live_shop(django_db_setup, django_db_blocker, tmp_path_factory):
         yield shop
 
 
-@contextlib.contextmanager
-def serve(database_url: str, log: Path):
-    """A real server process (runserver: one thread per request, as the audit's web workers) on ``database_url``."""
-    port = _free_port()
-    env = {
+def _server_env(database_url: str) -> dict:
+    """The environment of a process of this project (server or management command) on ``database_url``."""
+    return {
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}",
     }
+
+
+def manage(database_url: str, *args: str) -> None:
+    """Run a management command (e.g. a seed) on the server's copy of the database, as its own process."""
+    subprocess.run(
+        [sys.executable, "site/manage.py", *args],
+        cwd=ROOT,
+        env=_server_env(database_url),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@contextlib.contextmanager
+def serve(database_url: str, log: Path):
+    """A real server process (runserver: one thread per request, as the audit's web workers) on ``database_url``."""
+    port = _free_port()
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "site/manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
             cwd=ROOT,
-            env=env,
+            env=_server_env(database_url),
             stdout=out,
             stderr=subprocess.STDOUT,
         )

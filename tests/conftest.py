@@ -6,6 +6,8 @@ per session (the seed is idempotent), and every test runs inside a transaction t
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -36,55 +38,48 @@ def _user(email: str):
     return get_user_model().objects.get(email=email)
 
 
-@pytest.fixture
-def board_user(db):
-    return _user("board1@guyub.example")
+# The seeded people each test may ask for: role (as `client_as` takes it) → (fixture name, email).
+PEOPLE = {
+    "buyer": ("buyer_user", "buyer1@guyub.example"),
+    "artisan_a": ("artisan_a", "artisan01@guyub.example"),  # the owner of workshop m01
+    "artisan_b": ("artisan_b", "artisan02@guyub.example"),  # the owner of workshop m02
+    "board": ("board_user", "board1@guyub.example"),
+    "board2": ("board_user_2", "board2@guyub.example"),
+    "board3": ("board_user_3", "board3@guyub.example"),
+    "staff": ("staff_user", "staff@guyub.example"),
+}
+WORKSHOPS = {"member_a": "m01", "member_b": "m02"}
 
 
-@pytest.fixture
-def board_user_2(db):
-    return _user("board2@guyub.example")
+def _seeded(name: str, find):
+    """A fixture called ``name`` that returns ``find()`` (pytest finds fixtures by module attribute)."""
+
+    def fixture(db):
+        return find()
+
+    fixture.__name__ = name
+    return pytest.fixture(name=name)(fixture)
 
 
-@pytest.fixture
-def board_user_3(db):
-    return _user("board3@guyub.example")
-
-
-@pytest.fixture
-def staff_user(db):
-    return _user("staff@guyub.example")
-
-
-@pytest.fixture
-def buyer_user(db):
-    return _user("buyer1@guyub.example")
-
-
-@pytest.fixture
-def artisan_a(db):
-    """The owner of workshop m01."""
-    return _user("artisan01@guyub.example")
-
-
-@pytest.fixture
-def artisan_b(db):
-    """The owner of workshop m02."""
-    return _user("artisan02@guyub.example")
-
-
-@pytest.fixture
-def member_a(db):
+def _member(code: str):
     from inventory.models import Member
 
-    return Member.objects.get(code="m01")
+    return Member.objects.get(code=code)
+
+
+for _fixture, _email in PEOPLE.values():
+    globals()[_fixture] = _seeded(_fixture, lambda email=_email: _user(email))
+for _fixture, _code in WORKSHOPS.items():
+    globals()[_fixture] = _seeded(_fixture, lambda code=_code: _member(code))
+
+
+_keys = itertools.count()
 
 
 @pytest.fixture
-def member_b(db):
-    from inventory.models import Member
-
-    return Member.objects.get(code="m02")
+def key():
+    """A fresh idempotency key per call: key() → "t-1", "t-2", …"""
+    return lambda: f"t-{next(_keys)}"
 
 
 ROLES = ["anonymous", "buyer", "artisan_a", "artisan_b", "board", "staff"]
@@ -93,20 +88,11 @@ ROLES = ["anonymous", "buyer", "artisan_a", "artisan_b", "board", "staff"]
 @pytest.fixture
 def client_as(client, db):
     """`client_as("board")` → a test client logged in as that role (or anonymous)."""
-    emails = {
-        "buyer": "buyer1@guyub.example",
-        "artisan_a": "artisan01@guyub.example",
-        "artisan_b": "artisan02@guyub.example",
-        "board": "board1@guyub.example",
-        "board2": "board2@guyub.example",
-        "board3": "board3@guyub.example",
-        "staff": "staff@guyub.example",
-    }
 
     def login(role: str):
         client.logout()
         if role != "anonymous":
-            client.force_login(_user(emails[role]))
+            client.force_login(_user(PEOPLE[role][1]))
         return client
 
     return login

@@ -1,4 +1,5 @@
-"""factory_boy factories for the data most tests need: people, member workshops, their public profiles, stories.
+"""factory_boy factories for the data most tests need: people, member workshops, their public profiles, stories;
+Oscar orders built directly; and stock and materials set up through the inventory services.
 
 New tests build what they assert on with these instead of searching the small demo cooperative the session
 seeds (issue 14). Each factory makes a valid row the way the services and the admin would.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import uuid
 from decimal import Decimal
 
 import factory
@@ -97,3 +99,115 @@ def story_page(*, title: str, date: datetime.date, summary: str = "", title_en: 
     )
     index.add_child(instance=page)
     return page
+
+
+_order_numbers = itertools.count(1)
+
+
+def make_order(lines, *, user=None, status: str = "Pending"):
+    """An Oscar order built directly (no basket, no checkout): a line per ``(stockrecord, quantity[, allocated
+    [, unit price]])``; allocated defaults to the quantity, the price to 0. Lines of several members may share it."""
+    from django.contrib.sites.models import Site
+    from django.utils import timezone
+
+    Order, Line = get_model("order", "Order"), get_model("order", "Line")
+    lines = [_order_line(*line) for line in lines]
+    total = sum((line["line_price_incl_tax"] for line in lines), Decimal(0))
+    order = Order.objects.create(
+        number=f"F{next(_order_numbers):06d}",
+        site=Site.objects.get_current(),
+        user=user,
+        currency="IDR",
+        total_incl_tax=total,
+        total_excl_tax=total,
+        date_placed=timezone.now(),
+        status=status,
+    )
+    for line in lines:
+        Line.objects.create(order=order, **line)
+    return order
+
+
+def _order_line(record, quantity: int, allocated: int | None = None, price: int = 0) -> dict:
+    amount = Decimal(price * quantity)
+    return {
+        "partner": record.partner,
+        "partner_name": record.partner.name,
+        "partner_sku": record.partner_sku,
+        "stockrecord": record,
+        "product": record.product,
+        "title": record.product.get_title(),
+        "upc": record.product.upc,
+        "quantity": quantity,
+        "num_allocated": quantity if allocated is None else allocated,
+        **dict.fromkeys(
+            [
+                "line_price_incl_tax",
+                "line_price_excl_tax",
+                "line_price_before_discounts_incl_tax",
+                "line_price_before_discounts_excl_tax",
+            ],
+            amount,
+        ),
+    }
+
+
+# --- Stock and materials set up through the inventory services (recorded adjustments, as a member would) ---
+
+
+def adjust_stock(record, change: int) -> None:
+    """Add (or, negative, remove) free units of a stockrecord."""
+    from inventory.models import StockMovement
+    from inventory.services import stock_move
+
+    stock_move(
+        stockrecord=record,
+        kind=StockMovement.Kind.ADJUSTED,
+        quantity=change,
+        reason="test",
+        idempotency_key=f"test-stock-{uuid.uuid4()}",
+    )
+
+
+def adjust_material(member, material, change, *, kind: str = "adjusted") -> None:
+    """Add (or, negative, remove) some of a member's material."""
+    from inventory.services import material_move
+
+    material_move(
+        member=member,
+        material=material,
+        kind=kind,
+        quantity=change,
+        reason="test",
+        idempotency_key=f"test-material-{uuid.uuid4()}",
+    )
+
+
+def give_stock(product, **units) -> None:
+    """give_stock(product, m01=2): add (negative: take) free units of the variant at these members."""
+    from inventory.services import stockrecord_for
+
+    for code, change in units.items():
+        adjust_stock(stockrecord_for(member=Member.objects.get(code=code), product=product), change)
+
+
+def empty_stock(product) -> None:
+    """No member has a free unit of the variant left."""
+    for record in get_model("partner", "StockRecord").objects.filter(product=product):
+        free = (record.num_in_stock or 0) - (record.num_allocated or 0)
+        if free > 0:
+            adjust_stock(record, -free)
+
+
+def buy_material(member, material, quantity) -> None:
+    """The member buys ``quantity`` of the material."""
+    adjust_material(member, material, quantity, kind="purchase")
+
+
+def empty_material(member, material) -> None:
+    """The member has none of the material left."""
+    from inventory.selectors import material_balance
+
+    have = material_balance(member, material)
+    if have > 0:
+        adjust_material(member, material, -have)

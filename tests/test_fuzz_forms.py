@@ -18,7 +18,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.inventory.conftest import variant_of  # noqa: F401  (fixtures of the folders, used here too)
-from tests.loans.conftest import hide, key, member, open_loan  # noqa: F401
+from tests.loans.conftest import hide, member, open_loan  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -1,20 +1,16 @@
 """Issue 13 item 1: stock, orders and payments are read-only in the Django admin for everyone (superusers
 included); Oscar's dashboard and our services are the only ways to change them."""
 
-from decimal import Decimal
-
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.sites.models import Site
-from django.utils import timezone
 from oscar.core.loading import get_model
 
 from common.admin import ReadOnlyAdmin
+from tests.factories import make_order
 
 Order = get_model("order", "Order")
-Line = get_model("order", "Line")
 StockRecord = get_model("partner", "StockRecord")
 
 pytestmark = pytest.mark.django_db
@@ -53,33 +49,8 @@ def test_every_stock_order_and_payment_admin_is_read_only(rf):
 def order_of_buyer2(member_a):
     buyer2 = get_user_model().objects.get(email="buyer2@guyub.example")
     record = StockRecord.objects.filter(partner=member_a.partner).first()
-    order = Order.objects.create(
-        number="ADM-0001",
-        site=Site.objects.get_current(),
-        user=buyer2,
-        currency="IDR",
-        total_incl_tax=Decimal(150000),
-        total_excl_tax=Decimal(150000),
-        date_placed=timezone.now(),
-        status="Awaiting payment",
-    )
-    line = Line.objects.create(
-        order=order,
-        partner=record.partner,
-        partner_name=record.partner.name,
-        partner_sku=record.partner_sku,
-        stockrecord=record,
-        product=record.product,
-        title=record.product.get_title(),
-        upc=record.product.upc,
-        quantity=1,
-        num_allocated=1,
-        line_price_incl_tax=Decimal(150000),
-        line_price_excl_tax=Decimal(150000),
-        line_price_before_discounts_incl_tax=Decimal(150000),
-        line_price_before_discounts_excl_tax=Decimal(150000),
-    )
-    return order, line, record
+    order = make_order([(record, 1, 1, 150000)], user=buyer2, status="Awaiting payment")
+    return order, order.lines.get(), record
 
 
 @pytest.fixture(params=["staff", "board", "superuser"])

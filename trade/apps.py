@@ -9,4 +9,11 @@ class TradeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from catalog.shop.order import transfer_port
+
         from . import receivers  # noqa: F401
+        from .services import TransferSource
+
+        # The shop's transfer confirmations (statement upload, dashboard) reach the trade order's deposit and
+        # balance through this port: the shop sits below trade and may not import it.
+        transfer_port.register(TransferSource())

@@ -1,23 +1,19 @@
-"""A trade order whose deposit arrived goes into production (the shop's transfer confirmation marks it Paid); it
-ships only once its balance transfer is confirmed; the balance is asked when the work is ready."""
+"""What the trade app hears from the shop and the pool without a direct call (they sit below it and may not
+import it): a trade order ships only once its balance transfer is confirmed; the balance is asked when the work
+is ready. (The deposit and the balance arriving come through the shop's transfer port instead, calling
+``services.transfer_received``: see trade/apps.py.)"""
 
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from oscar.apps.order.signals import order_status_changed
 
-from catalog.shop.order import services, statuses
+from catalog.shop.order import statuses
 from pooling.models import WorkOrder
 
 
 def _trade(order) -> bool:
     return order.number.startswith("TR") and hasattr(order, "trade_quote")
-
-
-@receiver(order_status_changed, dispatch_uid="trade-deposit-starts-production")
-def deposit_starts_production(sender, order, old_status, new_status, **kwargs):
-    if new_status == statuses.PAID and _trade(order):
-        services.transition(order, to=statuses.IN_PRODUCTION, allowed_from=[statuses.PAID])
 
 
 @receiver(order_status_changed, dispatch_uid="trade-balance-before-shipping")

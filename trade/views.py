@@ -109,10 +109,36 @@ def request_detail(request, pk):
         context["dry_run"] = services.plan_for(rfq).as_json()
     current = context["current"]
     if current is not None and current.order_id:
-        from pooling.selectors import order_progress
-
-        context["progress"] = order_progress(current.order)
+        context["progress"] = _progress(current.order)
     return render(request, "trade/request.html", context)
+
+
+def _progress(order) -> list[dict]:
+    """Units ready per product: the order has a line per product and maker, the buyer sees one row a product
+    (ready in stock or made; expected when the last maker's week ends, else by the line's due week)."""
+    from django.db.models import Max
+
+    from pooling.models import WorkOrder
+    from pooling.selectors import order_progress
+
+    from .plan import ready_on
+
+    last_weeks = dict(
+        WorkOrder.objects.filter(request__order_line__order=order, state__in=WorkOrder.LIVE)
+        .values_list("request__order_line__title")
+        .annotate(last=Max("week"))
+    )
+    rows: dict[str, dict] = {}
+    for line in order_progress(order):
+        row = rows.setdefault(line.title, {"title": line.title, "quantity": 0, "ready": 0, "ready_on": None})
+        row["quantity"] += line.quantity
+        row["ready"] += line.in_stock + line.ready
+        week = last_weeks.get(line.title) or line.due_week
+        if line.waiting or week is None:  # units no maker has yet: no date to promise
+            row["unknown"] = True
+        else:
+            row["ready_on"] = max(filter(None, [row["ready_on"], ready_on(week)]))
+    return [{**row, "ready_on": None if row.get("unknown") else row["ready_on"]} for row in rows.values()]
 
 
 @require_POST

@@ -58,3 +58,23 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} rows are never deleted; record a correcting movement.")
 
     delete.alters_data = True
+
+
+class Movement(AppendOnlyModel):
+    """A change of a member's stock or material, with why; the two legs of a transfer share ``transfer``, and
+    each names the other workshop as ``counterpart``."""
+
+    reason = models.CharField(_("Reason"), max_length=255, blank=True)
+    transfer = models.UUIDField(null=True, blank=True, db_index=True)
+    counterpart = models.ForeignKey(
+        "inventory.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Other member"),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-id"]

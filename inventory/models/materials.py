@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from common.language import reader_is_english
 
 from .. import ledger
-from .base import AppendOnlyModel
+from .base import Movement
 
 QUANTITY = {"max_digits": 12, "decimal_places": 2}
 
@@ -79,7 +79,7 @@ class MaterialBalance(models.Model):
         return f"{self.member.code} {self.material}: {self.quantity}"
 
 
-class MaterialMovement(AppendOnlyModel):
+class MaterialMovement(Movement):
     class Kind(models.TextChoices):
         OPENING = "opening", _("Opening balance")
         PURCHASE = "purchase", _("Purchase")
@@ -97,22 +97,11 @@ class MaterialMovement(AppendOnlyModel):
     material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="movements")
     kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
     delta = models.DecimalField(_("Change in quantity"), **QUANTITY)
-    reason = models.CharField(_("Reason"), max_length=255, blank=True)
-    transfer = models.UUIDField(null=True, blank=True, db_index=True)
-    counterpart = models.ForeignKey(
-        "inventory.Member",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Other member"),
-    )
     production = models.ForeignKey(
         "inventory.Production", on_delete=models.PROTECT, null=True, blank=True, related_name="material_movements"
     )
 
-    class Meta:
-        ordering = ["-id"]
+    class Meta(Movement.Meta):
         indexes = [models.Index(fields=["member", "material"])]
         verbose_name = _("Material movement")
         verbose_name_plural = _("Material movements")

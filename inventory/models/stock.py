@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..ledger import MAX_BALANCE, MAX_MOVE
-from .base import AppendOnlyModel
+from .base import AppendOnlyModel, Movement
 
 
 class Production(AppendOnlyModel):
@@ -26,7 +26,7 @@ class Production(AppendOnlyModel):
         return f"{self.member.code} {self.quantity} × {self.product}"
 
 
-class StockMovement(AppendOnlyModel):
+class StockMovement(Movement):
     class Kind(models.TextChoices):
         OPENING = "opening", _("Opening stock")
         PRODUCED = "produced", _("Produced")
@@ -42,17 +42,6 @@ class StockMovement(AppendOnlyModel):
     kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
     in_stock_delta = models.IntegerField(_("Change in stock"))
     allocated_delta = models.IntegerField(_("Change allocated"), default=0)
-    reason = models.CharField(_("Reason"), max_length=255, blank=True)
-    # A transfer's two legs share `transfer`; `counterpart` is the other workshop.
-    transfer = models.UUIDField(null=True, blank=True, db_index=True)
-    counterpart = models.ForeignKey(
-        "inventory.Member",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Other member"),
-    )
     production = models.ForeignKey(
         Production, on_delete=models.PROTECT, null=True, blank=True, related_name="stock_movements"
     )
@@ -60,8 +49,7 @@ class StockMovement(AppendOnlyModel):
         "order.Line", on_delete=models.PROTECT, null=True, blank=True, related_name="stock_movements"
     )
 
-    class Meta:
-        ordering = ["-id"]
+    class Meta(Movement.Meta):
         verbose_name = _("Stock movement")
         verbose_name_plural = _("Stock movements")
         constraints = [

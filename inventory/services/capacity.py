@@ -35,9 +35,6 @@ def _units(units) -> int:
 def _record(*, member, week, units, source, product_class, idempotency_key) -> WeeklyLoad:
     key = idempotency_key or f"load:{uuid.uuid4()}"
 
-    def same(row):
-        return (row.member_id, row.week, row.units, row.source) == (member.pk, week, units, source)
-
     def apply():
         # Serialise load changes per member (PostgreSQL row lock) so a release is checked against
         # the load as it is, not as another request is about to leave it.
@@ -60,7 +57,8 @@ def _record(*, member, week, units, source, product_class, idempotency_key) -> W
             idempotency_key=key,
         )
 
-    return run_once(replay=replay_of(WeeklyLoad, key, same), apply=apply)
+    replay = replay_of(WeeklyLoad, key, member_id=member.pk, week=week, units=units, source=source)
+    return run_once(replay=replay, apply=apply)
 
 
 def load_add(
@@ -116,14 +114,6 @@ def own_order_create(
             % {"max": OwnOrder._meta.get_field("note").max_length}
         )
 
-    def same(order):
-        return (order.member_id, order.product_class_id, order.quantity, order.due_week) == (
-            member.pk,
-            product_class.pk,
-            units,
-            week,
-        )
-
     def apply():
         order = OwnOrder.objects.create(
             member=member,
@@ -147,7 +137,15 @@ def own_order_create(
     if not idempotency_key:
         with transaction.atomic():
             return apply()
-    return run_once(replay=replay_of(OwnOrder, idempotency_key, same), apply=apply)
+    replay = replay_of(
+        OwnOrder,
+        idempotency_key,
+        member_id=member.pk,
+        product_class_id=product_class.pk,
+        quantity=units,
+        due_week=week,
+    )
+    return run_once(replay=replay, apply=apply)
 
 
 @transaction.atomic

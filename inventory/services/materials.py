@@ -17,7 +17,7 @@ from common.idempotency import run_once
 
 from .. import ledger
 from ..models import Material, MaterialBalance, MaterialMovement, Member
-from .common import InventoryError, refusal, replay_of
+from .common import InventoryError, refusal, replay_of, ruled, write_once
 
 # Kinds a member records alone; the two-sided kinds go through material_transfer so both legs exist.
 ONE_SIDED = {
@@ -94,32 +94,21 @@ def material_move(
     (signed quantity, reason required). Loans, returns and hand-overs: material_transfer."""
     if kind not in ONE_SIDED:
         raise InventoryError(gettext("Use a transfer to move material between members."))
-    try:
-        delta = ledger.material_delta(kind, quantity, material.places)
-    except ledger.LedgerError as error:
-        raise refusal(error) from error
+    delta = ruled(ledger.material_delta, kind, quantity, material.places)
     if kind == MaterialMovement.Kind.ADJUSTED and not reason.strip():
         raise InventoryError(gettext("An adjustment needs a reason."))
-
-    def same(m):
-        return (m.member_id, m.material_id, m.kind, m.delta) == (member.pk, material.pk, kind, delta)
-
-    return run_once(
-        replay=replay_of(MaterialMovement, idempotency_key, same),
-        apply=lambda: apply_movement(
-            MaterialMovement(
-                member=member,
-                material=material,
-                kind=kind,
-                delta=delta,
-                reason=reason.strip(),
-                production=production,
-                idempotency_key=idempotency_key,
-                created_by=user,
-                source=source,
-            )
-        ),
+    movement = MaterialMovement(
+        member=member,
+        material=material,
+        kind=kind,
+        delta=delta,
+        reason=reason.strip(),
+        production=production,
+        idempotency_key=idempotency_key,
+        created_by=user,
+        source=source,
     )
+    return write_once(apply_movement, movement, compare=("member_id", "material_id", "kind", "delta"))
 
 
 def material_transfer(
@@ -143,21 +132,9 @@ def material_transfer(
     if purpose not in ledger.TRANSFER_PURPOSES:
         raise InventoryError(gettext("Unknown transfer purpose %(purpose)s.") % {"purpose": purpose})
     out_kind, in_kind = ledger.TRANSFER_PURPOSES[purpose]
-    try:
-        amount = material.quantity(quantity)
-    except ledger.LedgerError as error:
-        raise refusal(error) from error
+    amount = ruled(material.quantity, quantity)
     if from_member.pk == to_member.pk:
         raise refusal(ledger.SameAccount())
-
-    def same(m):
-        return (m.member_id, m.material_id, m.kind, m.delta, m.counterpart_id) == (
-            from_member.pk,
-            material.pk,
-            out_kind,
-            -amount,
-            to_member.pk,
-        )
 
     def apply():
         giver = balance_row(member_id=from_member.pk, material_id=material.pk, create=False)
@@ -191,5 +168,14 @@ def material_transfer(
             apply_movement(leg, balance)
         return out_leg
 
-    out_leg = run_once(replay=replay_of(MaterialMovement, idempotency_key, same), apply=apply)
+    replay = replay_of(
+        MaterialMovement,
+        idempotency_key,
+        member_id=from_member.pk,
+        material_id=material.pk,
+        kind=out_kind,
+        delta=-amount,
+        counterpart_id=to_member.pk,
+    )
+    out_leg = run_once(replay=replay, apply=apply)
     return out_leg, MaterialMovement.objects.get(transfer=out_leg.transfer, kind=in_kind, member=to_member)

@@ -9,7 +9,7 @@ from common.idempotency import run_once
 from .. import ledger, selectors
 from ..models import MaterialBalance, MaterialMovement, Member, Production, StockMovement
 from . import materials, stock
-from .common import InventoryError, refusal, replay_of
+from .common import InventoryError, replay_of, ruled
 
 
 def production_record(
@@ -20,10 +20,7 @@ def production_record(
     Refused as a whole when any material is short; the message names every short material and by how
     much. ``source`` links the production to what asked for it (e.g. "work-order:7", routing issue).
     """
-    try:
-        units = ledger.whole_units(quantity)
-    except ledger.LedgerError as error:
-        raise refusal(error) from error
+    units = ruled(ledger.whole_units, quantity)
     _check_can_make(member, product)
     bill = selectors.bill_for(product)
     if not bill:
@@ -32,9 +29,6 @@ def production_record(
             % {"product": product.get_title()}
         )
     needs = ledger.consumption(bill, units)
-
-    def same(p):
-        return (p.member_id, p.product_id, p.quantity) == (member.pk, product.pk, units)
 
     def apply():
         production = Production.objects.create(
@@ -84,7 +78,8 @@ def production_record(
         )
         return production
 
-    return run_once(replay=replay_of(Production, idempotency_key, same), apply=apply)
+    replay = replay_of(Production, idempotency_key, member_id=member.pk, product_id=product.pk, quantity=units)
+    return run_once(replay=replay, apply=apply)
 
 
 def _check_can_make(member: Member, product) -> None:

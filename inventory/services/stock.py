@@ -19,7 +19,7 @@ from common.idempotency import run_once
 
 from .. import ledger
 from ..models import Member, StockMovement
-from .common import InventoryError, refusal, replay_of
+from .common import InventoryError, refusal, replay_of, ruled, write_once
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -104,33 +104,22 @@ def stock_move(
     returned, opening, or adjusted (signed quantity, reason required). Transfers: stock_transfer."""
     if kind in (StockMovement.Kind.TRANSFER_IN, StockMovement.Kind.TRANSFER_OUT):
         raise InventoryError(gettext("Use a transfer to move stock between members."))
-    try:
-        d_in, d_alloc = ledger.stock_deltas(kind, quantity)
-    except ledger.LedgerError as error:
-        raise refusal(error) from error
+    d_in, d_alloc = ruled(ledger.stock_deltas, kind, quantity)
     if kind == StockMovement.Kind.ADJUSTED and not reason.strip():
         raise InventoryError(gettext("An adjustment needs a reason."))
-
-    def same(m):
-        return (m.stockrecord_id, m.kind, m.in_stock_delta, m.allocated_delta) == (stockrecord.pk, kind, d_in, d_alloc)
-
-    return run_once(
-        replay=replay_of(StockMovement, idempotency_key, same),
-        apply=lambda: apply_movement(
-            StockMovement(
-                stockrecord=stockrecord,
-                kind=kind,
-                in_stock_delta=d_in,
-                allocated_delta=d_alloc,
-                reason=reason.strip(),
-                idempotency_key=idempotency_key,
-                created_by=user,
-                source=source,
-                order_line=order_line,
-                production=production,
-            )
-        ),
+    movement = StockMovement(
+        stockrecord=stockrecord,
+        kind=kind,
+        in_stock_delta=d_in,
+        allocated_delta=d_alloc,
+        reason=reason.strip(),
+        idempotency_key=idempotency_key,
+        created_by=user,
+        source=source,
+        order_line=order_line,
+        production=production,
     )
+    return write_once(apply_movement, movement, compare=("stockrecord_id", "kind", "in_stock_delta", "allocated_delta"))
 
 
 def stock_transfer(
@@ -144,21 +133,10 @@ def stock_transfer(
     source: str = "",
 ) -> tuple[StockMovement, StockMovement]:
     """Move free units of a variant from its member to another member: two movements, one transaction."""
-    try:
-        units = ledger.whole_units(quantity)
-    except ledger.LedgerError as error:
-        raise refusal(error) from error
+    units = ruled(ledger.whole_units, quantity)
     from_member = Member.objects.get(partner_id=stockrecord.partner_id)
     if from_member.pk == to_member.pk:
         raise refusal(ledger.SameAccount())
-
-    def same(m):
-        return (m.stockrecord_id, m.kind, m.in_stock_delta, m.counterpart_id) == (
-            stockrecord.pk,
-            StockMovement.Kind.TRANSFER_OUT,
-            -units,
-            to_member.pk,
-        )
 
     def apply():
         target = stockrecord_for(member=to_member, product=stockrecord.product)
@@ -184,5 +162,13 @@ def stock_transfer(
             apply_movement(leg)
         return out_leg
 
-    out_leg = run_once(replay=replay_of(StockMovement, idempotency_key, same), apply=apply)
+    replay = replay_of(
+        StockMovement,
+        idempotency_key,
+        stockrecord_id=stockrecord.pk,
+        kind=StockMovement.Kind.TRANSFER_OUT,
+        in_stock_delta=-units,
+        counterpart_id=to_member.pk,
+    )
+    out_leg = run_once(replay=replay, apply=apply)
     return out_leg, StockMovement.objects.get(transfer=out_leg.transfer, kind=StockMovement.Kind.TRANSFER_IN)

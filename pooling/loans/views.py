@@ -92,18 +92,8 @@ def request_loan(request, people):
             if "suggest" not in data:
                 form.add_error("lender", _("Choose a lender: a suggested one or a named member."))
         else:
-            try:
-                loan = services.loan_request(
-                    borrower=d["borrower"],
-                    lender=d["lender"],
-                    material=d["material"],
-                    quantity=d["quantity"],
-                    needed_by=d["needed_by"],
-                    return_by=d["return_by"],
-                    note=d["note"],
-                    idempotency_key=d["idempotency_key"],
-                    user=request.user,
-                )
+            try:  # the form's fields are the service's (borrower, lender, material, quantity, dates, note, key)
+                loan = services.loan_request(user=request.user, **d)
             except LoanError as error:
                 form.add_refusal(error)
             else:

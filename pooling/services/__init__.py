@@ -12,10 +12,13 @@ PoolingError (an InventoryError: a translated message for the member) and writes
 * withdraw_order(order=)                     a cancelled order's routing stops, its open work is withdrawn
                                              (catalog.shop's cancel_order calls it in its transaction)
 * prefer_maker(basket=, product=, code=)    the buyer came from an artisan's page: prefer that maker
+* reserve_planned_line(line=, member=, work=, due_week=)
+                                            at placement: offered to the makers of a plan given (a trade quote's)
 """
 
 from inventory.services import InventoryError
 
+from .planned import PlannedWork, reserve_planned_line
 from .promises import PromiseBroken, lock_promises
 from .routing import (
     PoolingError,
@@ -39,10 +42,12 @@ from .work import (
 
 __all__ = [
     "InventoryError",
+    "PlannedWork",
     "PoolingError",
     "PromiseBroken",
     "lock_promises",
     "reserve_order_line",
+    "reserve_planned_line",
     "enqueue_routing",
     "expire_work_orders",
     "overflow_post",

@@ -39,20 +39,26 @@ def _lock(work_order: WorkOrder, *states) -> WorkOrder:
     return wo
 
 
+def _load(change, wo: WorkOrder, step: str, product_class) -> None:
+    """Put the work order's units in its member's week (``load_add``) or take them out (``load_release``), once
+    per step of the work order (the load ledger's key)."""
+    change(
+        member=wo.member,
+        week=wo.week,
+        units=wo.quantity,
+        source=wo.load_source,
+        product_class=product_class,
+        idempotency_key=f"{wo.load_source}:{step}",
+    )
+
+
 @transaction.atomic
 def work_order_accept(*, work_order: WorkOrder, user=None, now=None) -> WorkOrder:
     """The member takes the work: its units load the member's week (the load ledger names the work order)."""
     wo = _lock(work_order, WorkOrder.State.OFFERED)
     wo.state, wo.answered_at = WorkOrder.State.ACCEPTED, now or timezone.now()
     wo.save(update_fields=["state", "answered_at"])
-    load_add(
-        member=wo.member,
-        week=wo.week,
-        units=wo.quantity,
-        source=wo.load_source,
-        product_class=wo.request.product_class,
-        idempotency_key=f"{wo.load_source}:accept",
-    )
+    _load(load_add, wo, "accept", wo.request.product_class)
     return wo
 
 
@@ -64,14 +70,7 @@ def work_order_decline(*, work_order: WorkOrder, reason: str, user=None, now=Non
         raise PoolingError(gettext("Say why you decline, so the board can see it."))
     wo = _lock(work_order, WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED)
     if wo.state == WorkOrder.State.ACCEPTED:
-        load_release(
-            member=wo.member,
-            week=wo.week,
-            units=wo.quantity,
-            source=wo.load_source,
-            product_class=wo.request.product_class,
-            idempotency_key=f"{wo.load_source}:release",
-        )
+        _load(load_release, wo, "release", wo.request.product_class)
     wo.state, wo.decline_reason, wo.answered_at = WorkOrder.State.DECLINED, reason[:255], now or timezone.now()
     wo.save(update_fields=["state", "decline_reason", "answered_at"])
     reroute(request=wo.request)
@@ -197,14 +196,7 @@ def withdraw_order(*, order, now=None) -> int:
         )
         for wo in open_work:
             if wo.state == WorkOrder.State.ACCEPTED:
-                load_release(
-                    member=wo.member,
-                    week=wo.week,
-                    units=wo.quantity,
-                    source=wo.load_source,
-                    product_class=request.product_class,
-                    idempotency_key=f"{wo.load_source}:release",
-                )
+                _load(load_release, wo, "release", request.product_class)
             wo.state, wo.answered_at = WorkOrder.State.WITHDRAWN, wo.answered_at or now
             wo.save(update_fields=["state", "answered_at"])
             withdrawn += 1

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import itertools
 from datetime import datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,8 +12,9 @@ from oscar.core.loading import get_model
 from PIL import Image
 
 from catalog.pricing.sheet import check_sheet
+from tests.factories import make_order
 
-_serial = itertools.count(1)
+StockRecord = get_model("partner", "StockRecord")
 
 
 @pytest.fixture(autouse=True)
@@ -55,40 +54,9 @@ def test_propose_with_an_absurd_product_id_shows_the_empty_form(client_as, value
 
 
 def _order_of(user):
-    from django.contrib.sites.models import Site
-    from django.utils import timezone
-
-    Order = get_model("order", "Order")
-    Line = get_model("order", "Line")
-    StockRecord = get_model("partner", "StockRecord")
     record = StockRecord.objects.select_related("product", "partner").filter(product__is_public=True).first()
-    order = Order.objects.create(
-        number=f"B13{next(_serial):05d}",
-        user=user,
-        site=Site.objects.get_current(),
-        currency="IDR",
-        total_incl_tax=Decimal(150000),
-        total_excl_tax=Decimal(150000),
-        date_placed=timezone.now(),
-        status="Pending",
-    )
-    line = Line.objects.create(
-        order=order,
-        partner=record.partner,
-        partner_name=record.partner.name,
-        partner_sku=record.partner_sku,
-        stockrecord=record,
-        product=record.product,
-        title=record.product.get_title(),
-        upc=record.product.upc,
-        quantity=1,
-        num_allocated=0,
-        line_price_incl_tax=Decimal(150000),
-        line_price_excl_tax=Decimal(150000),
-        line_price_before_discounts_incl_tax=Decimal(150000),
-        line_price_before_discounts_excl_tax=Decimal(150000),
-    )
-    return order, line
+    order = make_order([(record, 1, 0, 150000)], user=user)
+    return order, order.lines.get()
 
 
 def test_the_buyer_sees_a_line_of_their_own_order(client_as, buyer_user):

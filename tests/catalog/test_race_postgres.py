@@ -5,15 +5,14 @@ one) and the proposal would stay pending for ever. The data is committed from he
 afterwards, so the seeded session database is left as it was (no flush).
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from oscar.core.loading import get_model
 
 from catalog import services
 from catalog.models import AgreedPrice, PriceProposal, ProposalVote
+from tests.pg_helpers import run_together
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -23,24 +22,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 def _together(*works):
     """Run the callables in their own threads (own connections, committed work) at the same moment."""
-    barrier = threading.Barrier(len(works))
-    results = [None] * len(works)
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = works[i]()
-        except Exception as error:  # noqa: BLE001  (the refusal is the result under test)
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(works))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return run_together(len(works), lambda i: works[i]())
 
 
 @pytest.fixture

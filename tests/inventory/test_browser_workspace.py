@@ -1,13 +1,10 @@
 """An artisan on a phone: logs in, records production, sees the stock go up and the materials go down."""
 
-import os
-import subprocess
-import sys
 from decimal import Decimal
 
 import pytest
 
-from tests.browser_fixtures import ARTIFACTS, ROOT, login
+from tests.browser_fixtures import ARTIFACTS, login, manage
 
 
 @pytest.mark.django_db
@@ -17,25 +14,6 @@ def test_every_variant_offered_for_production_has_a_bill(member_a):
     from inventory import selectors
 
     assert all(selectors.bill_for(p) for p in selectors.producible_products(member_a))
-
-
-def _seed_inventory_on(database_url: str) -> None:
-    # The live server's database is a copy made by whichever browser test came first; make sure it
-    # carries the inventory (idempotent, a no-op once the demo seed runs seed_inventory itself).
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
-        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}",
-    }
-    subprocess.run(
-        [sys.executable, "site/manage.py", "seed_inventory"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
 
 
 def _balances(page) -> dict[str, Decimal]:
@@ -56,7 +34,9 @@ def _stock_of(page, product_id: str) -> int:
 @pytest.mark.browser
 @pytest.mark.phone
 def test_artisan_records_production_on_a_phone(live_shop, browser_page):
-    _seed_inventory_on(live_shop.database_url)
+    # The live server's database is a copy made by whichever browser test came first; make sure it
+    # carries the inventory (idempotent, a no-op once the demo seed runs seed_inventory itself).
+    manage(live_shop.database_url, "seed_inventory")
     page = browser_page
     login(page, live_shop.url, "artisan01@guyub.example")
     page.goto(live_shop.url + "/workspace/")

@@ -3,67 +3,36 @@ balance goes negative, opposite transfers do not deadlock, one key applies once.
 
 Threads each use their own connection (closed at the end). The tests are transactional, so Django
 flushes the database after each; the module's last step puts back the migrations' rows and the seeded
-cooperative so the tests that run after these still find them.
+cooperative so the tests that run after these still find them (tests/pg_helpers.py).
 """
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
 from inventory import selectors, services
 from inventory.models import Material, Member
 from inventory.services import InventoryError
+from tests import pg_helpers
+from tests.pg_helpers import restore_seed_after_module  # noqa: F401 — puts the seed back (module fixture)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 THREADS = 12
 
 
-@pytest.fixture(scope="module", autouse=True)
-def restore_seed_after_module(django_db_setup, django_db_blocker):
-    yield
-    from django.contrib.contenttypes.models import ContentType
-    from django.contrib.sites.models import Site
-
-    from guyub.demo.seed import seed_demo
-    from inventory.demo import seed_inventory
-    from tests.conftest import SMALL_COOP
-
-    with django_db_blocker.unblock():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
-        ContentType.objects.clear_cache()
-        Site.objects.clear_cache()
-        seed_demo(**SMALL_COOP)
-        seed_inventory()
-
-
 def run_together(count: int, work) -> list:
     """Start ``count`` threads at once on ``work(i)``; "ok", "refused" or the exception, per thread."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
 
-    def worker(i):
+    def attempt(i):
         try:
-            barrier.wait(timeout=30)
             work(i)
-            results[i] = "ok"
         except InventoryError:
-            results[i] = "refused"
-        except Exception as error:  # noqa: BLE001 — reported by the assertion below
-            results[i] = error
-        finally:
-            connections.close_all()
+            return "refused"
+        return "ok"
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    results = pg_helpers.run_together(count, attempt)
     assert all(r in ("ok", "refused") for r in results), results
     return results
 
@@ -206,7 +175,7 @@ def test_made_to_order_lines_share_the_last_units_and_never_oversell(record):
     from oscar.core.loading import get_model
 
     from catalog.shop.order.allocation import allocate_basket_lines
-    from tests.pooling.conftest import make_order
+    from tests.factories import make_order
 
     _, rec = record
     services.stock_move(stockrecord=rec, kind="produced", quantity=5, idempotency_key="mto-5")

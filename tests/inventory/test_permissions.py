@@ -7,8 +7,7 @@ from oscar.core.loading import get_model
 
 from inventory import selectors, services
 from inventory.models import Member, OwnOrder
-
-from .conftest import make_order
+from tests.factories import make_order
 
 pytestmark = pytest.mark.django_db
 StockRecord = get_model("partner", "StockRecord")

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 from decimal import Decimal
 
 import pytest
-
-_keys = itertools.count()
-
-
-@pytest.fixture
-def key():
-    """A fresh idempotency key per call."""
-    return lambda: f"lt-{next(_keys)}"
 
 
 @pytest.fixture

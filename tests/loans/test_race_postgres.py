@@ -1,13 +1,12 @@
 """Two borrowers race for the lender's last hides: one gets them, the other a clear message (PostgreSQL)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from inventory.selectors import material_balance
+from tests.pg_helpers import run_together
 
 
 @pytest.mark.postgres
@@ -31,27 +30,15 @@ def test_two_borrowers_race_for_the_last_hides(member, hide):
         services.loan_accept(loan=loan, member=lender, idempotency_key=f"race-acc-{n}")
         services.loan_hand_over(loan=loan, member=lender, idempotency_key=f"race-hand-{n}")
         loans.append((loan, borrower))
-    barrier = threading.Barrier(2)
-    results = {}
 
     def receive(n):
         loan, borrower = loans[n]
-        try:
-            barrier.wait()
-            results[n] = services.loan_receive(loan=loan, member=borrower, idempotency_key=f"race-rec-{n}").state
-        except LoanError as error:
-            results[n] = error
-        finally:
-            connection.close()
+        return services.loan_receive(loan=loan, member=borrower, idempotency_key=f"race-rec-{n}").state
 
-    threads = [threading.Thread(target=receive, args=(n,)) for n in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    states = sorted(str(type(r).__name__) if isinstance(r, Exception) else r for r in results.values())
+    results = run_together(2, receive)
+    states = sorted(str(type(r).__name__) if isinstance(r, Exception) else r for r in results)
     assert states == ["LoanError", "open"], results
-    error = next(r for r in results.values() if isinstance(r, Exception))
+    error = next(r for r in results if isinstance(r, LoanError))
     assert "m02 cannot hand this over now" in str(error.messages[0]) and "Not enough" in error.messages[0]
     assert material_balance(lender, material) == 0
     assert material_balance(first, material) + material_balance(second, material) == Decimal(10)

@@ -4,16 +4,14 @@ one payment event, one status change, one record; the others are duplicates."""
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from catalog.shop.order import statuses
 from catalog.shop.payment.models import MidtransNotification
-from tests.inventory.test_concurrency_pg import restore_seed_after_module  # noqa: F401  (module fixture)
+from tests.pg_helpers import restore_seed_after_module, run_together  # noqa: F401  (module fixture)
 
 from .midtrans_helpers import fake_midtrans, midtrans_order
 
@@ -26,26 +24,14 @@ def test_notification_replayed_ten_times_concurrently_has_one_effect(client, set
         order, record, _response = midtrans_order(client)
         fake.choose(order.number, "bank_transfer")
         body = json.dumps(fake.pay(order.number, "bank_transfer"))
-        barrier = threading.Barrier(THREADS)
-        outcomes: list = [None] * THREADS
 
-        def deliver(i):
-            try:
-                barrier.wait(timeout=30)
-                response = Client().post(
-                    reverse("checkout:midtrans-notification"), data=body, content_type="application/json"
-                )
-                outcomes[i] = (response.status_code, response.json()["outcome"])
-            except Exception as error:  # noqa: BLE001 — reported by the assertion below
-                outcomes[i] = error
-            finally:
-                connections.close_all()
+        def deliver(_i):
+            response = Client().post(
+                reverse("checkout:midtrans-notification"), data=body, content_type="application/json"
+            )
+            return response.status_code, response.json()["outcome"]
 
-        threads = [threading.Thread(target=deliver, args=(i,)) for i in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        outcomes = run_together(THREADS, deliver)
     assert sorted(outcomes) == [(200, "duplicate")] * (THREADS - 1) + [(200, "paid")], outcomes
     order.refresh_from_db()
     assert order.status == statuses.PAID

@@ -13,6 +13,7 @@ from inventory.models import Member, Production, StockMovement, WeeklyLoad
 from inventory.services import stockrecord_for
 from pooling import selectors, services, tasks
 from pooling.models import RoutingRequest, RoutingRun, RoutingSettings, WorkOrder
+from tests.factories import buy_material, empty_material
 
 pytestmark = pytest.mark.django_db
 StockRecord = get_model("partner", "StockRecord")
@@ -180,17 +181,8 @@ def test_accept_loads_made_produces_handover_allocates(order_factory, variant, e
     with pytest.raises(services.PoolingError):
         services.work_order_accept(work_order=wo)  # once only
     # Give the maker the materials, then record it made: stock in, materials out.
-    from inventory.models import MaterialMovement
-    from inventory.services import material_move
-
     for material, per_unit in inv.bill_for(variant).items():
-        material_move(
-            member=wo.member,
-            material=material,
-            kind=MaterialMovement.Kind.PURCHASE,
-            quantity=per_unit * wo.quantity + 1,
-            idempotency_key=f"t-mat-{wo.pk}-{material.pk}",
-        )
+        buy_material(wo.member, material, per_unit * wo.quantity + 1)
     services.work_order_made(work_order=wo)
     production = Production.objects.get(idempotency_key=f"work-order:{wo.pk}:made")
     assert production.quantity == wo.quantity and production.member_id == wo.member_id
@@ -212,20 +204,8 @@ def test_made_without_materials_is_refused_and_named(order_factory, variant, emp
     request = _routed(order_factory, variant, empty_stock, quantity=2)
     wo = WorkOrder.objects.filter(request=request).first()
     services.work_order_accept(work_order=wo)
-    from inventory.models import MaterialMovement
-    from inventory.services import material_move
-
     for material in inv.bill_for(variant):  # empty the maker's shelves
-        have = inv.material_balance(wo.member, material)
-        if have > 0:
-            material_move(
-                member=wo.member,
-                material=material,
-                kind=MaterialMovement.Kind.ADJUSTED,
-                quantity=-have,
-                reason="test",
-                idempotency_key=f"t-empty-{wo.pk}-{material.pk}",
-            )
+        empty_material(wo.member, material)
     wo.refresh_from_db()
     shortages = selectors.material_shortages(wo)
     assert shortages and all(s.short > 0 for s in shortages)
@@ -303,32 +283,14 @@ def test_buyer_preferred_maker_from_basket(order_factory, variant, empty_stock, 
 def test_material_shortage_suggests_active_members_who_can_lend(order_factory, variant, empty_stock):
     from decimal import Decimal
 
-    from inventory.models import MaterialMovement
-    from inventory.services import material_move
-
     request = _routed(order_factory, variant, empty_stock, quantity=2)
     wo = WorkOrder.objects.filter(request=request).first()
     material, _per_unit = next(iter(inv.bill_for(variant).items()))
-    have = inv.material_balance(wo.member, material)
-    if have > 0:
-        material_move(
-            member=wo.member,
-            material=material,
-            kind=MaterialMovement.Kind.ADJUSTED,
-            quantity=-have,
-            reason="test",
-            idempotency_key=f"t-lend-empty-{wo.pk}",
-        )
+    empty_material(wo.member, material)
     others = Member.objects.active().exclude(pk=wo.member_id).order_by("code")
     lender, suspended = others[0], others[1]
     for member in (lender, suspended):  # far more than anyone else holds: the first two holders
-        material_move(
-            member=member,
-            material=material,
-            kind=MaterialMovement.Kind.PURCHASE,
-            quantity=Decimal(90000),
-            idempotency_key=f"t-lend-{member.code}",
-        )
+        buy_material(member, material, Decimal(90000))
     Member.objects.filter(pk=suspended.pk).update(status=Member.Status.SUSPENDED)
 
     # Every member who can lend (the card shows the nearest three of the same ranking as the loan form).

@@ -5,10 +5,7 @@ deadlock between them. Before, the hand-over locked the work order first and the
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connections
 from oscar.core.loading import get_model
 
 from catalog.shop.order import services as order_services, statuses
@@ -17,7 +14,7 @@ from inventory.selectors import current_week
 from inventory.services import InventoryError, stock_move, stockrecord_for
 from pooling import services
 from pooling.models import RoutingRequest, WorkOrder
-from tests.inventory.test_concurrency_pg import restore_seed_after_module  # noqa: F401 — puts the seed back
+from tests.pg_helpers import restore_seed_after_module, run_together  # noqa: F401 — puts the seed back
 from tests.pooling.test_reservations import only_maker, order_line, place, set_free
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -55,37 +52,20 @@ def test_hand_over_and_cancellation_racing_never_deadlock(order_factory, variant
     outcomes = []
     for _round in range(ROUNDS):
         order, wo = made_work(order_factory, variant)
-        barrier = threading.Barrier(2)
-        results = {}
 
         def hand_over():
             try:
-                barrier.wait(timeout=30)
                 services.work_order_hand_over(work_order=wo)
-                results["hand_over"] = "done"
-            except InventoryError:  # the order was withdrawn first: refused cleanly
-                results["hand_over"] = "refused"
-            except Exception as error:  # noqa: BLE001 — a deadlock lands here
-                results["hand_over"] = error
-            finally:
-                connections.close_all()
+            except InventoryError:  # the order was withdrawn first: refused cleanly (a deadlock is another error)
+                return "refused"
+            return "done"
 
         def cancel():
-            try:
-                barrier.wait(timeout=30)
-                order_services.cancel_order(order=order, reason="race test", notify=False)
-                results["cancel"] = "done"
-            except Exception as error:  # noqa: BLE001
-                results["cancel"] = error
-            finally:
-                connections.close_all()
+            order_services.cancel_order(order=order, reason="race test", notify=False)
+            return "done"
 
-        threads = [threading.Thread(target=hand_over), threading.Thread(target=cancel)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        outcomes.append(results)
+        handed, cancelled = run_together(2, lambda i: (hand_over, cancel)[i](), timeout=60)
+        outcomes.append({"hand_over": handed, "cancel": cancelled})
     errors = [r for r in outcomes if any(not isinstance(v, str) for v in r.values())]
     assert errors == [], errors[:2]
     assert all(r["cancel"] == "done" for r in outcomes)

@@ -16,9 +16,10 @@ from catalog.shop.partner.availability import CooperativeAvailability
 from inventory import selectors as inv
 from inventory.models import Member, StockMovement
 from inventory.selectors import current_week
-from inventory.services import stock_move, stockrecord_for
+from inventory.services import stockrecord_for
 from pooling import selectors, services
 from pooling.models import RoutingRequest, WorkOrder
+from tests.factories import give_stock
 from tests.payments.helpers import _ensure_agreed_prices, last_order, place_order, to_preview
 
 pytestmark = pytest.mark.django_db
@@ -31,19 +32,6 @@ MONDAY = datetime.date(2026, 11, 23)
 @pytest.fixture(autouse=True)
 def _english(english_messages):
     """Assertions read the English messages."""
-
-
-def give(product, **units):
-    """give(product, m01=2): add free units at these members (recorded adjustments)."""
-    for code, quantity in units.items():
-        record = stockrecord_for(member=Member.objects.get(code=code), product=product)
-        stock_move(
-            stockrecord=record,
-            kind=StockMovement.Kind.ADJUSTED,
-            quantity=quantity,
-            reason="test",
-            idempotency_key=f"test-give-{record.pk}-{quantity}",
-        )
 
 
 def availability(product):
@@ -106,7 +94,7 @@ def test_sold_out_variant_is_made_to_order_with_its_lead_time(client, variant, e
 def test_free_stock_is_counted_across_members(variant, empty_stock):
     _ensure_agreed_prices(variant)
     empty_stock(variant)
-    give(variant, m01=2, m02=3)
+    give_stock(variant, m01=2, m02=3)
     policy = availability(variant)
     assert policy.free == 5 and policy.num_available > 5 and policy.lead(5).in_stock and not policy.lead(6).in_stock
 
@@ -139,7 +127,7 @@ def test_buyer_order_beyond_stock_uses_stock_first_and_splits_the_rest_across_ma
 ):
     _ensure_agreed_prices(variant)
     empty_stock(variant)
-    give(variant, m01=2, m02=3)
+    give_stock(variant, m01=2, m02=3)
     makers = skilled(variant)
     to_make = max(m.capacity_for(variant.get_product_class()) for m in makers) + 3
     quantity = 5 + to_make
@@ -186,10 +174,10 @@ def test_buyer_order_beyond_stock_uses_stock_first_and_splits_the_rest_across_ma
 def test_changed_promise_between_preview_and_placing_asks_the_buyer_again(client, variant, empty_stock):
     _ensure_agreed_prices(variant)
     empty_stock(variant)
-    give(variant, m01=3)
+    give_stock(variant, m01=3)
     preview = to_preview(client, product=variant, quantity=3)
     assert "made to order" not in preview.content.decode()
-    give(variant, m01=-2)  # another buyer took two meanwhile
+    give_stock(variant, m01=-2)  # another buyer took two meanwhile
     before = Order.objects.count()
 
     response = place_order(client, preview)
@@ -209,7 +197,7 @@ def _placed_line(order_factory, variant, *, quantity, promised_to_make, free_at_
     line = order.lines.get()
     line.promised_to_make = promised_to_make
     line.save()
-    give(variant, m01=free_at_m01)
+    give_stock(variant, m01=free_at_m01)
     return order, line, record
 
 

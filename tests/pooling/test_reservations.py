@@ -4,7 +4,6 @@ capacity — in its own transaction; lost routing jobs are swept up; every open 
 from __future__ import annotations
 
 import datetime
-import uuid
 
 import pytest
 from django.core.management import call_command
@@ -16,13 +15,14 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from catalog.shop.order.allocation import InsufficientStock, allocate_basket_lines
-from inventory.models import Member, MemberClassCapacity, StockMovement
+from inventory.models import Member, MemberClassCapacity
 from inventory.selectors import current_week
-from inventory.services import stock_move, stockrecord_for
+from inventory.services import stockrecord_for
 from pooling import selectors, services
 from pooling.models import RoutingRequest, RoutingRun, WorkOrder
 from pooling.promise_check import coverage, uncovered_lines
 from pooling.services.sweep import MAX_ATTEMPTS, STALE, sweep_routing
+from tests.factories import empty_stock, give_stock
 from tests.payments.helpers import _ensure_agreed_prices, place_order, to_preview
 
 pytestmark = pytest.mark.django_db
@@ -38,25 +38,8 @@ def _english(english_messages):
 
 def set_free(product, **units):
     """set_free(product, m02=1, m05=1): exactly these free units of the variant, at these members only."""
-    for record in StockRecord.objects.filter(product=product):
-        free = record.net_stock_level
-        if free > 0:
-            stock_move(
-                stockrecord=record,
-                kind=StockMovement.Kind.ADJUSTED,
-                quantity=-free,
-                reason="test",
-                idempotency_key=f"test-empty-{uuid.uuid4()}",
-            )
-    for code, quantity in units.items():
-        record = stockrecord_for(member=Member.objects.get(code=code), product=product)
-        stock_move(
-            stockrecord=record,
-            kind=StockMovement.Kind.ADJUSTED,
-            quantity=quantity,
-            reason="test",
-            idempotency_key=f"test-give-{uuid.uuid4()}",
-        )
+    empty_stock(product)
+    give_stock(product, **units)
 
 
 def only_maker(product, *, code: str | None, weekly: int = 0) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connections, transaction
+from django.db import transaction
 from oscar.core.loading import get_model
 
 from catalog.shop.order.allocation import InsufficientStock, allocate_basket_lines
@@ -19,8 +19,8 @@ from inventory.selectors import current_week, stock_discrepancies
 from pooling import services
 from pooling.models import RoutingRequest
 from pooling.promise_check import uncovered_lines
-from tests.inventory.test_concurrency_pg import restore_seed_after_module  # noqa: F401 — puts the seed back
-from tests.pooling.conftest import make_order
+from tests.factories import make_order
+from tests.pg_helpers import restore_seed_after_module, run_together  # noqa: F401 — puts the seed back
 from tests.pooling.test_reservations import only_maker, set_free
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -32,32 +32,20 @@ Order = get_model("order", "Order")
 
 def race(orders) -> list:
     """Every buyer places its order at once; "placed", "refused" or the unexpected exception, per buyer."""
-    start = threading.Barrier(len(orders))
     seats = threading.BoundedSemaphore(CONNECTIONS)
-    results: list = [None] * len(orders)
 
     def buyer(i):
         try:
-            start.wait(timeout=60)
             with seats:
                 with transaction.atomic():
                     services.lock_promises()  # OrderCreator.create_order_model takes it first, too
                     line = Line.objects.select_related("stockrecord", "product").get(order=orders[i])
                     allocate_basket_lines(lines=[line], order=orders[i])
-                results[i] = "placed"
         except InsufficientStock:
-            results[i] = "refused"
-        except Exception as error:  # noqa: BLE001 — reported by the assertion
-            results[i] = error
-        finally:
-            connections.close_all()
+            return "refused"
+        return "placed"
 
-    threads = [threading.Thread(target=buyer, args=(i,)) for i in range(len(orders))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    return results
+    return run_together(len(orders), buyer, timeout=300)
 
 
 def orders_for(variant, *, promised_to_make: int, promised_week=None):

@@ -5,17 +5,15 @@ promise lock before writing, and writes only the answer solved for the capacity 
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
-from django.db import connections
 from django.db.models import Sum
 
 from inventory.models import Member
 from inventory.selectors import current_week
 from pooling import services
 from pooling.models import RoutingRequest, WorkOrder
-from tests.inventory.test_concurrency_pg import restore_seed_after_module  # noqa: F401 — puts the seed back
+from tests.pg_helpers import restore_seed_after_module, run_together  # noqa: F401 — puts the seed back
 from tests.pooling.test_reservations import DUMMY_TASKS, only_maker
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -30,23 +28,8 @@ def test_concurrent_rounds_offer_no_more_than_the_makers_capacity(variant, setti
     requests = [
         services.overflow_post(member=poster, product=variant, quantity=2, due_week=due).pk for _ in range(REQUESTS)
     ]
-    barrier = threading.Barrier(REQUESTS)
-    errors = []
-
-    def route(pk):
-        try:
-            barrier.wait(timeout=30)
-            services.route_request(request_id=pk)
-        except Exception as error:  # noqa: BLE001 — reported below
-            errors.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=route, args=(pk,)) for pk in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = run_together(REQUESTS, lambda i: services.route_request(request_id=requests[i]))
+    errors = [repr(r) for r in results if isinstance(r, Exception)]
     assert errors == []
     offered = (
         WorkOrder.objects.filter(request_id__in=requests, state=WorkOrder.State.OFFERED)

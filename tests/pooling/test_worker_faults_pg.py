@@ -24,7 +24,7 @@ from inventory.selectors import current_week
 from pooling.models import RoutingRequest
 from pooling.promise_check import uncovered_lines
 from pooling.services.sweep import STALE, sweep_routing
-from tests.inventory.test_concurrency_pg import restore_seed_after_module  # noqa: F401 — puts the seed back
+from tests.pg_helpers import restore_seed_after_module  # noqa: F401 — puts the seed back
 from tests.pooling.test_reservations import only_maker, order_line, place, set_free
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

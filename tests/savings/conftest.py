@@ -81,3 +81,43 @@ def assert_passbooks_match_books(members):
             assert view.principal_left == books["loans"].get(view.reference, 0), (m.code, view.reference)
             lines = PassbookLine.objects.filter(member=m, kind="loan", loan__reference=view.reference)
             assert sum(lines.values_list("amount", flat=True)) == view.principal_left
+
+
+PACKAGE = (("kulit-sapi-b", "4", 4_000), ("sol-karet", "2", 3_000), ("benang", "30", 100))  # Rp 25.000 a borrower
+
+
+def package(lines=PACKAGE):
+    """A paket usaha as loan_apply takes it: (material, quantity, price per unit)."""
+    from inventory.models import Material
+
+    return [(Material.objects.get(code=code), quantity, price) for code, quantity, price in lines]
+
+
+def stock_up(m, lines=PACKAGE, times=5):
+    """``m`` buys ``times`` packages' worth of the materials (whatever it held before stays)."""
+    from decimal import Decimal
+
+    from inventory import services as inventory
+    from inventory.models import Material
+
+    for code, quantity, _price in lines:
+        inventory.material_move(
+            member=m,
+            material=Material.objects.get(code=code),
+            kind="purchase",
+            quantity=Decimal(quantity) * times,
+            idempotency_key=key("stock"),
+        )
+
+
+def material_balances(members, codes=tuple(code for code, _q, _p in PACKAGE)):
+    """(member code, material code) → quantity held now (0 when none)."""
+    from decimal import Decimal
+
+    from inventory.models import MaterialBalance
+
+    rows = MaterialBalance.objects.filter(member__in=members, material__code__in=codes)
+    found = {
+        (r.member.code, r.material.code): Decimal(str(r.quantity)) for r in rows.select_related("member", "material")
+    }
+    return {(m.code, c): found.get((m.code, c), Decimal(0)) for m in members for c in codes}

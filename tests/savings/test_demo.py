@@ -1,5 +1,5 @@
-"""The demo's simpan-pinjam: a year of savings, kelompok Mawar's loan repaid, kelompok Melati's in arrears, the
-books balanced, quickly, and a second run adds nothing."""
+"""The demo's simpan-pinjam: a year of savings, kelompok Mawar's loan repaid, kelompok Melati's in arrears (both
+given in kind), the books balanced, quickly, and a second run adds nothing."""
 
 import time
 
@@ -23,6 +23,12 @@ def test_the_demo_seeds_savings_and_two_group_loans(english_messages):
     assert Loan.objects.get(group__code="mawar").status == Loan.Status.REPAID
     melati = Loan.objects.get(group__code="melati")
     assert melati.status == Loan.Status.DISBURSED
+    # both given in kind: each borrower received its paket usaha of the cooperative's materials
+    from inventory.models import MaterialMovement
+
+    assert melati.product.in_kind and melati.coop_stock
+    received = MaterialMovement.objects.filter(source=f"loan:{melati.reference}", kind="transfer_in")
+    assert received.count() == 3 * melati.shares.count()
     late = [v for a in selectors.arrears() for v in a.loans]
     assert {v.reference for v in late} == {melati.reference}
     assert PassbookLine.objects.filter(member__code="m01", kind="wajib").count() >= 12

@@ -1,9 +1,11 @@
 """On PostgreSQL: withdrawals of one member's simpanan sukarela racing each other never take it below zero
-(the savings row lock), and no two of them with one key both apply. Transactional; the module's last step
-restores the seed (the fixture of tests/inventory/test_concurrency_pg.py)."""
+(the savings row lock), and no two of them with one key both apply; two loans in kind racing for the last package
+of a member's stock disburse once; reminder jobs racing send each reminder once. Transactional; the module's last
+step restores the seed (the fixture of tests/inventory/test_concurrency_pg.py)."""
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
@@ -13,7 +15,7 @@ from books import selectors as books_selectors
 from savings import services
 from tests.inventory.test_concurrency_pg import restore_seed_after_module  # noqa: F401 - the module fixture
 
-from .conftest import assert_passbooks_match_books, member
+from .conftest import JOINED, assert_passbooks_match_books, material_balances, member, package, pay_up, stock_up
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 THREADS = 10
@@ -84,3 +86,92 @@ def test_one_key_withdraws_once_however_often_it_races(saver):
     )
     assert services.savings_account(m).sukarela == 90_000
     assert_passbooks_match_books([m])
+
+
+DAY0 = datetime.date(2026, 3, 2)
+
+
+def _borrowers(user, codes):
+    """The board's amounts, members joined long enough ago, and ``codes`` paid up to DAY0 (committed)."""
+    from inventory.models import Member
+
+    Member.objects.update(joined=JOINED)
+    for kind, amount in (("pokok", 50_000), ("wajib", 10_000)):
+        services.rule_add(kind=kind, amount=amount, effective_from=datetime.date(2020, 1, 1), user=user)
+    for code in codes:
+        pay_up(member(code), user, DAY0)
+    return [member(code) for code in codes]
+
+
+def _approved(loan, user):
+    from django.contrib.auth import get_user_model
+
+    services.loan_approve(loan=loan, user=user)
+    services.loan_approve(loan=loan, user=get_user_model().objects.get(email="board2@guyub.example"))
+    return loan
+
+
+def test_two_loans_in_kind_racing_for_the_last_package_disburse_once(saver):
+    _m, user = saver
+    borrowers, store = _borrowers(user, ["m02", "m03"]), member("m08")
+    stock_up(store, times=1)
+    have = material_balances([store])["m08", "kulit-sapi-b"]  # one package takes all the leather there is
+    product = services.product_add(
+        name="Paket",
+        min_amount=1,
+        max_amount=1_000_000,
+        instalments=2,
+        frequency="weekly",
+        jasa_percent="0",
+        jasa_method="flat",
+        in_kind=True,
+        user=user,
+    )
+    loans = [
+        _approved(
+            services.loan_apply(
+                product=product,
+                shares=[(b, None)],
+                package=package((("kulit-sapi-b", str(have), 4_000),)),
+                stock_from=store,
+                user=user,
+                on=DAY0,
+            ),
+            user,
+        )
+        for b in borrowers
+    ]
+    results = together(2, lambda i: services.loan_disburse(loan=loans[i], user=user, on=DAY0))
+    assert sorted(results) == ["ok", "refused"]
+    assert material_balances([store])["m08", "kulit-sapi-b"] == 0
+    given = [b for b, r in zip(borrowers, results, strict=True) if r == "ok"]
+    assert len(given) == 1
+    assert books_selectors.trial_balance()["total"] == 0
+    assert_passbooks_match_books(borrowers)
+
+
+def test_racing_reminder_jobs_send_each_reminder_once(saver):
+    from django.core import mail
+
+    from savings.models import Reminder
+    from savings.services import reminders
+
+    _m, user = saver
+    [borrower] = _borrowers(user, ["m02"])
+    product = services.product_add(
+        name="Mingguan",
+        min_amount=1_000,
+        max_amount=100_000,
+        instalments=4,
+        frequency="weekly",
+        jasa_percent="1",
+        jasa_method="flat",
+        user=user,
+    )
+    loan = _approved(services.loan_apply(product=product, shares=[(borrower, 40_000)], user=user, on=DAY0), user)
+    services.loan_disburse(loan=loan, channel="cash", user=user, on=DAY0)
+    mail.outbox = []
+    sent = []
+    together(THREADS, lambda i: sent.append(reminders.send_reminders(on=DAY0 + datetime.timedelta(days=5))))
+    assert sum(sent) == 1 and len(mail.outbox) == 1
+    assert Reminder.objects.count() == 1

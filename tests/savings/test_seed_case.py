@@ -1,21 +1,26 @@
-"""Seed 003's group loan: a group of five borrows Rp 125.000 (Rp 25.000 each), funded by two members' simpanan
-sukarela, and repays six daily instalments of Rp 4.200; one member misses a day and the group covers it
-(tanggung renteng). The loan ends repaid, the funders' savings end at what they had plus their share of the jasa,
-the member who missed owes the four who paid for it, and the trial balance is 0 throughout."""
+"""Seed 003's group loan: a group of five borrows Rp 125.000 (Rp 25.000 each) in kind — each receives a paket
+usaha of leather, soles and thread from the cooperative's materials (kept at m08's workshop), moved through the
+material ledger — funded by two members' simpanan sukarela, and repays six daily instalments of Rp 4.200; one
+member misses a day and the group covers it (tanggung renteng). The loan ends repaid, the funders' savings end at
+what they had plus their share of the jasa, the member who missed owes the four who paid for it, and the trial
+balance is 0 throughout."""
 
 import datetime
 
 import pytest
 
 from books import ledger, selectors as books_selectors
+from books.models import Leg
+from inventory.models import MaterialMovement
 from savings import selectors, services
 from savings.models import Loan, LoanProduct
 
-from .conftest import assert_passbooks_match_books, key, member, pay_up
+from .conftest import assert_passbooks_match_books, key, material_balances, member, package, pay_up, stock_up
 
 pytestmark = pytest.mark.django_db
 DAY0 = datetime.date(2026, 3, 2)
 GROUP = ["m01", "m02", "m03", "m04", "m05"]
+STORE = "m08"  # keeps the cooperative's materials for the paket usaha
 
 
 @pytest.fixture
@@ -45,26 +50,43 @@ def group_loan(coop, board_user_2):
         jasa_percent="0.80",
         jasa_method="flat",
         for_groups=True,
+        in_kind=True,
         user=coop,
     )
+    stock_up(member(STORE))
     loan = services.loan_apply(
         product=product,
         group=group,
         shares=[(m, 25_000) for m in members],
         fundings=[(member("m06"), 75_000), (member("m07"), 50_000)],
+        package=package(),
+        stock_from=member(STORE),
+        coop_stock=True,
         user=coop,
         on=DAY0,
     )
     services.loan_approve(loan=loan, user=coop)
     assert Loan.objects.get(pk=loan.pk).status == Loan.Status.APPLIED  # one approval is not enough
     services.loan_approve(loan=loan, user=board_user_2)
-    return services.loan_disburse(loan=loan, channel="cash", user=coop, on=DAY0), group
+    before = material_balances(members + [member(STORE)])
+    loan = services.loan_disburse(loan=loan, user=coop, on=DAY0)
+    return loan, group, before
 
 
 def test_the_seed_group_loan_is_repaid_with_the_group_covering_a_missed_day(group_loan, coop):
-    loan, group = group_loan
+    loan, group, before = group_loan
     members = [member(c) for c in GROUP]
     assert loan.status == Loan.Status.DISBURSED
+    # the paket usaha moved: each borrower got 4 sq ft of leather, 2 pairs of soles and 30 m of thread, the store
+    # gave five of each, and the cooperative's materials account carries the Rp 125.000 paid out in kind
+    after = material_balances(members + [member(STORE)])
+    for m in members:
+        assert [after[m.code, c] - before[m.code, c] for c in ("kulit-sapi-b", "sol-karet", "benang")] == [4, 2, 30]
+    assert [before[STORE, c] - after[STORE, c] for c in ("kulit-sapi-b", "sol-karet", "benang")] == [20, 10, 150]
+    assert MaterialMovement.objects.filter(source=f"loan:{loan.reference}").count() == 5 * 3 * 2
+    assert books_selectors.balances()[services.MATERIALS] == 125_000
+    disbursed = Leg.objects.filter(posting__idempotency_key=f"credit:{loan.reference}:disbursed")
+    assert not disbursed.filter(account__code=services.CASH).exists()  # no money left the cash box
     for share in loan.shares.all():
         assert [i.principal + i.jasa for i in share.instalments.all()] == [4_200] * 6
         assert [i.due for i in share.instalments.all()] == [DAY0 + datetime.timedelta(days=k) for k in range(1, 7)]
@@ -115,7 +137,7 @@ def test_the_seed_group_loan_is_repaid_with_the_group_covering_a_missed_day(grou
 
 
 def test_a_repayment_replayed_with_its_key_pays_once(group_loan, coop):
-    loan, _group = group_loan
+    loan, _group, _before = group_loan
     share = loan.shares.get(member=member("m01"))
     on = DAY0 + datetime.timedelta(days=1)
     first = services.repay(share=share, amount=4_200, channel="cash", idempotency_key="same", user=coop, on=on)
@@ -125,7 +147,7 @@ def test_a_repayment_replayed_with_its_key_pays_once(group_loan, coop):
 
 
 def test_early_repayment_waives_the_jasa_not_yet_due(group_loan, coop):
-    loan, _group = group_loan
+    loan, _group, _before = group_loan
     share = loan.shares.get(member=member("m02"))
     on = DAY0 + datetime.timedelta(days=2)
     amount = services.early_amount(share, on)

@@ -38,6 +38,20 @@ def _to_shipping_method(client, product):
     return client.get(reverse("checkout:shipping-method"))
 
 
+def _paid_transfer_to_surabaya(client, buyer, method_code):
+    """The signed-in buyer's order of one unit to Surabaya by ``method_code``, paid by a confirmed bank transfer."""
+    product, _record = variant_with_stock(2)
+    client.force_login(buyer)
+    add_to_basket(client, product)
+    assert client.post(reverse("checkout:shipping-address"), SURABAYA).status_code == 302
+    client.post(reverse("checkout:shipping-method"), {"method_code": method_code})
+    client.post(reverse("checkout:payment-method"), {"method": "transfer"})
+    place_order(client, client.get(reverse("checkout:payment-details"), follow=True))
+    order = last_order()
+    confirm_bank_transfer(order=order)
+    return order
+
+
 @pytest.mark.django_db
 def test_guest_to_surabaya_chooses_jne_reg_and_pays_for_it(client):
     product, _record = variant_with_stock(3)
@@ -94,15 +108,7 @@ def test_pickup_is_free_and_always_offered(client):
 def test_waybill_entered_by_staff_ships_and_shows_on_the_order_page(
     client, staff_user, buyer_user, django_capture_on_commit_callbacks
 ):
-    product, _record = variant_with_stock(2)
-    client.force_login(buyer_user)
-    add_to_basket(client, product)
-    assert client.post(reverse("checkout:shipping-address"), SURABAYA).status_code == 302
-    client.post(reverse("checkout:shipping-method"), {"method_code": "sicepat-reg"})
-    client.post(reverse("checkout:payment-method"), {"method": "transfer"})
-    place_order(client, client.get(reverse("checkout:payment-details"), follow=True))
-    order = last_order()
-    confirm_bank_transfer(order=order)
+    order = _paid_transfer_to_surabaya(client, buyer_user, "sicepat-reg")
     mail.outbox.clear()
 
     client.force_login(staff_user)
@@ -139,15 +145,7 @@ def test_the_shipping_member_finds_the_waybill_page_from_its_order_lines(client,
     """The member that fulfils a paid order enters its waybill from the workspace; "next" never leaves the site."""
     from inventory.models import Member
 
-    product, record = variant_with_stock(2)
-    client.force_login(buyer_user)
-    add_to_basket(client, product)
-    assert client.post(reverse("checkout:shipping-address"), SURABAYA).status_code == 302
-    client.post(reverse("checkout:shipping-method"), {"method_code": "jne-reg"})
-    client.post(reverse("checkout:payment-method"), {"method": "transfer"})
-    place_order(client, client.get(reverse("checkout:payment-details"), follow=True))
-    order = last_order()
-    confirm_bank_transfer(order=order)
+    order = _paid_transfer_to_surabaya(client, buyer_user, "jne-reg")
 
     member = Member.objects.get(partner_id=order.lines.get().partner_id)
     client.force_login(member.owner)

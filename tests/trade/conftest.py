@@ -85,3 +85,35 @@ def importer(db):
 
 def six_weeks_out() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(weeks=6)
+
+
+def pay_by_statement(reference: str, amount, *, user=None) -> list[str]:
+    """Staff upload the bank statement showing the transfer (the shop's normal confirmation of transfers)."""
+    from catalog.shop.order import statements
+
+    user = user or get_user_model().objects.get(email="staff@guyub.example")
+    content = f"date,description,amount\n{timezone.localdate():%Y-%m-%d},TRF LION CITY {reference},{amount:.0f}\n"
+    result = statements.dry_run(content)
+    assert [row.transfer.reference for row in result.matches] == [reference], [r.reason for r in result.rows]
+    return statements.apply(content, user=user, expected=result.references)
+
+
+def make_and_hand_over(work_orders) -> None:
+    """Each maker accepts its work order, buys the materials, records the units made and hands them over."""
+    from inventory import selectors as inv
+    from inventory.models import MaterialMovement
+    from inventory.services import material_move
+    from pooling import services as pool
+
+    for wo in work_orders:
+        pool.work_order_accept(work_order=wo)
+        for material, per_unit in inv.bill_for(wo.product).items():
+            material_move(
+                member=wo.member,
+                material=material,
+                kind=MaterialMovement.Kind.PURCHASE,
+                quantity=per_unit * wo.quantity + 1,
+                idempotency_key=f"trade-test-mat-{wo.pk}-{material.pk}",
+            )
+        pool.work_order_made(work_order=wo)
+        pool.work_order_hand_over(work_order=wo)

@@ -1,7 +1,9 @@
 """The issue's case in a real browser (real server, Chromium): a Singapore importer applies for a trade account,
 staff approve it; the importer asks for 600 sandals and 200 belts six weeks out; staff prepare the quote (trade
 prices, the pooling plan, shipping from the Singapore export zone) and send it; the importer accepts it and gets
-an order awaiting the deposit. Screenshots in test-artifacts/trade-*.png."""
+an order awaiting the deposit, and work orders go out to exactly the plan's makers, units and weeks; staff
+confirm the deposit from the bank statement in the dashboard and the order goes into production. Screenshots in
+test-artifacts/trade-*.png."""
 
 from __future__ import annotations
 
@@ -165,6 +167,45 @@ def test_singapore_importer_requests_staff_quote_buyer_accepts(trade_shop, live_
         assert number.startswith("TR") and order_status == "Awaiting payment"
         assert number in buyer.content()
         assert buyer.locator(".trade-documents a[href$='/pdf/']").count() == 3
+
+        # Work orders went out to exactly the makers, units and weeks of the plan the quote showed.
+        [(committed,)] = server_rows(live_shop.database_url, "SELECT plan FROM trade_quote ORDER BY id DESC LIMIT 1")
+        committed = json.loads(committed) if isinstance(committed, str) else committed
+        work = server_rows(
+            live_shop.database_url,
+            "SELECT m.code, p.upc, w.quantity, w.week FROM pooling_workorder w "
+            "JOIN pooling_routingrequest r ON r.id = w.request_id JOIN order_line l ON l.id = r.order_line_id "
+            "JOIN order_order o ON o.id = l.order_id JOIN inventory_member m ON m.id = w.member_id "
+            "JOIN catalogue_product p ON p.id = w.product_id WHERE o.number = %s",
+            (number,),
+        )
+        assert sorted((c, u, q, str(w)[:10]) for c, u, q, w in work) == sorted(
+            (m["member"], m["sku"], m["units"], m["week"]) for m in committed["makers"]
+        )
+        assert len({row[0] for row in work}) >= 5
+
+        # The deposit arrives: staff upload the bank statement in the dashboard; the order goes into production.
+        [(reference, amount)] = server_rows(
+            live_shop.database_url,
+            "SELECT t.reference, t.amount FROM payment_banktransfer t JOIN order_order o ON o.id = t.order_id "
+            "WHERE o.number = %s",
+            (number,),
+        )
+        csv = f"date,description,amount\n{datetime.date.today():%Y-%m-%d},TRF LION CITY {reference},{int(amount)}\n"
+        staff.goto(f"{base}/dashboard/transfers/statement/")
+        staff.set_input_files(
+            "input[name=statement]", {"name": "bca.csv", "mimeType": "text/csv", "buffer": csv.encode()}
+        )
+        staff.locator("#statement-dry-run").click()
+        staff.wait_for_selector("#statement-matches")
+        assert reference in staff.locator("#statement-matches").inner_text()
+        staff.locator("#statement-apply button").click()
+        staff.wait_for_load_state()
+        _shot(staff, "7-deposit-confirmed")
+        [(order_status,)] = server_rows(
+            live_shop.database_url, "SELECT status FROM order_order WHERE number = %s", (number,)
+        )
+        assert order_status == "In production"
     finally:
         buyer_context.close()
         staff_context.close()

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from common.errors import Refusal
 from trade import services
 from trade.models import Quote
 
-from .conftest import six_weeks_out
+from .conftest import make_and_hand_over, pay_by_statement, six_weeks_out
 
 
 def _staff():
@@ -33,11 +33,40 @@ def _request(importer, coop):
     )
 
 
-def test_singapore_importer_quote_accept_deposit(importer, coop, django_capture_on_commit_callbacks):
-    from catalog.shop.order.services import confirm_bank_transfer
+def _plan_table(plan: dict) -> list[tuple]:
+    return sorted((m["member"], m["sku"], m["units"], m["week"]) for m in plan["makers"])
+
+
+def _work_table(order) -> list[tuple]:
+    from pooling.models import WorkOrder
+
+    work = WorkOrder.objects.filter(request__order_line__order=order).select_related("member", "product")
+    return sorted((wo.member.code, wo.product.upc, wo.quantity, wo.week.isoformat()) for wo in work)
+
+
+def _counts():
+    from oscar.core.loading import get_model
+
+    from pooling.models import RoutingRequest, RoutingRun, WorkOrder
+
+    models = [get_model("order", "Order"), get_model("order", "Line"), RoutingRequest, RoutingRun, WorkOrder]
+    return [m.objects.count() for m in models]
+
+
+def test_singapore_importer_quote_accept_deposit_ship_makers_credited(
+    importer, coop, board_user, django_capture_on_commit_callbacks
+):
+    """The issue's "done when", through the service layer: quote → acceptance commits the quoted plan (work orders
+    to exactly its makers, units and weeks) → the deposit, confirmed from the bank statement, starts production →
+    the makers make and hand over → the balance, confirmed the same way, lets it ship → each maker's statement
+    credits its own units at the trade price, less the fee, under the order's number."""
+    from books.services import fee_rate_add, net_of_fee
+    from catalog.shop.order.services import mark_shipped
     from inventory.models import WeeklyLoad
     from pooling.models import RoutingRequest, WorkOrder
+    from trade.models import BalanceTransfer
 
+    fee_rate_add(percent="7.5", effective_from=timezone.localdate(), user=board_user)  # the board's fee
     rfq = _request(importer, coop)
     before = (WeeklyLoad.objects.count(), RoutingRequest.objects.count(), WorkOrder.objects.count())
     quote = services.prepare_quote(
@@ -50,31 +79,75 @@ def test_singapore_importer_quote_accept_deposit(importer, coop, django_capture_
     assert quote.deposit == -(-quote.total * 30 // 100)
     assert len({m["member"] for m in quote.plan["makers"]}) >= 5
     assert [x["ready_by_wanted"] for x in quote.plan["lines"]] == [600, 200]
+    quoted = _plan_table(quote.plan)
 
     with pytest.raises(Refusal):  # not sent yet
         services.accept_quote(quote=quote, user=importer.user)
     services.send_quote(quote=quote, by=_staff())
-    with django_capture_on_commit_callbacks(execute=True):  # routing runs after commit, as in production
+    with django_capture_on_commit_callbacks(execute=True):  # nothing routed after commit changes the plan
         order = services.accept_quote(quote=quote, user=importer.user)
+
+    # The work orders are the quote's plan table: the same members, units and weeks, offered now.
+    assert _work_table(order) == quoted
+    assert not WorkOrder.objects.filter(request__order_line__order=order).exclude(state="offered").exists()
+    assert WorkOrder.objects.filter(request__order_line__order=order).values("member").distinct().count() >= 5
+    for line in order.lines.select_related("stockrecord__partner__member", "pooling_request"):
+        makers = set(line.pooling_request.work_orders.values_list("member__code", flat=True))
+        assert makers == {line.stockrecord.partner.member.code}  # each maker's units are its own line
+    assert sum(order.lines.values_list("line_price_incl_tax", flat=True)) == quote.goods
+    counts = _counts()
+    assert services.accept_quote(quote=quote, user=importer.user) == order  # accepting twice: nothing twice
+    assert _counts() == counts
 
     order.refresh_from_db()
     assert order.status == "Awaiting payment"
     assert order.bank_transfer.amount == quote.deposit
-    requests = RoutingRequest.objects.filter(order_line__order=order)
-    assert requests.count() == 2
-    offered = WorkOrder.objects.filter(request__in=requests)
-    assert offered.exists()  # routed after commit (the in-process task backend): work orders went out
-    assert (
-        sum(requests.values_list("from_stock", flat=True))
-        + sum(offered.values_list("quantity", flat=True))
-        + sum(requests.values_list("unrouted", flat=True))
-        == 800
-    )
-    assert offered.values("member").distinct().count() >= 5
-
-    assert confirm_bank_transfer(order=order, user=_staff())
+    # The deposit: staff upload the bank statement, as for any transfer; the order goes into production.
+    pay_by_statement(order.bank_transfer.reference, quote.deposit)
     order.refresh_from_db()
     assert order.status == "In production"
+
+    with django_capture_on_commit_callbacks(execute=True):  # the balance is asked once everything is ready
+        make_and_hand_over(WorkOrder.objects.filter(request__order_line__order=order).order_by("pk"))
+    balance = BalanceTransfer.objects.get(quote=quote)
+    assert balance.amount == quote.balance and not balance.paid
+    pay_by_statement(balance.reference, balance.amount)  # the balance: the same way
+    balance.refresh_from_db()
+    assert balance.paid
+    assert sum(order.payment_events.filter(event_type__code="paid").values_list("amount", flat=True)) == quote.total
+    assert mark_shipped(order=order, user=_staff())
+
+    # Each maker's statement: its own units at the trade price, less the fee, under the order's number.
+    placed = timezone.localdate(order.date_placed)
+    expected: dict[str, list[int]] = {}
+    for line in order.lines.select_related("stockrecord__partner__member", "product__parent__product_class"):
+        gross = int(line.unit_price_incl_tax * line.quantity)
+        fee, _net = net_of_fee(gross, line.product.get_product_class(), on=placed)
+        sums = expected.setdefault(line.stockrecord.partner.member.code, [0, 0])
+        sums[0], sums[1] = sums[0] + gross, sums[1] + fee
+        assert fee == gross * 75 // 1000 > 0  # 7.5%, whole rupiah
+    units = {}
+    for member, sku, quantity, _week in quoted:
+        units[member] = units.get(member, 0) + quantity * (120_000 if sku == coop["sandal"].upc else 75_000)
+    assert {code: sums[0] for code, sums in expected.items()} == units  # gross = trade price × the maker's units
+    for code, (gross, fee) in expected.items():
+        entries = _statement(code)["entries"]
+        mine = [e for e in entries if order.number in e["reference"]]
+        assert sum(e["amount"] for e in mine if e["kind"] == "sale") == gross, code
+        assert sum(e["amount"] for e in mine if e["kind"] == "fee") == -fee, code
+        assert not [e for e in mine if e["kind"] == "work"]  # nobody collected another maker's units
+    assert sum(gross for gross, _fee in expected.values()) == 600 * 120_000 + 200 * 75_000
+
+
+def _statement(code: str) -> dict:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("accounts", "statement", code, "--month", f"{timezone.localdate():%Y-%m}", "--json", stdout=out)
+    return json.loads(out.getvalue())
 
 
 def test_dry_run_for_staff_page_changes_nothing(client_as, importer, coop):
@@ -88,30 +161,97 @@ def test_dry_run_for_staff_page_changes_nothing(client_as, importer, coop):
     assert (WeeklyLoad.objects.count(), WorkOrder.objects.count()) == before
 
 
-def test_capacity_change_is_told_before_anything_is_committed(importer, coop):
+def _load(member, week: datetime.date, units: int, key: str):
     from inventory.models import WeeklyLoad
-    from pooling.models import RoutingRequest
+
+    WeeklyLoad.objects.create(member=member, week=week, units=units, source="t", idempotency_key=key)
+
+
+def test_capacity_change_is_told_before_anything_is_committed(importer, coop):
+    from pooling.models import RoutingRequest, WorkOrder
 
     rfq = _request(importer, coop)
     quote = services.prepare_quote(request=rfq, by=_staff(), valid_until=timezone.localdate())
     services.send_quote(quote=quote, by=_staff())
+    quoted = quote.plan
     # Every member's weeks fill up meanwhile.
     first = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
     for member in coop["members"]:
         for k in range(8):
-            WeeklyLoad.objects.create(
-                member=member,
-                week=first + datetime.timedelta(weeks=k),
-                units=40,
-                source="t",
-                idempotency_key=f"t-{member.pk}-{k}",
-            )
-    with pytest.raises(services.PlanChanged):
+            _load(member, first + datetime.timedelta(weeks=k), 40, f"t-{member.pk}-{k}")
+    counts = _counts()
+    with pytest.raises(services.PlanChanged) as told:
         services.accept_quote(quote=quote, user=importer.user)
+    assert _counts() == counts  # no order, no line, no routing request, no work order
     quote.refresh_from_db()
     assert quote.status == Quote.Status.SENT and quote.order_id is None
-    assert quote.plan["lines"][0]["ready_by_wanted"] < 600
+    assert quote.plan != quoted and quote.plan["lines"][0]["ready_by_wanted"] < 600
+    new_date = datetime.date.fromisoformat(quote.plan["earliest"])
+    assert new_date > datetime.date.fromisoformat(quoted["earliest"])
+    assert formats.date_format(new_date, "j M Y") in " ".join(told.value.messages)  # the buyer is told the date
     assert not RoutingRequest.objects.filter(order_line__order__number=f"TR{quote.pk:06d}").exists()
+
+    # The buyer saw the new plan and accepts again: that plan is committed, after the full weeks.
+    order = services.accept_quote(quote=quote, user=importer.user)
+    assert _work_table(order) == _plan_table(quote.plan)
+    assert min(WorkOrder.objects.filter(request__order_line__order=order).values_list("week", flat=True)) >= (
+        first + datetime.timedelta(weeks=8)
+    )
+
+
+def test_the_buyer_is_told_through_the_page(client, importer, coop):
+    rfq = _request(importer, coop)
+    quote = services.prepare_quote(request=rfq, by=_staff(), valid_until=timezone.localdate())
+    services.send_quote(quote=quote, by=_staff())
+    first = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    for member in coop["members"]:
+        for k in range(8):
+            _load(member, first + datetime.timedelta(weeks=k), 40, f"t-{member.pk}-{k}")
+    client.force_login(importer.user)
+    page = client.post(f"/trade/quotes/{quote.pk}/accept/", follow=True).content.decode()
+    assert "capacity changed" in page and "Nothing is reserved yet" in page
+    quote.refresh_from_db()
+    assert quote.order_id is None
+    new_date = datetime.date.fromisoformat(quote.plan["earliest"])
+    assert formats.date_format(new_date, "j M Y") in page and quote.plan["earliest"] in page  # message and plan
+
+
+def test_moved_makers_that_keep_the_quoted_dates_are_committed(importer, coop):
+    """A member's week filled up meanwhile, but the others still make everything by the wanted date: acceptance
+    commits the new makers (no need to ask the buyer again) and keeps them on the quote as the plan."""
+    rfq = _request(importer, coop)
+    quote = services.prepare_quote(request=rfq, by=_staff(), valid_until=timezone.localdate())
+    services.send_quote(quote=quote, by=_staff())
+    quoted = quote.plan
+    busy = quoted["makers"][0]
+    member = next(m for m in coop["members"] if m.code == busy["member"])
+    _load(member, datetime.date.fromisoformat(busy["week"]), 40, "t-busy")
+    order = services.accept_quote(quote=quote, user=importer.user)
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.ACCEPTED and quote.plan != quoted
+    assert [x["ready_by_wanted"] for x in quote.plan["lines"]] == [600, 200]
+    assert _work_table(order) == _plan_table(quote.plan)
+    assert (busy["member"], busy["sku"], busy["units"], busy["week"]) not in _work_table(order)
+
+
+def test_what_acceptance_commits():
+    def plan(earliest, ready, makers):
+        return {
+            "earliest": earliest,
+            "lines": [{"sku": "S", "quantity": 10, "ready_by_wanted": ready}],
+            "makers": [{"member": m, "sku": "S", "units": u, "week": w} for m, u, w in makers],
+        }
+
+    quoted = plan("2030-01-13", 10, [("m01", 6, "2030-01-07"), ("m02", 4, "2030-01-07")])
+    same = plan("2030-01-13", 10, [("m02", 4, "2030-01-07"), ("m01", 6, "2030-01-07")])
+    assert services.plan_to_commit(quoted, same) is quoted
+    moved = plan("2030-01-13", 10, [("m03", 10, "2030-01-07")])
+    assert services.plan_to_commit(quoted, moved) is moved  # other makers, the same date
+    earlier = plan("2030-01-06", 10, [("m03", 10, "2029-12-31")])
+    assert services.plan_to_commit(quoted, earlier) is earlier
+    assert services.plan_to_commit(quoted, plan("2030-01-20", 10, [("m01", 10, "2030-01-14")])) is None  # later
+    assert services.plan_to_commit(quoted, plan("2030-01-13", 8, [("m01", 8, "2030-01-07")])) is None  # fewer
+    assert services.plan_to_commit(quoted, plan(None, 10, [("m01", 10, "2030-01-07")])) is None  # not in horizon
 
 
 def test_override_needs_the_board_and_revisions_keep_history(importer, coop, board_user):
@@ -236,3 +376,17 @@ def test_the_clock_expires_trade_quotes():
     from guyub.jobs.schedule import JOBS
 
     assert "trade.tasks.expire_quotes" in {job.task for job in JOBS}
+
+
+def test_the_buyer_sees_progress_per_product(client, importer, coop):
+    """The order has a line per product and maker; the buyer's progress table has one row a product."""
+    quote = services.prepare_quote(request=_request(importer, coop), by=_staff(), valid_until=timezone.localdate())
+    services.send_quote(quote=quote, by=_staff())
+    order = services.accept_quote(quote=quote, user=importer.user)
+    assert order.lines.count() > 2
+    client.force_login(importer.user)
+    page = client.get(f"/trade/requests/{quote.request_id}/").content.decode()
+    table = page[page.index("trade-progress") :]
+    table = table[: table.index("</table>")]
+    assert table.count("<tr>") == 3  # the header and two products
+    assert "<td>600</td>" in table and "<td>200</td>" in table

@@ -145,6 +145,9 @@ def test_no_shipping_before_the_balance_arrives(client_as, importer, coop, djang
     staff.post(f"/trade/quotes/{quote.pk}/balance-paid/")
     balance.refresh_from_db()
     assert balance.paid and balance.confirmed_by == _staff()
+    assert order.payment_events.filter(reference=balance.reference, amount=quote.balance).count() == 1
+    staff.post(f"/trade/quotes/{quote.pk}/balance-paid/")  # twice: one payment
+    assert order.payment_events.filter(reference=balance.reference).count() == 1
     assert mark_shipped(order=order, user=_staff())
     order.refresh_from_db()
     assert order.status == "Shipped"
@@ -167,3 +170,52 @@ def test_the_balance_is_asked_when_the_work_is_ready(importer, coop, django_capt
         work_orders[-1].state = WorkOrder.State.MADE
         work_orders[-1].save()
     assert BalanceTransfer.objects.get(quote=quote).amount == quote.balance
+
+
+def test_deposit_and_balance_confirmed_in_the_order_dashboard(
+    client_as, staff_user, importer, coop, django_capture_on_commit_callbacks
+):
+    """Staff confirm both transfers on the shop's order page, as for any order paid by transfer: "Paid" on the
+    deposit puts the trade order into production; a "Paid" payment event for the balance's exact amount marks the
+    balance received (a wrong amount is refused, nothing changes), after which the order ships."""
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    from catalog.shop.order.services import mark_shipped
+
+    staff_user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="order", codename__in=["view_order", "change_order"])
+    )
+    quote = services.prepare_quote(request=_request(importer, coop), by=_staff(), valid_until=_valid())
+    services.send_quote(quote=quote, by=_staff())
+    order = services.accept_quote(quote=quote, user=importer.user)
+    staff = client_as("staff")
+    staff.cookies["django_language"] = "en"
+    url = reverse("dashboard:order-detail", kwargs={"number": order.number})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(url, {"order_action": "change_order_status", "new_status": "Paid"})
+    order.refresh_from_db()
+    assert order.status == "In production" and order.bank_transfer.status == "paid"
+
+    balance = services.request_balance(quote=quote, by=_staff())
+    wrong = {"order_action": "create_order_payment_event", "payment_event_type": "paid", "amount": "1000"}
+    page = staff.post(url, wrong, follow=True)
+    assert f"Transfer {balance.reference} expects {balance.amount:.0f}" in page.content.decode()
+    balance.refresh_from_db()
+    assert not balance.paid
+    with pytest.raises(services.BalanceDue):
+        mark_shipped(order=order, user=_staff())
+
+    right = {**wrong, "amount": f"{balance.amount:.0f}"}
+    for _click in range(2):  # a double click records one payment
+        staff.post(url, right)
+    balance.refresh_from_db()
+    assert balance.paid  # (Oscar's dashboard passes no user to payment events: confirmed_by stays empty)
+    paid = order.payment_events.filter(event_type__code="paid").order_by("pk")
+    assert [(e.reference, e.amount) for e in paid] == [
+        (order.bank_transfer.reference, quote.deposit),
+        (balance.reference, quote.balance),
+    ]
+    assert mark_shipped(order=order, user=_staff())
+    order.refresh_from_db()
+    assert order.status == "Shipped"

@@ -3,6 +3,8 @@
 * status → Paid: a bank transfer is confirmed as received (or a waiting card payment is captured);
 * status → Cancelled: the card authorisation is cancelled or the paid amount refunded, stock released;
 * status → Shipped: the held stock is consumed and the buyer is emailed;
+* a "Paid" payment event once the order's own transfer arrived: another transfer it waits for (a trade order's
+  balance, ``transfer_port``) arrived;
 * a "Refunded" payment event (per line, or for an amount on the whole order): refunds through Stripe for
   card orders, recorded for transfers.
 Failures raise Oscar's PaymentError, which the dashboard shows to staff.
@@ -14,7 +16,7 @@ from oscar.apps.payment.exceptions import PaymentError
 
 from catalog.shop.payment.models import BankTransfer, CardPayment
 
-from . import cards, refunds, services, statuses
+from . import cards, refunds, services, statuses, transfer_port
 
 
 class EventHandler(processing.EventHandler):
@@ -43,6 +45,8 @@ class EventHandler(processing.EventHandler):
                 )
             except refunds.RefundError as error:
                 raise PaymentError(str(error)) from error
+        if event_type.code == services.PAID_EVENT[0] and self._confirm_due(order, amount):
+            return order.payment_events.filter(event_type=event_type).last()
         if event_type.code == services.PAID_EVENT[0] and self._transfer(order) is not None:
             self.confirm_payment(order)
             return order.payment_events.filter(event_type=event_type).last()
@@ -61,6 +65,21 @@ class EventHandler(processing.EventHandler):
             raise PaymentError(_("There is no bank transfer or card authorisation waiting on this order."))
         if cards.capture_placed_order(order=order, intent_id=card.intent_id, notify=True) != cards.PAID:
             raise PaymentError(_("Stripe did not capture the card payment; see the order notes."))
+
+    def _confirm_due(self, order, amount) -> bool:
+        """A "Paid" event on an order whose own transfer is settled but which waits for another one the shop does
+        not keep (a trade order's balance, ``transfer_port``): that transfer arrived. False: none waits."""
+        transfer = self._transfer(order)
+        due = transfer_port.awaiting_for(order)
+        if due is None or (transfer is not None and transfer.status == BankTransfer.AWAITING):
+            return False
+        if amount != due.amount:
+            raise PaymentError(
+                _("Transfer %(reference)s expects %(expected)s.")
+                % {"reference": due.reference, "expected": f"{due.amount:.0f}"}
+            )
+        transfer_port.received(order=order, reference=due.reference, user=self.user)
+        return True
 
     def cancel(self, order):
         reason = "Cancelled by staff."

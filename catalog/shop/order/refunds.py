@@ -67,42 +67,21 @@ def _refund_card(*, order, card, amount, lines, quantities, user):
     except stripe_gateway.GatewayError as error:
         raise RefundError(_("Stripe did not accept the refund: %s") % error) from error
     with transaction.atomic():
-        if not CardPayment.objects.filter(pk=card.pk, amount_refunded=before).update(amount_refunded=before + amount):
+        if not _claim(card, before, amount):
             # A webhook (or a concurrent click) recorded this refund first; it is not recorded twice.
             return order.payment_events.filter(event_type__code=services.REFUNDED_EVENT[0]).last()
-        event = services.record_payment_event(
-            order,
-            amount=amount,
-            reference=result["id"],
-            source_name=services.CARD_SOURCE,
-            kind=services.REFUNDED_EVENT,
-            lines=lines or [],
-            quantities=quantities or [],
-        )
-        services.note(order, f"Refunded {amount:.0f} to the card through Stripe ({result['id']}).", user)
-    return event
+        message = f"Refunded {amount:.0f} to the card through Stripe ({result['id']})."
+        return _record(order, amount, result["id"], services.CARD_SOURCE, message, lines, quantities, user)
 
 
 def _refund_transfer(*, order, transfer, amount, lines, quantities, user):
     with transaction.atomic():
         transfer.refresh_from_db()
         _check_amount(amount, transfer.refundable)
-        before = transfer.amount_refunded
-        if not BankTransfer.objects.filter(pk=transfer.pk, amount_refunded=before).update(
-            amount_refunded=before + amount
-        ):
+        if not _claim(transfer, transfer.amount_refunded, amount):
             raise RefundError(_("Another refund was recorded at the same moment; reload and check."))
-        event = services.record_payment_event(
-            order,
-            amount=amount,
-            reference=transfer.reference,
-            source_name=services.TRANSFER_SOURCE,
-            kind=services.REFUNDED_EVENT,
-            lines=lines or [],
-            quantities=quantities or [],
-        )
-        services.note(order, f"Refund of {amount:.0f} recorded: send it back to the buyer by bank transfer.", user)
-    return event
+        message = f"Refund of {amount:.0f} recorded: send it back to the buyer by bank transfer."
+        return _record(order, amount, transfer.reference, services.TRANSFER_SOURCE, message, lines, quantities, user)
 
 
 def _refund_midtrans(*, order, payment, amount, lines, quantities, user):
@@ -124,26 +103,35 @@ def _refund_midtrans(*, order, payment, amount, lines, quantities, user):
         except midtrans_gateway.GatewayError as error:
             raise RefundError(_("Midtrans did not accept the refund: %s") % error) from error
         reference = str(result.get("refund_key") or reference)[:128]
-    with transaction.atomic():
-        if not MidtransPayment.objects.filter(pk=payment.pk, amount_refunded=before).update(
-            amount_refunded=before + amount
-        ):
-            raise RefundError(_("Another refund was recorded at the same moment; reload and check."))
-        event = services.record_payment_event(
-            order,
-            amount=amount,
-            reference=reference,
-            source_name=midtrans.MIDTRANS_SOURCE,
-            kind=services.REFUNDED_EVENT,
-            lines=lines or [],
-            quantities=quantities or [],
+        message = f"Refunded {amount:.0f} through Midtrans ({payment.payment_type}, {reference})."
+    else:
+        message = (
+            f"Refund of {amount:.0f} recorded: Midtrans cannot refund {payment.payment_type or 'this payment'}, "
+            "send it back to the buyer by bank transfer."
         )
-        if through_gateway:
-            message = f"Refunded {amount:.0f} through Midtrans ({payment.payment_type}, {reference})."
-        else:
-            message = (
-                f"Refund of {amount:.0f} recorded: Midtrans cannot refund {payment.payment_type or 'this payment'}, "
-                "send it back to the buyer by bank transfer."
-            )
-        services.note(order, message, user)
+    with transaction.atomic():
+        if not _claim(payment, before, amount):
+            raise RefundError(_("Another refund was recorded at the same moment; reload and check."))
+        return _record(order, amount, reference, midtrans.MIDTRANS_SOURCE, message, lines, quantities, user)
+
+
+def _claim(payment, before, amount) -> bool:
+    """Compare-and-set the payment's refunded total from ``before`` to ``before + amount``: False when another
+    refund (a webhook, a concurrent click) changed it first."""
+    rows = type(payment).objects.filter(pk=payment.pk, amount_refunded=before)
+    return rows.update(amount_refunded=before + amount) == 1
+
+
+def _record(order, amount, reference, source_name, message, lines, quantities, user):
+    """The refund's payment event (tied to the refunded line quantities, if any) and the note staff read."""
+    event = services.record_payment_event(
+        order,
+        amount=amount,
+        reference=reference,
+        source_name=source_name,
+        kind=services.REFUNDED_EVENT,
+        lines=lines or [],
+        quantities=quantities or [],
+    )
+    services.note(order, message, user)
     return event

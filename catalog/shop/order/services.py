@@ -21,7 +21,7 @@ from books import services as books
 from catalog.shop.payment.models import BankTransfer, CardPayment
 from pooling.services import withdraw_order
 
-from . import emails, statuses
+from . import emails, statuses, transfer_port
 from .allocation import consume_order_lines, release_order_lines
 from .apps import PAYMENT_EVENT_TYPES
 
@@ -373,5 +373,6 @@ def confirm_bank_transfer(*, order, user=None, now=None) -> bool:
             )
         if _mark_paid(order, amount=transfer.amount, reference=transfer.reference, source_name=TRANSFER_SOURCE):
             note(order, f"Bank transfer {transfer.reference} received.", user)
+            transfer_port.received(order=order, reference=transfer.reference, user=user)  # a trade deposit
             _after_commit_email(order, emails.PAYMENT_CONFIRMED)
     return True

@@ -13,7 +13,8 @@ Accepted format (what Indonesian internet banking exports, reduced to three colu
   spaces and case do not matter.
 
 A credit matches a transfer when its description holds the reference of a transfer still awaiting payment and
-the amount is exactly the transfer's. ``dry_run`` says what would happen; ``apply`` confirms every match through
+the amount is exactly the transfer's; transfers the shop does not keep itself (a trade order's balance) are found
+through ``transfer_port``. ``dry_run`` says what would happen; ``apply`` confirms every match through
 ``services.confirm_bank_transfer`` in one transaction, and refuses (confirming nothing) if any row cannot be
 read or any confirmation fails.
 """
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from catalog.shop.payment.models import BankTransfer
 
-from . import services
+from . import services, transfer_port
 
 MAX_ROWS = 5000
 HEADERS = {
@@ -53,7 +54,7 @@ class Row:
     description: str = ""
     amount: Decimal | None = None
     error: str = ""
-    transfer: BankTransfer | None = None
+    transfer: BankTransfer | transfer_port.Due | None = None
     reason: str = ""  # why an unmatched credit did not match
 
 
@@ -173,12 +174,13 @@ def dry_run(content: bytes | str) -> Result:
             continue
         references = _candidates(row.description)
         transfer = BankTransfer.objects.select_related("order").filter(reference__in=references).first()
+        transfer = transfer or transfer_port.find(references)  # e.g. a trade order's balance
         if transfer is None:
             row.reason = _("No transfer reference in the description.")
-        elif transfer.status != BankTransfer.AWAITING:
+        elif not _awaiting(transfer):
             row.reason = _("Transfer %(reference)s is %(status)s.") % {
                 "reference": transfer.reference,
-                "status": transfer.get_status_display().lower(),
+                "status": _status(transfer).lower(),
             }
         elif transfer.amount != row.amount:
             row.reason = _("Transfer %(reference)s expects %(expected)s, the statement shows %(amount)s.") % {
@@ -186,12 +188,30 @@ def dry_run(content: bytes | str) -> Result:
                 "expected": f"{transfer.amount:.0f}",
                 "amount": f"{row.amount:.0f}",
             }
-        elif transfer.pk in seen:
+        elif transfer.reference in seen:
             row.reason = _("Transfer %(reference)s appears twice in the statement.") % {"reference": transfer.reference}
         else:
-            seen.add(transfer.pk)
+            seen.add(transfer.reference)
             row.transfer = transfer
     return result
+
+
+def _awaiting(transfer: BankTransfer | transfer_port.Due) -> bool:
+    if isinstance(transfer, transfer_port.Due):
+        return transfer.awaiting
+    return transfer.status == BankTransfer.AWAITING
+
+
+def _status(transfer: BankTransfer | transfer_port.Due) -> str:
+    if isinstance(transfer, transfer_port.Due):
+        return transfer.status_label
+    return transfer.get_status_display()
+
+
+def _confirm(transfer: BankTransfer | transfer_port.Due, user) -> bool:
+    if isinstance(transfer, transfer_port.Due):
+        return transfer_port.received(order=transfer.order, reference=transfer.reference, user=user)
+    return services.confirm_bank_transfer(order=transfer.order, user=user)
 
 
 def apply(content: bytes | str, *, user, expected: list[str] | None = None) -> list[str]:
@@ -210,7 +230,7 @@ def apply(content: bytes | str, *, user, expected: list[str] | None = None) -> l
     with transaction.atomic():
         for row in result.matches:
             try:
-                confirmed = services.confirm_bank_transfer(order=row.transfer.order, user=user)
+                confirmed = _confirm(row.transfer, user)
             except ValueError as error:
                 raise StatementError(
                     _("Transfer %(reference)s: %(error)s Nothing was confirmed.")

@@ -84,14 +84,30 @@ class CardPayment(models.Model):
         return self.amount_captured - self.amount_refunded
 
 
-class BankTransfer(models.Model):
-    AWAITING, PAID, EXPIRED, CANCELLED = "awaiting", "paid", "expired", "cancelled"
-    STATUS_CHOICES = [
-        (AWAITING, _("Awaiting transfer")),
-        (PAID, _("Received")),
-        (EXPIRED, _("Expired")),
-        (CANCELLED, _("Cancelled")),
-    ]
+class HeldPayment(models.Model):
+    """A payment the buyer makes after placing the order (a bank transfer, Midtrans): the order's stock is held
+    until ``expires_at``; once paid, what is not refunded yet may be refunded."""
+
+    PAID, EXPIRED, CANCELLED = "paid", "expired", "cancelled"
+    ENDINGS = [(EXPIRED, _("Expired")), (CANCELLED, _("Cancelled"))]
+
+    expires_at = models.DateTimeField(_("Stock held until"), db_index=True)
+    amount_refunded = models.DecimalField(_("Refunded"), max_digits=12, decimal_places=2, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        app_label = "payment"
+        ordering = ["-created_at"]
+
+    @property
+    def refundable(self):
+        return (self.amount if self.status == self.PAID else 0) - self.amount_refunded
+
+
+class BankTransfer(HeldPayment):
+    AWAITING = "awaiting"
+    STATUS_CHOICES = [(AWAITING, _("Awaiting transfer")), (HeldPayment.PAID, _("Received")), *HeldPayment.ENDINGS]
 
     order = models.OneToOneField(
         "order.Order", on_delete=models.CASCADE, related_name="bank_transfer", verbose_name=_("Order")
@@ -99,7 +115,6 @@ class BankTransfer(models.Model):
     reference = models.CharField(_("Transfer reference"), max_length=32, unique=True)
     amount = models.DecimalField(_("Amount to transfer"), max_digits=12, decimal_places=2)
     status = models.CharField(_("Status"), max_length=16, choices=STATUS_CHOICES, default=AWAITING)
-    expires_at = models.DateTimeField(_("Stock held until"), db_index=True)
     paid_at = models.DateTimeField(_("Received at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,21 +125,13 @@ class BankTransfer(models.Model):
         verbose_name=_("Confirmed by"),
     )
     released_at = models.DateTimeField(_("Stock released at"), null=True, blank=True)
-    amount_refunded = models.DecimalField(_("Refunded"), max_digits=12, decimal_places=2, default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        app_label = "payment"
-        ordering = ["-created_at"]
+    class Meta(HeldPayment.Meta):
         verbose_name = _("Bank transfer")
         verbose_name_plural = _("Bank transfers")
 
     def __str__(self):
         return self.reference
-
-    @property
-    def refundable(self):
-        return (self.amount if self.status == self.PAID else 0) - self.amount_refunded
 
 
 class ProcessedWebhookEvent(models.Model):
@@ -144,14 +151,9 @@ class ProcessedWebhookEvent(models.Model):
         return f"{self.event_type} {self.event_id}"
 
 
-class MidtransPayment(models.Model):
-    PENDING, PAID, EXPIRED, CANCELLED = "pending", "paid", "expired", "cancelled"
-    STATUS_CHOICES = [
-        (PENDING, _("Waiting for payment")),
-        (PAID, _("Paid")),
-        (EXPIRED, _("Expired")),
-        (CANCELLED, _("Cancelled")),
-    ]
+class MidtransPayment(HeldPayment):
+    PENDING = "pending"
+    STATUS_CHOICES = [(PENDING, _("Waiting for payment")), (HeldPayment.PAID, _("Paid")), *HeldPayment.ENDINGS]
 
     order = models.OneToOneField(
         "order.Order", on_delete=models.CASCADE, related_name="midtrans_payment", verbose_name=_("Order")
@@ -163,24 +165,15 @@ class MidtransPayment(models.Model):
     payment_type = models.CharField(_("Paid with"), max_length=32, blank=True)
     transaction_id = models.CharField(_("Midtrans transaction"), max_length=64, blank=True)
     redirect_url = models.URLField(_("Payment page"), max_length=500, blank=True)
-    expires_at = models.DateTimeField(_("Stock held until"), db_index=True)
     paid_at = models.DateTimeField(_("Paid at"), null=True, blank=True)
-    amount_refunded = models.DecimalField(_("Refunded"), max_digits=12, decimal_places=2, default=0)
     checked_at = models.DateTimeField(_("Last status check"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        app_label = "payment"
-        ordering = ["-created_at"]
+    class Meta(HeldPayment.Meta):
         verbose_name = _("Midtrans payment")
         verbose_name_plural = _("Midtrans payments")
 
     def __str__(self):
         return f"{self.gateway_order_id} ({self.status})"
-
-    @property
-    def refundable(self):
-        return (self.amount if self.status == self.PAID else 0) - self.amount_refunded
 
 
 class MidtransNotification(models.Model):

@@ -32,6 +32,17 @@ def bilingual_panels(*fields: str) -> list:
     ]
 
 
+def route_through(parent: Page, request, path_components: list[str], find):
+    """Route on through the child page ``find(slug)`` returns (None: not found), telling it its parent so that
+    neither is read again on the way."""
+    slug, *rest = path_components
+    child = find(slug)
+    if child is None:
+        raise Http404
+    child._cached_parent_obj = parent
+    return child.route(request, rest)
+
+
 class HomePage(BilingualMixin, Page):
     title_en = models.CharField(_("Title (English)"), max_length=255, blank=True)
     intro = models.TextField(_("Intro"), blank=True)
@@ -51,13 +62,12 @@ class HomePage(BilingualMixin, Page):
         # Passing through a section (/pengrajin/m01/): its page is only asked to route further, so it is made
         # specific without reading its own table (Wagtail's route reads every page on the way twice).
         if len(path_components) > 1:
-            slug, *rest = path_components
-            child = self.get_children().filter(slug=slug).first()
-            if child is None:
-                raise Http404
-            child._cached_parent_obj = self
-            return child.specific_deferred.route(request, rest)
+            return route_through(self, request, path_components, self._section)
         return super().route(request, path_components)
+
+    def _section(self, slug: str):
+        child = self.get_children().filter(slug=slug).first()
+        return child.specific_deferred if child else None
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -91,13 +101,11 @@ class ArtisanIndexPage(BilingualMixin, Page):
         if path_components:
             # A workshop's profile with its partner and member in one query (Wagtail's route takes two, and
             # the page would read the partner and the member one query each).
-            slug, *rest = path_components
-            page = ArtisanPage.objects.child_of(self).select_related("partner__member").filter(slug=slug).first()
-            if page is None:
-                raise Http404
-            page._cached_parent_obj = self
-            return page.route(request, rest)
+            return route_through(self, request, path_components, self._profile)
         return super().route(request, path_components)
+
+    def _profile(self, slug: str):
+        return ArtisanPage.objects.child_of(self).select_related("partner__member").filter(slug=slug).first()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -39,6 +39,11 @@ JOBS = (
     Job("pooling.loans.tasks.recall_needed_loans", 60 * 60, "loans the lender's accepted work needs are recalled"),
     Job("trade.tasks.expire_quotes", 60 * 60, "trade quotes past their validity date expire"),
     Job("books.tasks.charge_monthly_dues", 60 * 60, "monthly dues (iuran) are debited on the first of the month"),
+    Job(
+        "savings.tasks.send_instalment_reminders",
+        60 * 60,
+        "members are emailed about loan instalments due within 3 days or in arrears (once per instalment and kind)",
+    ),
 )
 
 

@@ -1,0 +1,11 @@
+"""Simpan-pinjam's periodic job (Django Tasks API; ``manage.py clock`` enqueues it, see site/guyub/jobs/schedule.py):
+members are reminded of instalments due soon or in arrears, once per instalment and kind."""
+
+from django_tasks import task
+
+
+@task()
+def send_instalment_reminders() -> int:
+    from .services import reminders
+
+    return reminders.send_reminders()
