@@ -6,57 +6,22 @@ tests/inventory/test_concurrency_pg.py)."""
 from __future__ import annotations
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from books import ledger, selectors
 from books.models import FeeRate, Posting
+from tests.pg_helpers import restore_seed_after_module, run_together  # noqa: F401 (a module-scoped autouse fixture)
 
 from .conftest import paid_order, record_of, refund
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def restore_seed_after_module(django_db_setup, django_db_blocker):
-    yield
-    from django.contrib.contenttypes.models import ContentType
-    from django.contrib.sites.models import Site
-
-    from guyub.demo.seed import seed_demo
-    from inventory.demo import seed_inventory
-    from tests.conftest import SMALL_COOP
-
-    with django_db_blocker.unblock():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
-        ContentType.objects.clear_cache()
-        Site.objects.clear_cache()
-        seed_demo(**SMALL_COOP)
-        seed_inventory()
-
-
 def together(*steps):
-    barrier, errors = threading.Barrier(len(steps)), []
-
-    def worker(step):
-        try:
-            barrier.wait(timeout=30)
-            step()
-        except Exception as error:  # noqa: BLE001 — reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(s,)) for s in steps]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    errors = [r for r in run_together(len(steps), lambda i: steps[i]()) if isinstance(r, Exception)]
     assert not errors, errors
 
 

@@ -13,7 +13,7 @@ from django.db import connections
 
 from books import selectors as books_selectors
 from savings import services
-from tests.inventory.test_concurrency_pg import restore_seed_after_module  # noqa: F401 - the module fixture
+from tests.pg_helpers import restore_seed_after_module  # noqa: F401 - the module fixture
 
 from .conftest import JOINED, assert_passbooks_match_books, material_balances, member, package, pay_up, stock_up
 
