@@ -1,10 +1,16 @@
 """Boot a shop worker the way gunicorn does and report its cost (issue 16): modules loaded, peak RSS, seconds to
-boot (settings, apps, the whole URLconf) and to answer its first request (the home page, rendered in full).
+boot (the WSGI application: settings, apps; then the whole URLconf) and to answer its first request (the home
+page, rendered in full).
 
     DATABASE_URL=sqlite:////tmp/x.sqlite3 .venv/bin/python bench/boot_probe.py [--preload stripe] [--json]
 
-``--preload MODULE`` imports a module first (e.g. ``stripe``, to measure what importing it at boot costs, as the
-checkout did before issue 16). Prints one JSON object with ``--json``.
+``--preload MODULE`` imports a module first (e.g. ``stripe``, or ``snowballstemmer``, to measure what importing
+it at boot costs, as the shop did before issue 16). Prints one JSON object with ``--json``.
+
+The memory method: one fresh process per measurement; ``rss_mib`` is the peak resident set (``ru_maxrss``) after
+the home page, ``rss_now_mib`` the resident set at that moment (/proc/self/status ``VmRSS``). Compare runs on
+the same machine and database, several times each, alternating (the figures move by a few tenths of a MiB).
+``lazy`` says which modules kept out of a worker until a request needs them are loaded after the home page.
 """
 
 from __future__ import annotations
@@ -18,6 +24,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LAZY = ("stripe", "midtransclient", "snowballstemmer")  # payment SDKs, the search's stemmer
+
+
+def _rss_now_mib() -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 def main() -> None:
@@ -32,10 +49,9 @@ def main() -> None:
     start = time.perf_counter()
     for module in args.preload:
         __import__(module)
-    import django
-
-    django.setup()
     from django.urls import get_resolver
+
+    from guyub.wsgi import application  # noqa: F401  (what a gunicorn worker imports: settings and apps)
 
     assert get_resolver().url_patterns  # every app's URLs and the views they import, as a worker's first request does
     booted = time.perf_counter()
@@ -49,7 +65,9 @@ def main() -> None:
         "status": response.status_code,
         "modules": len(sys.modules),
         "stripe_loaded": "stripe" in sys.modules,
+        "lazy": {name: name in sys.modules for name in LAZY},
         "rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),  # Linux: KiB
+        "rss_now_mib": _rss_now_mib(),
         "boot_s": round(booted - start, 2),
         "first_request_s": round(answered - booted, 2),
         "boot_to_first_response_s": round(answered - start, 2),

@@ -136,12 +136,13 @@ def weekly_spare_by_class(
             skilled[product_class.pk].append(member)
     out: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
     for class_id in class_ids if class_ids is not None else set(skilled) | set(waiting):
-        makers = skilled.get(class_id, [])
+        # Each maker's capacity for the class once, not once per week (it scans the member's overrides).
+        makers = [(m.pk, m.capacity_for(class_id)) for m in skilled.get(class_id, [])]
         spare = [
             max(
                 0,
-                sum(WeekLoad(week, m.capacity_for(class_id), committed.get((m.pk, week), 0)).spare for m in makers)
-                - sum(offered.get((m.pk, week), 0) for m in makers),
+                sum(WeekLoad(week, capacity, committed.get((pk, week), 0)).spare for pk, capacity in makers)
+                - sum(offered.get((pk, week), 0) for pk, _ in makers),
             )
             for week in calendar_weeks
         ]

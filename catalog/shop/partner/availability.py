@@ -56,7 +56,10 @@ class CooperativeAvailability(availability.Base):
         return self.max_quantity
 
     def lead(self, quantity: int = 1) -> LeadTime:
-        return lead_for(free=self.free, spare=self.spare, quantity=quantity, first_week=self.first_week)
+        # Free stock covering the quantity answers without the capacity (lead_for's first rule never reads it):
+        # the checkout preview's promise of a line in stock costs no capacity read (issue 16).
+        spare = [] if quantity <= self.free else self.spare
+        return lead_for(free=self.free, spare=spare, quantity=quantity, first_week=self.first_week)
 
     @property
     def dispatch_date(self):

@@ -49,8 +49,11 @@ class StockRecordsOnce:
     them). Never kept on the product itself: a product object outlives the request in tests and tasks."""
 
     def stockrecords(self, product) -> list:
-        if "stockrecords" in getattr(product, "_prefetched_objects_cache", {}):
-            return list(product.stockrecords.all())
+        prefetched = getattr(product, "_prefetched_objects_cache", {}).get("stockrecords")
+        if prefetched is not None:
+            # The prefetched rows as they are: ``product.stockrecords.all()`` would build a manager and clone the
+            # queryset on every call, and a listing asks for each variant's stockrecords several times per tile.
+            return list(prefetched)
         read = self.__dict__.setdefault("_stockrecords_read", {})
         if product.pk not in read:
             read[product.pk] = list(product.stockrecords.all())
@@ -106,11 +109,16 @@ class AgreedPricing:
             self._agreed.update(agreements_by_product(missing, until=self.now))
 
     def quote(self, product, quantity: int = 1):
-        self.prime([product])
+        key = (product.pk, quantity)
+        if key in self._quotes:  # a tile asks for its variants' quotes several times (price, availability)
+            return self._quotes[key]
+        if product.pk not in self._agreed:
+            self.prime([product])
         quote = rules.quote(self._agreed[product.pk], self.now, quantity)
         if quote is not None and (quote.tier_min_quantity or quote.next_tier) and not self.sees_trader_tiers:
             # Trader tiers and their minimum quantities are for approved trade accounts only (issue 20).
             quote = replace(quote, amount=quote.unit_amount, tier_min_quantity=None, next_tier=None)
+        self._quotes[key] = quote
         return quote
 
     @cached_property
@@ -174,17 +182,24 @@ class MadeToOrder(StockRecordsOnce):
         # read: a basket or a listing with variants of several classes beyond stock costs the same few queries
         # as one.
         if product_class.pk not in self._spare:
-            wanted = {product_class.pk} | (self._page_classes - set(self._spare))
+            wanted = {product_class.pk} | (self._page_classes() - set(self._spare))
             self._spare.update(weekly_spare_by_class(wanted, first_week=self._first_week))
         return self._spare[product_class.pk]
 
     def note_classes(self, products) -> None:
-        """Remember the product classes of a page's products (read without a query), for ``_spare_for``."""
-        for product in products:
+        """Remember a page's products for ``_spare_for`` (their classes are worked out only if a made-to-order
+        answer needs the capacity: a listing in stock never does)."""
+        self._page_products.extend(products)
+
+    def _page_classes(self) -> set:
+        """The product classes of the products primed so far (read without a query)."""
+        classes = set()
+        for product in self._page_products:
             if product.product_class_id:
-                self._page_classes.add(product.product_class_id)
+                classes.add(product.product_class_id)
             elif product.parent_id and _parent_is_loaded(product) and product.parent.product_class_id:
-                self._page_classes.add(product.parent.product_class_id)
+                classes.add(product.parent.product_class_id)
+        return classes
 
 
 class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, MadeToOrder, strategy.Structured):
@@ -195,8 +210,9 @@ class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, MadeToOrder, stra
         # One moment per request: every line and product on a page is priced by the same agreement.
         self.now = now or timezone.now()
         self._agreed: dict = {}
+        self._quotes: dict = {}  # (product pk, quantity) → quote, for this request's moment
         self._spare: dict = {}  # product class pk → spare units per week (made-to-order capacity)
-        self._page_classes: set = set()  # product class pks of the products primed so far
+        self._page_products: list = []  # the products primed so far (for their classes: _page_classes)
 
     def prime_lines(self, lines) -> None:
         """Read what pricing a basket's lines needs for all of them at once: their stockrecords, product

@@ -15,6 +15,8 @@ from functools import cache
 from django.db import connection
 from modelsearch.backends import database
 
+from .idset import InIds
+
 
 @cache
 def _ranked_sqlite_backend_class():
@@ -62,12 +64,22 @@ def _ranked_sqlite_backend_class():
             scores = self._scores()
             if scores is None:
                 return super()._do_search()
-            hits = list(self.query_compiler.queryset.filter(pk__in=list(scores)))  # the caller's filters apply
+            hits = list(self.query_compiler.queryset.filter(InIds("pk", scores)))  # the caller's filters apply
             hits.sort(key=lambda obj: (scores[obj.pk], -obj.pk))  # BM25: lower is better (as Wagtail orders)
             if self._score_field:
                 for obj in hits:
                     setattr(obj, self._score_field, scores[obj.pk])
             return hits[self.start : self.stop]
+
+        def ranked_values(self, *fields: str) -> list[tuple]:
+            """The hits as ``values_list("pk", *fields)`` rows in relevance order: no model instances (a colour
+            word matches every product; building thousands of products costs more than finding them)."""
+            scores = self._scores()
+            if scores is None:
+                return [(obj.pk, *(getattr(obj, f) for f in fields)) for obj in self]
+            rows = list(self.query_compiler.queryset.filter(InIds("pk", scores)).values_list("pk", *fields))
+            rows.sort(key=lambda row: (scores[row[0]], -row[0]))
+            return rows[self.start : self.stop]
 
     class RankedSQLiteSearchBackend(SQLiteSearchBackend):
         results_class = RankedSQLiteSearchResults

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import BigIntegerField, F, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 from oscar.core.loading import get_model
 from wagtail.search.backends import get_search_backend
@@ -27,6 +27,7 @@ from catalog.pricing import rules
 from common.language import reader_is_english
 
 from . import text
+from .idset import InIds
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -138,24 +139,27 @@ def _find(words: list[str], *, sort: str):
     """The hits in relevance order, with the columns their sort needs (titles, dates) and no more, and their pks
     (sub-queries of the full-text match instead of the list plan badly on SQLite)."""
     dated, titled = sort == "newest", sort == "title"
-    queryset = _base().only(
-        "pk", "structure", *(["date_created"] if dated else []), *(["title", "title_en"] if titled else [])
-    )
+    fields = ["structure", *(["date_created"] if dated else []), *(["title", "title_en"] if titled else [])]
+    queryset = _base()
     if words:
-        results = get_search_backend().search(text.search_query(words), queryset, order_by_relevance=True)
-    else:
-        results = queryset.order_by("-date_created", "-pk")
-    hits = {
-        p.pk: Hit(
-            pk=p.pk,
-            rank=n,
-            is_parent=p.structure == Product.PARENT,
-            title=p.title if titled else "",
-            title_en=p.title_en if titled else "",
-            date_created=p.date_created if dated else None,
+        results = get_search_backend().search(
+            text.search_query(words), queryset.only("pk", *fields), order_by_relevance=True
         )
-        for n, p in enumerate(results)
-    }
+        ranked = getattr(results, "ranked_values", None)  # ours on SQLite: rows, no model instances
+        if ranked is not None:
+            rows = ranked(*fields)
+        else:  # Wagtail's own backends (PostgreSQL): their results are products
+            rows = [(p.pk, *(getattr(p, f) for f in fields)) for p in results]
+    else:
+        rows = queryset.order_by("-date_created", "-pk").values_list("pk", *fields)
+    hits = {}
+    for n, (pk, structure, *rest) in enumerate(rows):
+        hit = Hit(pk=pk, rank=n, is_parent=structure == Product.PARENT, title="", title_en="", date_created=None)
+        if dated:
+            hit.date_created = rest.pop(0)
+        if titled:
+            hit.title, hit.title_en = rest
+        hits[pk] = hit
     return hits, list(hits)
 
 
@@ -164,21 +168,21 @@ def _describe(hits: dict[int, Hit], scope, now, outcome: Outcome) -> None:
     matched but are not hits, e.g. not public, are skipped)."""
     parents = [pk for pk in scope if hits[pk].is_parent]
     standalone = [pk for pk in scope if not hits[pk].is_parent]
-    owned = Q(pk__in=[])
-    if parents:
-        owned |= Q(product__parent_id__in=parents)
-    if standalone:
-        owned |= Q(product_id__in=standalone)
-    # Stock: the free stock of every member's stockrecord of the product's variants, added up.
+    # Each list is one query parameter (idset.py), and each keeps its column's index (an empty one drops out).
+    owned = InIds("product__parent_id", parents) | InIds("product_id", standalone)
+    # Stock: the free stock of every member's stockrecord of the product's variants, added up per variant (the
+    # variants a member holds are the ones with a price on sale, below) and then per product.
     free = Greatest(F("num_in_stock") - Coalesce(F("num_allocated"), 0), Value(0))
-    for owner, owner_free in (
+    held = set()
+    for item, owner, item_free in (
         StockRecord.objects.filter(owned, product__is_public=True)
-        .values_list(Coalesce("product__parent_id", "product_id"))
+        .values_list("product_id", Coalesce("product__parent_id", "product_id"))
         .annotate(free=Sum(free))
         .order_by()
     ):
+        held.add(item)
         if owner in hits:
-            hits[owner].free += owner_free or 0
+            hits[owner].free += item_free or 0
     for owner, code, value in (
         ProductAttributeValue.objects.filter(owned, attribute__code__in=[text.COLOUR_CODE, text.SIZE_CODE])
         .values_list(Coalesce("product__parent_id", "product_id"), "attribute__code", "value_text")
@@ -186,7 +190,7 @@ def _describe(hits: dict[int, Hit], scope, now, outcome: Outcome) -> None:
     ):
         if value and owner in hits:
             (hits[owner].colours if code == text.COLOUR_CODE else hits[owner].sizes).add(value)
-    for product, category, name, name_en in ProductCategory.objects.filter(product_id__in=scope).values_list(
+    for product, category, name, name_en in ProductCategory.objects.filter(InIds("product_id", scope)).values_list(
         "product_id", "category_id", "category__name", "category__name_en"
     ):
         if product not in hits:
@@ -198,14 +202,16 @@ def _describe(hits: dict[int, Hit], scope, now, outcome: Outcome) -> None:
     # In force: the latest started (ties: the later agreed), as catalog.pricing.rules decides; read in that order,
     # the last row of a product wins.
     in_force: dict[int, tuple[int, Decimal]] = {}
-    held = Exists(StockRecord.objects.filter(product_id=OuterRef("product_id"), product__is_public=True))
     for item, owner, amount in (
         AgreedPrice.objects.valid()
-        .filter(owned, held, min_quantity=rules.UNIT, effective_from__lte=now)
+        .filter(owned, min_quantity=rules.UNIT, effective_from__lte=now)
         .order_by("product_id", "effective_from", "pk")
-        .values_list("product_id", Coalesce("product__parent_id", "product_id"), "amount")
+        # Whole rupiah (RUPIAH: no decimal places) read as integers: the database driver's Decimal converter
+        # costs more than the query for a few thousand variants' prices.
+        .values_list("product_id", Coalesce("product__parent_id", "product_id"), Cast("amount", BigIntegerField()))
     ):
-        in_force[item] = (owner, amount)
+        if item in held:  # for sale only where a member holds it (a stockrecord, even without free stock)
+            in_force[item] = (owner, Decimal(amount))
     for owner, amount in in_force.values():
         if owner not in hits:
             continue

@@ -13,7 +13,6 @@ import difflib
 import re
 from functools import lru_cache
 
-import snowballstemmer
 from django.core.cache import cache
 from wagtail.search.query import And, Or, PlainText
 
@@ -48,6 +47,10 @@ def colour_in_english(value: str) -> str:
 
 @lru_cache(maxsize=2)
 def _stemmer(language: str):
+    # Imported at the first search or index update, not at boot: the package loads all of its ~30 languages
+    # (39 modules, ~2.5 MiB) and a worker serving the home page or a product needs none of them (issue 16).
+    import snowballstemmer
+
     return snowballstemmer.stemmer(language)
 
 
