@@ -2,25 +2,16 @@
 
 from django.contrib import admin
 
-from common.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin, ReadOnlyPermissions
 
 from .models import Account, BankAccount, BooksSettings, ClosedMonth, FeeRate, Leg, PayoutLine, PayoutRun, Posting
 
 
-class LegInline(admin.TabularInline):
+class LegInline(ReadOnlyPermissions, admin.TabularInline):
     model = Leg
     fields = ("account", "amount")
     readonly_fields = fields
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Posting)

@@ -1,8 +1,11 @@
 """Forms of the money books: they check the shape of the input; the services decide (and name the field)."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.contrib import messages
+from django.utils.translation import gettext, gettext_lazy as _
 from oscar.core.loading import get_model
+
+from common.errors import Refusal
 
 from . import ledger
 
@@ -52,3 +55,18 @@ def add_refusal(form: forms.Form, error) -> None:
     """Show a service's refusal on the field it names (or on the form)."""
     field = getattr(error, "field", None)
     form.add_error(field if field in form.fields else None, error.messages)
+
+
+def saved_or_refused(request, form: forms.Form, run, then, saved: str | None = None):
+    """A posted form runs its service once it is valid: a refusal is shown on the form and the answer is None (the
+    caller renders the form again, status 400); success flashes ``saved`` ("Saved.") and answers ``then(result)``,
+    the redirect."""
+    if not form.is_valid():
+        return None
+    try:
+        result = run(form.cleaned_data)
+    except Refusal as error:
+        add_refusal(form, error)
+        return None
+    messages.success(request, saved or gettext("Saved."))
+    return then(result)

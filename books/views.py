@@ -19,7 +19,7 @@ from inventory.access import member_view
 from inventory.models import Member
 
 from . import ledger, reports, selectors, services
-from .forms import BankAccountForm, BooksSettingsForm, FeeRateForm, MarkPaidForm, MonthCloseForm, add_refusal
+from .forms import BankAccountForm, BooksSettingsForm, FeeRateForm, MarkPaidForm, MonthCloseForm, saved_or_refused
 from .models import BankAccount, BooksSettings, FeeRate, PayoutRun
 
 staff_view = access(is_staff)
@@ -75,14 +75,15 @@ def bank_account(request, ws):
     if request.method == "POST":
         if not ws.can_write:
             return HttpResponse(status=403)
-        if form.is_valid():
-            try:
-                services.bank_account_request(member=ws.member, user=request.user, **form.cleaned_data)
-            except Refusal as error:
-                add_refusal(form, error)
-            else:
-                messages.success(request, _("Saved. The board confirms a new bank account before payouts use it."))
-                return redirect("books:bank-account", code=ws.member.code)
+        done = saved_or_refused(
+            request,
+            form,
+            lambda data: services.bank_account_request(member=ws.member, user=request.user, **data),
+            lambda _account: redirect("books:bank-account", code=ws.member.code),
+            _("Saved. The board confirms a new bank account before payouts use it."),
+        )
+        if done:
+            return done
     return _workspace(request, "books/bank_account.html", ws, form=form, accounts=selectors.bank_accounts_of(ws.member))
 
 
@@ -117,15 +118,8 @@ def board(request):
 
 
 def _board_post(request, form_name, form, run):
-    if form.is_valid():
-        try:
-            run(form.cleaned_data)
-        except Refusal as error:
-            add_refusal(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("books:board")
-    return _board_page(request, status=400, **{form_name: form})
+    done = saved_or_refused(request, form, run, lambda _result: redirect("books:board"))
+    return done or _board_page(request, status=400, **{form_name: form})
 
 
 @board_view
@@ -269,12 +263,11 @@ def payout_export(request, pk):
 def payout_paid(request, pk):
     run = get_object_or_404(PayoutRun, pk=pk)
     form = MarkPaidForm(request.POST)
-    if form.is_valid():
-        try:
-            services.payout_run_mark_paid(run=run, user=request.user, **form.cleaned_data)
-        except Refusal as error:
-            add_refusal(form, error)
-        else:
-            messages.success(request, _("Marked paid: the members' balances went down by what was sent."))
-            return redirect("books:payout", pk=pk)
-    return payout_detail.__wrapped__(request, pk, form=form, status=400)
+    done = saved_or_refused(
+        request,
+        form,
+        lambda data: services.payout_run_mark_paid(run=run, user=request.user, **data),
+        lambda _run: redirect("books:payout", pk=pk),
+        _("Marked paid: the members' balances went down by what was sent."),
+    )
+    return done or payout_detail.__wrapped__(request, pk, form=form, status=400)

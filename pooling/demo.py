@@ -14,6 +14,7 @@ from inventory.selectors import bill_for, capacity_calendar, current_week, mater
 from inventory.services import material_move, stock_move
 
 from .models import RoutingRequest, RoutingRun, RoutingSettings, WorkOrder
+from .services.routing import overflow_request
 
 DEMO_NOTE = "demo: overflow for m01"
 SOLD_OUT = 2  # variants the demo sells out, so the shop shows "made to order" with a lead time
@@ -88,12 +89,9 @@ def seed_pooling() -> dict[str, int]:
     if product is None:
         return report
     quantity, week = 3, current_week() + datetime.timedelta(weeks=1)
-    request = RoutingRequest.objects.create(
-        kind=RoutingRequest.Kind.OVERFLOW,
+    request = overflow_request(
         member=poster,
         product=product,
-        product_class=product.get_product_class(),
-        ordered=quantity,
         quantity=quantity,
         due_week=week,
         note=DEMO_NOTE,

@@ -31,6 +31,20 @@ POKOK, WAJIB = 100_000, 20_000
 PACKAGE = (("kulit-sapi-b", "4", 4_000), ("sol-karet", "2", 3_000), ("benang", "30", 100))  # a paket usaha
 
 
+# The loan product of the seed's group loans: a paket usaha given in kind, repaid in six daily instalments.
+GROUP_PACKAGE = {
+    "name": "Paket usaha kelompok",
+    "min_amount": 25_000,
+    "max_amount": 100_000,
+    "instalments": 6,
+    "frequency": LoanProduct.Frequency.DAILY,
+    "jasa_percent": "0.80",
+    "jasa_method": "flat",
+    "for_groups": True,
+    "in_kind": True,
+}
+
+
 def _k(*parts) -> str:
     return ":".join([PREFIX, *map(str, parts)])
 
@@ -83,18 +97,7 @@ def seed_savings() -> dict[str, int]:
     for i, m in enumerate(funders + melati):
         for n, month in enumerate(months[::3]):
             deposit(m, "sukarela", 50_000 + 10_000 * i, month.replace(day=rules.MEETING_DAY), m.code, "suk", n)
-    product = services.product_add(
-        name="Paket usaha kelompok",
-        min_amount=25_000,
-        max_amount=100_000,
-        instalments=6,
-        frequency=LoanProduct.Frequency.DAILY,
-        jasa_percent="0.80",
-        jasa_method="flat",
-        for_groups=True,
-        in_kind=True,
-        user=board1,
-    )
+    product = services.product_add(**GROUP_PACKAGE, user=board1)
     package = _coop_materials(funders[0], len(mawar) + len(melati))
     services.product_add(
         name="Pinjaman anggota",

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from books.forms import add_refusal
+from books.forms import add_refusal, saved_or_refused
 from common.access import access, board_view
 from common.errors import Refusal
 from common.roles import is_board, is_treasurer
@@ -76,50 +76,34 @@ def board(request):
     )
 
 
-def _money_form(request, form_class, run, template, title):
+def _money_form(request, form_class, service, fields, title):
+    """A treasurer's money form: ``service`` gets the named ``fields`` of the valid form, keyed by the form's key
+    (a second click posts nothing)."""
     form = form_class(request.POST or None, initial={"key": _key()})
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                line = run(form.cleaned_data)
-            except Refusal as error:
-                add_refusal(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("savings:passbook", code=line.member.code)
+
+        def run(data):
+            given = {name: data[name] for name in fields}
+            return service(**given, idempotency_key=f"savings:form:{data['key']}", user=request.user)
+
+        done = saved_or_refused(request, form, run, lambda line: redirect("savings:passbook", code=line.member.code))
+        if done:
+            return done
         status = 400
-    return render(request, template, {"form": form, "title": title, "tab": "money"}, status=status)
+    return render(request, "savings/form.html", {"form": form, "title": title, "tab": "money"}, status=status)
 
 
 @treasurer_view
 def deposit(request):
-    def run(data):
-        return services.deposit(
-            member=data["member"],
-            kind=data["kind"],
-            amount=data["amount"],
-            channel=data["channel"],
-            member_agreed=data["member_agreed"],
-            idempotency_key=f"savings:form:{data['key']}",
-            user=request.user,
-        )
-
-    return _money_form(request, DepositForm, run, "savings/form.html", _("Record a deposit"))
+    fields = ("member", "kind", "amount", "channel", "member_agreed")
+    return _money_form(request, DepositForm, services.deposit, fields, _("Record a deposit"))
 
 
 @treasurer_view
 def withdraw(request):
-    def run(data):
-        return services.withdraw(
-            member=data["member"],
-            amount=data["amount"],
-            channel=data["channel"],
-            idempotency_key=f"savings:form:{data['key']}",
-            user=request.user,
-        )
-
-    return _money_form(request, WithdrawForm, run, "savings/form.html", _("Withdraw simpanan sukarela"))
+    fields = ("member", "amount", "channel")
+    return _money_form(request, WithdrawForm, services.withdraw, fields, _("Withdraw simpanan sukarela"))
 
 
 @board_view
@@ -133,14 +117,9 @@ def rules_page(request):
             if "rule" in request.POST
             else (product_form, lambda d: services.product_add(user=request.user, **d))
         )
-        if form.is_valid():
-            try:
-                run(form.cleaned_data)
-            except Refusal as error:
-                add_refusal(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("savings:rules")
+        done = saved_or_refused(request, form, run, lambda _row: redirect("savings:rules"))
+        if done:
+            return done
         status = 400
     return render(
         request,
@@ -161,14 +140,14 @@ def groups(request):
     form = GroupForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.group_create(user=request.user, **form.cleaned_data)
-            except Refusal as error:
-                add_refusal(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("savings:groups")
+        done = saved_or_refused(
+            request,
+            form,
+            lambda data: services.group_create(user=request.user, **data),
+            lambda _group: redirect("savings:groups"),
+        )
+        if done:
+            return done
         status = 400
     rows = Group.objects.select_related("leader__partner").prefetch_related("members")
     return render(request, "savings/groups.html", {"groups": rows, "form": form, "tab": "groups"}, status=status)
@@ -179,14 +158,14 @@ def loans(request):
     form = LoanForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                loan = services.loan_apply(user=request.user, **form.cleaned_data)
-            except Refusal as error:
-                add_refusal(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("savings:loan", reference=loan.reference)
+        done = saved_or_refused(
+            request,
+            form,
+            lambda data: services.loan_apply(user=request.user, **data),
+            lambda loan: redirect("savings:loan", reference=loan.reference),
+        )
+        if done:
+            return done
         status = 400
     rows = Loan.objects.select_related("group", "product").prefetch_related("shares__member")[:100]
     return render(request, "savings/loans.html", {"loans": rows, "form": form, "tab": "loans"}, status=status)

@@ -8,6 +8,7 @@ keeps its rolled-back transactions. Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -111,6 +112,21 @@ def manage(database_url: str, *args: str) -> None:
         capture_output=True,
         timeout=120,
     )
+
+
+def shell_json(database_url: str, script: str):
+    """Run a set-up ``script`` (manage.py shell -c) on the server's copy of the database; what its last printed line
+    says, read as JSON."""
+    done = subprocess.run(
+        [sys.executable, "site/manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=_server_env(database_url),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @contextlib.contextmanager

@@ -83,6 +83,16 @@ def key():
 
 
 ROLES = ["anonymous", "buyer", "artisan_a", "artisan_b", "board", "staff"]
+# A member's own page (statement, passbook) of m01 or m02 by role: (role, member code, status). artisan_a is m01.
+OWN_PAGE_ACCESS = [
+    ("anonymous", "m01", 302),
+    ("buyer", "m01", 403),
+    ("artisan_a", "m01", 200),
+    ("artisan_a", "m02", 404),
+    ("artisan_b", "m01", 404),
+    ("board", "m01", 200),
+    ("staff", "m01", 403),
+]
 
 
 @pytest.fixture

@@ -211,3 +211,27 @@ def empty_material(member, material) -> None:
     have = material_balance(member, material)
     if have > 0:
         adjust_material(member, material, -have)
+
+
+def work_order(maker, *, quantity: int, week, owner=None, request=None, product=None, product_class=None, **fields):
+    """A work order of ``quantity`` units for ``maker`` in ``week`` (round 1, offered now, due that week unless
+    ``fields`` say otherwise), on ``request`` or on a new routing request of ``owner`` (an overflow unless
+    ``kind=`` says, ``order_line=`` tying it to a shop line) for the product or product class."""
+    from django.utils import timezone
+
+    from pooling.models import RoutingRequest, WorkOrder
+
+    if request is None:
+        request = RoutingRequest.objects.create(
+            kind=fields.pop("kind", RoutingRequest.Kind.OVERFLOW),
+            member=owner,
+            order_line=fields.pop("order_line", None),
+            product=product,
+            product_class=product_class or product.get_product_class(),
+            quantity=quantity,
+            due_week=week,
+        )
+    fields = {"round": 1, "due_week": week, "offered_at": timezone.now(), **fields}
+    return WorkOrder.objects.create(
+        request=request, member=maker, product=product, quantity=quantity, week=week, **fields
+    )

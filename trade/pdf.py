@@ -9,17 +9,13 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
-from fpdf import FPDF
 
 from books.ledger import format_rupiah
+from common.pdf import latin1 as _t, new_pdf
 
 from .templatetags.trade_tags import export_info, weight_times
 
 SELLER = "Koperasi Guyub, Kampung Keparakan Kidul, Yogyakarta, Indonesia"
-
-
-def _t(text) -> str:
-    return str(text).encode("latin-1", "replace").decode("latin-1")
 
 
 def title(kind: str) -> str:
@@ -33,12 +29,7 @@ def title(kind: str) -> str:
 def document_pdf(quote, kind: str, lines) -> bytes:
     """One document as PDF bytes (starting %PDF)."""
     account = quote.request.account
-    pdf = FPDF(format="A4")
-    pdf.set_title(_t(f"{title(kind)} {quote.number}"))
-    pdf.set_author("Koperasi Guyub")
-    pdf.set_creation_date(timezone.now())
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
+    pdf = new_pdf(f"{title(kind)} {quote.number}")
     width = pdf.epw
 
     pdf.set_font("Helvetica", "B", 15)

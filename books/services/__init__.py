@@ -36,7 +36,16 @@ from .payouts import (
     payout_run_export,
     payout_run_mark_paid,
 )
-from .postings import account, fee_percent_for, last_closed_month, member_code, net_of_fee, post, refusal
+from .postings import (
+    account,
+    fee_percent_for,
+    last_closed_month,
+    lock_for_checker,
+    member_code,
+    net_of_fee,
+    post,
+    refusal,
+)
 
 __all__ = [
     "ACCOUNT_NUMBER",
@@ -50,6 +59,7 @@ __all__ = [
     "fee_percent_for",
     "fee_rate_add",
     "last_closed_month",
+    "lock_for_checker",
     "member_code",
     "month_close",
     "net_of_fee",

@@ -16,7 +16,7 @@ from inventory.models import Member
 
 from .. import ledger
 from ..models import BankAccount, BooksSettings, PayoutLine, PayoutRun
-from .postings import _refuse, _require_board, post
+from .postings import _refuse, _require_board, lock_for_checker, post
 
 # --- Bank accounts -------------------------------------------------------------------------------
 
@@ -92,10 +92,12 @@ def payout_run_create(*, user) -> PayoutRun:
 @transaction.atomic
 def payout_run_approve(*, run: PayoutRun, user) -> PayoutRun:
     """The checker: another board member than the one who made the run."""
-    _require_board(user)
-    row = PayoutRun.objects.select_for_update().get(pk=run.pk)
-    if row.created_by_id == user.pk:
-        raise _refuse(gettext("Another board member must approve: the one who made a payout run cannot."))
+    row = lock_for_checker(
+        PayoutRun,
+        pk=run.pk,
+        user=user,
+        maker_refused=gettext("Another board member must approve: the one who made a payout run cannot."),
+    )
     if row.status != PayoutRun.Status.DRAFT:
         raise _refuse(gettext("This payout run is not waiting for approval."))
     row.status, row.approved_by, row.approved_at = PayoutRun.Status.APPROVED, user, timezone.now()

@@ -133,6 +133,16 @@ def _require_board(user) -> None:
         raise _refuse(gettext("Only the board may do this."))
 
 
+def lock_for_checker(model, *, pk, user, maker_refused: str, replay_status=None):
+    """Maker-checker: the row (a payout run, an SHU table) locked for a board member to approve, refused to the
+    board member who made it. A row already in ``replay_status`` is handed back as it is (a replayed approval)."""
+    _require_board(user)
+    row = model.objects.select_for_update().get(pk=pk)
+    if row.created_by_id == user.pk and (replay_status is None or row.status != replay_status):
+        raise _refuse(maker_refused)
+    return row
+
+
 def _rupiah(value, field: str, **kwargs) -> int:
     try:
         return ledger.rupiah(value, field=field, **kwargs)

@@ -108,12 +108,9 @@ def overflow_post(
         raise PoolingError(gettext("The due week must be a Monday, this week or later."))
     if own_order is not None and own_order.member_id != member.pk:
         raise PoolingError(gettext("That own order belongs to another workshop."))
-    request = RoutingRequest.objects.create(
-        kind=RoutingRequest.Kind.OVERFLOW,
+    request = overflow_request(
         member=member,
         product=product,
-        product_class=product.get_product_class(),
-        ordered=quantity,
         quantity=quantity,
         due_week=due_week,
         own_order=own_order,
@@ -122,6 +119,20 @@ def overflow_post(
     )
     enqueue_routing([request.pk])
     return request
+
+
+def overflow_request(*, member: Member, product, quantity: int, due_week: datetime.date, **fields) -> RoutingRequest:
+    """The request row of ``quantity`` units a member hands to the pool (checked by the caller; not routed yet)."""
+    return RoutingRequest.objects.create(
+        kind=RoutingRequest.Kind.OVERFLOW,
+        member=member,
+        product=product,
+        product_class=product.get_product_class(),
+        ordered=quantity,
+        quantity=quantity,
+        due_week=due_week,
+        **fields,
+    )
 
 
 # --- One routing round ------------------------------------------------------------------------

@@ -99,12 +99,15 @@ def shu_prepare(*, year, surplus, savings_percent, sales_percent, user) -> ShuRu
 @transaction.atomic
 def shu_approve(*, run: ShuRun, user) -> ShuRun:
     """Another board member approves the table: every member's share is credited to its account (kind shu)."""
-    _require_board(user)
-    run = ShuRun.objects.select_for_update().get(pk=run.pk)
+    run = books.lock_for_checker(
+        ShuRun,
+        pk=run.pk,
+        user=user,
+        maker_refused=gettext("Another board member must approve: the one who prepared the SHU cannot."),
+        replay_status=ShuRun.Status.APPROVED,
+    )
     if run.status == ShuRun.Status.APPROVED:
         return run
-    if run.created_by_id == user.pk:
-        raise _refuse(gettext("Another board member must approve: the one who prepared the SHU cannot."))
     lines = list(run.lines.select_related("member"))
     total = sum(line.total for line in lines)
     if total:

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import os
 import re
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
 
-from tests.browser_fixtures import ARTIFACTS, ROOT, login
+from tests.browser_fixtures import ARTIFACTS, login, shell_json
 
 pytestmark = pytest.mark.browser
 SALE = 275_000
@@ -48,22 +44,7 @@ print(json.dumps({"name": member.name, "balance": selectors.member_balances()[me
 
 @pytest.fixture(scope="module")
 def books_shop(live_shop):
-    env = {
-        **os.environ,
-        "DATABASE_URL": live_shop.database_url,
-        "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
-        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}",
-    }
-    done = subprocess.run(
-        [sys.executable, "site/manage.py", "shell", "-c", SETUP % {"sale": SALE}],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    facts = json.loads(done.stdout.strip().splitlines()[-1])
+    facts = shell_json(live_shop.database_url, SETUP % {"sale": SALE})
     assert facts["balance"] >= max(SALE, facts["minimum"])
     return live_shop, facts
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from books import ledger, services
 from common.errors import Refusal
 from pooling import fairness
-from pooling.models import RoutingRequest, WorkOrder
-from tests.factories import MemberFactory, ProductClassFactory
+from pooling.models import WorkOrder
+from tests.factories import MemberFactory, ProductClassFactory, work_order
 
 pytestmark = pytest.mark.django_db
 
@@ -26,23 +26,13 @@ URL = reverse("pooling:fairness")
 
 def _made(maker, poster, units, *, state=WorkOrder.State.MADE, made_at=None):
     """A work order of ``units`` made by ``maker`` for ``poster`` (made now unless said otherwise)."""
-    week = ledger.month_start(timezone.localdate())
-    request = RoutingRequest.objects.create(
-        kind=RoutingRequest.Kind.OVERFLOW,
-        member=poster,
+    return work_order(
+        maker,
+        owner=poster,
         product_class=ProductClassFactory(name="Dompet"),
         quantity=units,
-        due_week=week,
-    )
-    return WorkOrder.objects.create(
-        request=request,
-        round=1,
-        member=maker,
-        quantity=units,
-        week=week,
-        due_week=week,
+        week=ledger.month_start(timezone.localdate()),
         state=state,
-        offered_at=timezone.now(),
         made_at=made_at or (timezone.now() if state in fairness.MADE else None),
     )
 

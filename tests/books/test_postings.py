@@ -11,6 +11,7 @@ from books import ledger, selectors, services
 from books.models import BooksSettings, ClosedMonth, FeeRate, Leg, Posting
 from catalog.shop.order import services as order_services
 from common.errors import Refusal
+from tests.factories import work_order
 
 from .conftest import balance, member, paid_order, record_of, refund
 
@@ -83,27 +84,8 @@ def test_a_refund_before_shipping_is_taken_back_when_the_order_ships(general_fee
 
 
 def _work(kind, maker, owner, *, line=None, product=None, units=2):
-    from pooling.models import RoutingRequest, WorkOrder
-
-    week = timezone.localdate()
-    request = RoutingRequest.objects.create(
-        kind=kind,
-        member=owner,
-        order_line=line,
-        product=product,
-        product_class=product.get_product_class(),
-        quantity=units,
-        due_week=week,
-    )
-    return WorkOrder.objects.create(
-        request=request,
-        round=1,
-        member=maker,
-        product=product,
-        quantity=units,
-        week=week,
-        due_week=week,
-        offered_at=timezone.now(),
+    return work_order(
+        maker, owner=owner, kind=kind, order_line=line, product=product, quantity=units, week=timezone.localdate()
     )
 
 

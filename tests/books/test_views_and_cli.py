@@ -13,24 +13,14 @@ from django.utils import timezone
 from books import ledger, services
 from books.models import BankAccount, PayoutRun, Posting
 from catalog.shop.order import services as order_services
+from tests.conftest import OWN_PAGE_ACCESS
 
 from .conftest import balance, paid_order, record_of
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    "role, code, status",
-    [
-        ("anonymous", "m01", 302),
-        ("buyer", "m01", 403),
-        ("artisan_a", "m01", 200),
-        ("artisan_a", "m02", 404),
-        ("artisan_b", "m01", 404),
-        ("board", "m01", 200),
-        ("staff", "m01", 403),
-    ],
-)
+@pytest.mark.parametrize("role, code, status", OWN_PAGE_ACCESS)
 def test_a_member_sees_only_its_own_statement(client_as, role, code, status):
     assert client_as(role).get(reverse("books:statement", args=[code])).status_code == status
 

@@ -15,6 +15,7 @@ from pooling import selectors as pool_selectors
 from pooling.loans import selectors, services
 from pooling.loans.models import LoanNotice, LoanSettings, MaterialLoan, MaterialPrice
 from pooling.loans.services import LoanError
+from tests.factories import work_order
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -218,7 +219,7 @@ def test_needs_are_accepted_work_orders_times_the_bill_until_the_date(member, hi
     from oscar.core.loading import get_model
 
     from inventory.models import BillLine
-    from pooling.models import RoutingRequest, WorkOrder
+    from pooling.models import RoutingRequest
     from pooling.needs import accepted_work_needs
 
     m2, m3, m4 = member("m02"), member("m03"), member("m04")
@@ -236,17 +237,7 @@ def test_needs_are_accepted_work_orders_times_the_bill_until_the_date(member, hi
     )
 
     def work(member, quantity, week, state="accepted"):
-        WorkOrder.objects.create(
-            request=request,
-            round=1,
-            member=member,
-            product=product,
-            quantity=quantity,
-            week=week,
-            due_week=week,
-            state=state,
-            offered_at=timezone.now(),
-        )
+        work_order(member, request=request, product=product, quantity=quantity, week=week, state=state)
 
     later = today + datetime.timedelta(days=14)
     work(m2, 4, today)

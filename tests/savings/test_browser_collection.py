@@ -6,15 +6,11 @@ loans page is then shown on the same phone. Screenshots in test-artifacts/saving
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.browser_fixtures import ARTIFACTS, ROOT, login
+from tests.browser_fixtures import ARTIFACTS, login, shell_json
 from tests.pooling.test_browser_made_to_order import server_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.phone]
@@ -94,22 +90,7 @@ def _english_left(text: str) -> list[str]:
 def savings_server(live_shop):
     """The shared test server, with the SETUP above run in its database (as the trade browser test does: a copy of
     the seeded test database, so the test database itself stays untouched)."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": live_shop.database_url,
-        "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
-        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}",
-    }
-    done = subprocess.run(
-        [sys.executable, "site/manage.py", "shell", "-c", SETUP],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return live_shop, json.loads(done.stdout.strip().splitlines()[-1])
+    return live_shop, shell_json(live_shop.database_url, SETUP)
 
 
 def _wajib(database_url: str, code: str) -> int:

@@ -6,14 +6,12 @@ step restores the seed (the fixture of tests/inventory/test_concurrency_pg.py)."
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
-from django.db import connections
 
 from books import selectors as books_selectors
 from savings import services
-from tests.pg_helpers import restore_seed_after_module  # noqa: F401 - the module fixture
+from tests.pg_helpers import restore_seed_after_module, run_together  # noqa: F401 - the module fixture
 
 from .conftest import JOINED, assert_passbooks_match_books, material_balances, member, package, pay_up, stock_up
 
@@ -22,25 +20,16 @@ THREADS = 10
 
 
 def together(count, work):
-    barrier, results = threading.Barrier(count), [None] * count
+    """``work(i)`` in ``count`` threads at once: per thread "ok", "refused", or the unexpected error (which fails)."""
 
-    def worker(i):
+    def attempt(i):
         try:
-            barrier.wait(timeout=30)
             work(i)
-            results[i] = "ok"
         except services.Refusal:
-            results[i] = "refused"
-        except Exception as error:  # noqa: BLE001 — reported below
-            results[i] = error
-        finally:
-            connections.close_all()
+            return "refused"
+        return "ok"
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    results = run_together(count, attempt)
     assert all(r in ("ok", "refused") for r in results), results
     return results
 

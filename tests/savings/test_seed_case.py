@@ -13,7 +13,8 @@ from books import ledger, selectors as books_selectors
 from books.models import Leg
 from inventory.models import MaterialMovement
 from savings import selectors, services
-from savings.models import Loan, LoanProduct
+from savings.demo import GROUP_PACKAGE
+from savings.models import Loan
 
 from .conftest import assert_passbooks_match_books, key, material_balances, member, package, pay_up, stock_up
 
@@ -41,18 +42,7 @@ def group_loan(coop, board_user_2):
     group = services.group_create(
         code="mawar", name="Kelompok Mawar", neighbourhood="RT 03", leader=members[0], members=members, user=coop
     )
-    product = services.product_add(
-        name="Paket usaha kelompok",
-        min_amount=25_000,
-        max_amount=25_000,
-        instalments=6,
-        frequency=LoanProduct.Frequency.DAILY,
-        jasa_percent="0.80",
-        jasa_method="flat",
-        for_groups=True,
-        in_kind=True,
-        user=coop,
-    )
+    product = services.product_add(**{**GROUP_PACKAGE, "max_amount": 25_000}, user=coop)
     stock_up(member(STORE))
     loan = services.loan_apply(
         product=product,

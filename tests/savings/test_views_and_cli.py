@@ -10,24 +10,14 @@ from django.urls import reverse
 
 from savings import selectors, services
 from savings.models import PassbookLine
+from tests.conftest import OWN_PAGE_ACCESS
 
 from .conftest import assert_passbooks_match_books, key, member
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    "role, code, status",
-    [
-        ("anonymous", "m01", 302),
-        ("buyer", "m01", 403),
-        ("artisan_a", "m01", 200),
-        ("artisan_a", "m02", 404),
-        ("artisan_b", "m01", 404),
-        ("board", "m01", 200),
-        ("staff", "m01", 403),
-    ],
-)
+@pytest.mark.parametrize("role, code, status", OWN_PAGE_ACCESS)
 def test_a_member_sees_only_its_own_passbook(client_as, coop, role, code, status):
     assert client_as(role).get(reverse("savings:passbook", args=[code])).status_code == status
 

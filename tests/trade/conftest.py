@@ -10,10 +10,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from oscar.core.loading import get_model
 
-Product = get_model("catalogue", "Product")
-ProductClass = get_model("catalogue", "ProductClass")
+from .makers import sandal_and_belt_makers
 
 _serial = itertools.count(1)
 
@@ -49,20 +47,7 @@ def agree(board_user, board_user_2, board_user_3):
 def coop(db, agree):
     """Every active member makes sandals and belts (sabuk), with a
     weekly capacity of 40 and no class overrides; a sandal and a belt variant with unit and trader prices."""
-    from inventory.models import Member, MemberClassCapacity
-
-    sandal = ProductClass.objects.get(slug="sandal")
-    # The small seeded cooperative may have no belt model: then the second product is another class's variant.
-    with_variants = ProductClass.objects.filter(products__children__isnull=False).exclude(slug="sandal").distinct()
-    belt = with_variants.filter(slug="sabuk").first() or with_variants.order_by("slug").first()
-    members = list(Member.objects.active().order_by("code"))
-    MemberClassCapacity.objects.filter(member__in=members).delete()
-    for member in members:
-        member.skills.add(sandal, belt)
-        member.weekly_capacity = 40
-        member.save(update_fields=["weekly_capacity"])
-    sandal_variant = Product.objects.filter(parent__product_class=sandal).order_by("upc").first()
-    belt_variant = Product.objects.filter(parent__product_class=belt).order_by("upc").first()
+    members, sandal_variant, belt_variant = sandal_and_belt_makers()
     agree(sandal_variant, 150_000)
     agree(sandal_variant, 120_000, min_quantity=100)
     agree(belt_variant, 90_000)

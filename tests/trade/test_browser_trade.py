@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.browser_fixtures import ARTIFACTS, ROOT, login
+from tests.browser_fixtures import ARTIFACTS, login, shell_json
 from tests.pooling.test_browser_made_to_order import server_rows
 
 pytestmark = pytest.mark.browser
@@ -29,23 +26,11 @@ import datetime, json
 from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from oscar.core.loading import get_model
 from catalog import services
-from inventory.models import Member, MemberClassCapacity
+from tests.trade.makers import sandal_and_belt_makers
 
-Product, ProductClass = get_model("catalogue", "Product"), get_model("catalogue", "ProductClass")
 User = get_user_model()
-sandal = ProductClass.objects.get(slug="sandal")
-with_variants = ProductClass.objects.filter(products__children__isnull=False).exclude(slug="sandal").distinct()
-belt = with_variants.filter(slug="sabuk").first() or with_variants.order_by("slug").first()
-members = list(Member.objects.active().order_by("code"))
-MemberClassCapacity.objects.filter(member__in=members).delete()
-for member in members:
-    member.skills.add(sandal, belt)
-    member.weekly_capacity = 40
-    member.save(update_fields=["weekly_capacity"])
-sandal_variant = Product.objects.filter(parent__product_class=sandal).order_by("upc").first()
-belt_variant = Product.objects.filter(parent__product_class=belt).order_by("upc").first()
+members, sandal_variant, belt_variant = sandal_and_belt_makers()
 board = [User.objects.get(email=f"board{i}@guyub.example") for i in (1, 2, 3)]
 at = timezone.now() - datetime.timedelta(minutes=5)
 for product, amount, tier in ((sandal_variant, 150000, 1), (sandal_variant, 120000, 100),
@@ -62,22 +47,7 @@ print(json.dumps({"sandal": sandal_variant.upc, "belt": belt_variant.upc}))
 
 @pytest.fixture(scope="module")
 def trade_shop(live_shop):
-    env = {
-        **os.environ,
-        "DATABASE_URL": live_shop.database_url,
-        "DJANGO_SETTINGS_MODULE": "guyub.settings.test",
-        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}",
-    }
-    done = subprocess.run(
-        [sys.executable, "site/manage.py", "shell", "-c", SETUP % {"email": EMAIL, "password": PASSWORD}],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return shell_json(live_shop.database_url, SETUP % {"email": EMAIL, "password": PASSWORD})
 
 
 def _shot(page, name: str) -> None:
