@@ -194,18 +194,9 @@ def board_forms(client_as, member_a):
     from oscar.core.loading import get_model
 
     classes = list(get_model("catalogue", "ProductClass").objects.order_by("pk"))
-    profile = [
-        "name",
-        "workers",
-        "phone",
-        "address",
-        "latitude",
-        "longitude",
-        "weekly_capacity",
-        "joined",
-        "status",
-        "skills",
-    ] + [f"capacity_{pc.pk}" for pc in classes]
+    from inventory.forms import MemberBoardForm
+
+    profile = list(MemberBoardForm.Meta.fields) + [f"capacity_{pc.pk}" for pc in classes]
     fixed = {
         "name": member_a.name,
         "workers": "3",

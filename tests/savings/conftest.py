@@ -50,6 +50,23 @@ def coop(db, treasurer):
     return treasurer
 
 
+def loan_product(user, **rules):
+    """A loan product the board added: weekly, 1% flat jasa, Rp 10.000–100.000 in four instalments, unless
+    ``rules`` says otherwise (name, amounts, instalments, frequency, jasa, for_groups, in_kind)."""
+    from savings import services
+
+    defaults = dict(
+        name="Mingguan",
+        min_amount=10_000,
+        max_amount=100_000,
+        instalments=4,
+        frequency="weekly",
+        jasa_percent="1",
+        jasa_method="flat",
+    )
+    return services.product_add(**{**defaults, **rules}, user=user)
+
+
 def pay_up(m, user, on):
     """Pay the member's pokok and the wajib due by ``on`` in cash."""
     from savings import services

@@ -15,7 +15,16 @@ from inventory.models import MaterialMovement
 from savings import services
 from savings.models import Instalment, Loan, PassbookLine
 
-from .conftest import PACKAGE, assert_passbooks_match_books, material_balances, member, package, pay_up, stock_up
+from .conftest import (
+    PACKAGE,
+    assert_passbooks_match_books,
+    loan_product,
+    material_balances,
+    member,
+    package,
+    pay_up,
+    stock_up,
+)
 
 pytestmark = pytest.mark.django_db
 DAY0 = datetime.date(2026, 3, 2)
@@ -23,17 +32,7 @@ DAY0 = datetime.date(2026, 3, 2)
 
 @pytest.fixture
 def in_kind_product(coop):
-    return services.product_add(
-        name="Paket usaha",
-        min_amount=10_000,
-        max_amount=100_000,
-        instalments=6,
-        frequency="weekly",
-        jasa_percent="1",
-        jasa_method="flat",
-        in_kind=True,
-        user=coop,
-    )
+    return loan_product(coop, name="Paket usaha", instalments=6, in_kind=True)
 
 
 def _approved(loan, coop, board_user_2):
@@ -79,18 +78,7 @@ def two_borrowers(coop, board_user_2):
     for m in (a, b):
         pay_up(m, coop, DAY0)
     group = services.group_create(code="kenanga", name="Kenanga", leader=a, members=[a, b], user=coop)
-    product = services.product_add(
-        name="Paket kelompok",
-        min_amount=10_000,
-        max_amount=100_000,
-        instalments=4,
-        frequency="weekly",
-        jasa_percent="1",
-        jasa_method="flat",
-        for_groups=True,
-        in_kind=True,
-        user=coop,
-    )
+    product = loan_product(coop, name="Paket kelompok", for_groups=True, in_kind=True)
     loan = services.loan_apply(
         product=product,
         group=group,
@@ -152,16 +140,7 @@ def test_a_shortage_met_midway_undoes_the_packages_already_given(two_borrowers, 
 def test_the_application_checks_the_package(in_kind_product, coop):
     borrower, store = member("m02"), member("m08")
     pay_up(borrower, coop, DAY0)
-    money = services.product_add(
-        name="Uang",
-        min_amount=1_000,
-        max_amount=100_000,
-        instalments=2,
-        frequency="weekly",
-        jasa_percent="1",
-        jasa_method="flat",
-        user=coop,
-    )
+    money = loan_product(coop, name="Uang", min_amount=1_000, instalments=2)
 
     def refused(**kwargs):
         args = {

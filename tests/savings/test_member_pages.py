@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from savings import rules, services
 
-from .conftest import key, member, pay_up
+from .conftest import key, loan_product, member, pay_up
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +33,7 @@ def test_a_member_sees_only_its_own_loans(client_as, coop, role, code, status):
 
 
 def _weekly_loan(coop, checker, m, day0):
-    product = services.product_add(
-        name="Mingguan",
-        min_amount=10_000,
-        max_amount=100_000,
-        instalments=4,
-        frequency="weekly",
-        jasa_percent="1",
-        jasa_method="flat",
-        user=coop,
-    )
+    product = loan_product(coop, name="Mingguan")
     pay_up(m, coop, day0)
     loan = services.loan_apply(product=product, shares=[(m, 40_000)], user=coop, on=day0)
     services.loan_approve(loan=loan, user=coop)

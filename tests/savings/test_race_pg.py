@@ -13,7 +13,16 @@ from books import selectors as books_selectors
 from savings import services
 from tests.pg_helpers import restore_seed_after_module, run_together  # noqa: F401 - the module fixture
 
-from .conftest import JOINED, assert_passbooks_match_books, material_balances, member, package, pay_up, stock_up
+from .conftest import (
+    JOINED,
+    assert_passbooks_match_books,
+    loan_product,
+    material_balances,
+    member,
+    package,
+    pay_up,
+    stock_up,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 THREADS = 10
@@ -105,16 +114,8 @@ def test_two_loans_in_kind_racing_for_the_last_package_disburse_once(saver):
     borrowers, store = _borrowers(user, ["m02", "m03"]), member("m08")
     stock_up(store, times=1)
     have = material_balances([store])["m08", "kulit-sapi-b"]  # one package takes all the leather there is
-    product = services.product_add(
-        name="Paket",
-        min_amount=1,
-        max_amount=1_000_000,
-        instalments=2,
-        frequency="weekly",
-        jasa_percent="0",
-        jasa_method="flat",
-        in_kind=True,
-        user=user,
+    product = loan_product(
+        user, name="Paket", min_amount=1, max_amount=1_000_000, instalments=2, jasa_percent="0", in_kind=True
     )
     loans = [
         _approved(
@@ -147,16 +148,7 @@ def test_racing_reminder_jobs_send_each_reminder_once(saver):
 
     _m, user = saver
     [borrower] = _borrowers(user, ["m02"])
-    product = services.product_add(
-        name="Mingguan",
-        min_amount=1_000,
-        max_amount=100_000,
-        instalments=4,
-        frequency="weekly",
-        jasa_percent="1",
-        jasa_method="flat",
-        user=user,
-    )
+    product = loan_product(user, name="Mingguan", min_amount=1_000)
     loan = _approved(services.loan_apply(product=product, shares=[(borrower, 40_000)], user=user, on=DAY0), user)
     services.loan_disburse(loan=loan, channel="cash", user=user, on=DAY0)
     mail.outbox = []

@@ -12,7 +12,7 @@ from savings import services
 from savings.models import Reminder
 from savings.services import reminders
 
-from .conftest import key, member, pay_up
+from .conftest import key, loan_product, member, pay_up
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +22,7 @@ def weekly_loans(coop, board_user_2):
     """m01 and m02 each borrow Rp 40.000 in four weekly instalments, disbursed on ``day0`` (returned)."""
 
     def make(day0):
-        product = services.product_add(
-            name=f"Mingguan {day0}",
-            min_amount=10_000,
-            max_amount=100_000,
-            instalments=4,
-            frequency="weekly",
-            jasa_percent="1",
-            jasa_method="flat",
-            user=coop,
-        )
+        product = loan_product(coop, name=f"Mingguan {day0}")
         loans = []
         for code in ("m01", "m02"):
             m = member(code)

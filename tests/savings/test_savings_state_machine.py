@@ -23,7 +23,7 @@ from books.models import Posting
 from savings import selectors, services
 from savings.models import Loan, LoanShare, PassbookLine
 
-from .conftest import assert_passbooks_match_books, member, pay_up
+from .conftest import assert_passbooks_match_books, loan_product, member, pay_up
 
 pytestmark = pytest.mark.django_db
 CODES = ["m01", "m02", "m03", "m04", "m05"]
@@ -55,26 +55,16 @@ class SavingsEvents(RuleBasedStateMachine):
         self.members = [member(c) for c in CODES]
         for m in self.members:
             pay_up(m, self.t, self.day)
-        self.product = services.product_add(
-            name="sm",
-            min_amount=1_000,
-            max_amount=200_000,
-            instalments=4,
-            frequency="weekly",
-            jasa_percent="2",
-            jasa_method="flat",
-            user=self.t,
-        )
-        self.group_product = services.product_add(
+        self.product = loan_product(self.t, name="sm", min_amount=1_000, max_amount=200_000, jasa_percent="2")
+        self.group_product = loan_product(
+            self.t,
             name="sm-group",
             min_amount=1_000,
             max_amount=50_000,
             instalments=3,
             frequency="daily",
-            jasa_percent="1",
             jasa_method="declining",
             for_groups=True,
-            user=self.t,
         )
         self.group = services.group_create(
             code="sm", name="sm", leader=self.members[0], members=self.members[:3], user=self.t

@@ -12,7 +12,7 @@ from savings import selectors, services
 from savings.models import PassbookLine
 from tests.conftest import OWN_PAGE_ACCESS
 
-from .conftest import assert_passbooks_match_books, key, member
+from .conftest import assert_passbooks_match_books, key, loan_product, member
 
 pytestmark = pytest.mark.django_db
 
@@ -111,16 +111,7 @@ def test_cli_passbook_lists_loans(capsys, coop, board_user_2):
 
     from .conftest import pay_up
 
-    product = services.product_add(
-        name="P",
-        min_amount=1_000,
-        max_amount=50_000,
-        instalments=2,
-        frequency="weekly",
-        jasa_percent="1",
-        jasa_method="flat",
-        user=coop,
-    )
+    product = loan_product(coop, name="P", min_amount=1_000, max_amount=50_000, instalments=2)
     m = member("m02")
     pay_up(m, coop, DAY0)
     loan = services.loan_apply(product=product, shares=[(m, 10_000)], user=coop, on=DAY0)
