@@ -20,7 +20,7 @@ from inventory.models import Member
 from inventory.selectors import current_week, loads
 
 from ..models import RoutingRequest, RoutingRun, WorkOrder
-from ..selectors import pending_offers
+from ..selectors import pending_offers, weekly_spare_by_class
 from . import promises
 from .routing import PoolingError
 
@@ -73,7 +73,30 @@ def reserve_planned_line(
                 % {"member": code, "room": max(0, room), "week": week.isoformat(), "units": units},
                 available=max(0, room),
             )
+    _leave_room_for_waiting(product_class, cells)
     return _write(line, member, product_class, makers, cells, used, due_week, now or timezone.now())
+
+
+def _leave_room_for_waiting(product_class, cells) -> None:
+    """Shop orders already promised but not yet routed (their routing job has not run) will take the class's
+    earliest spare weeks; the plan may not take that room from under them. The class's spare per week, less
+    those waiting units, must hold the planned units of each week (PromiseBroken otherwise: the buyer is asked
+    to accept again, by which time the waiting orders have their work orders and the dry run sees them)."""
+    first = current_week()
+    per_week: dict[datetime.date, int] = {}
+    for (_code, week), units in cells.items():
+        per_week[week] = per_week.get(week, 0) + units
+    if not per_week:
+        return
+    spare = weekly_spare_by_class([product_class.pk], first_week=first, weeks=(max(per_week) - first).days // 7 + 1)
+    for week, units in sorted(per_week.items()):
+        room = spare[product_class.pk][(week - first).days // 7]
+        if units > room:
+            raise promises.PromiseBroken(
+                gettext("Only %(room)s units of %(class)s can still be made in the week of %(week)s, not %(units)s.")
+                % {"room": room, "class": product_class, "week": week.isoformat(), "units": units},
+                available=room,
+            )
 
 
 def _cells(work: list[PlannedWork], quantity: int) -> dict[tuple[str, datetime.date], int]:

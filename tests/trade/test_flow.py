@@ -390,3 +390,33 @@ def test_the_buyer_sees_progress_per_product(client, importer, coop):
     table = table[: table.index("</table>")]
     assert table.count("<tr>") == 3  # the header and two products
     assert "<td>600</td>" in table and "<td>200</td>" in table
+
+
+def test_shop_orders_waiting_for_routing_keep_their_room(importer, coop):
+    """A shop order promised a moment ago whose routing job has not run yet takes the earliest spare weeks of its
+    class: accepting the quote must not take that room from under it. The buyer is asked to accept again and
+    nothing is committed; once the waiting order is routed, acceptance goes through."""
+    from pooling.models import RoutingRequest
+
+    rfq = _request(importer, coop)
+    quote = services.prepare_quote(request=rfq, by=_staff(), valid_until=timezone.localdate())
+    services.send_quote(quote=quote, by=_staff())
+    sandal = coop["sandal"]
+    waiting = RoutingRequest.objects.create(
+        kind=RoutingRequest.Kind.ORDER,
+        member=coop["members"][0],
+        product=sandal,
+        product_class=sandal.get_product_class(),
+        ordered=10_000,
+        quantity=10_000,  # more than every sandal maker's spare weeks
+        due_week=timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()),
+        status=RoutingRequest.Status.OPEN,
+    )
+    counts = _counts()
+    with pytest.raises(services.PlanChanged):
+        services.accept_quote(quote=quote, user=importer.user)
+    assert _counts() == counts  # no order, no line, no routing request, no work order
+
+    RoutingRequest.objects.filter(pk=waiting.pk).update(status=RoutingRequest.Status.SHORT)  # its job ran
+    order = services.accept_quote(quote=quote, user=importer.user)
+    assert order.number == f"TR{quote.pk:06d}"
