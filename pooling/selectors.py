@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from oscar.core.loading import get_model
 
 from inventory import ledger
-from inventory.models import MaterialBalance, Member, WeeklyLoad
+from inventory.models import MaterialBalance, Member, MemberClassCapacity, WeeklyLoad
 from inventory.selectors import WeekLoad, bill_for, capacity_calendar, current_week, loads
 
 from . import lending
@@ -122,22 +122,30 @@ def weekly_spare_by_class(
     ``weekly_spare(product_class)`` for each class."""
     first = first_week or current_week()
     calendar_weeks = ledger.weeks_from(first, weeks)
-    members = Member.objects.active()
+    # Who makes which class at what weekly capacity (the class override, else the workshop's), in one query: the
+    # basket reads this on every page with a made-to-order line (issue 16).
+    override = MemberClassCapacity.objects.filter(
+        member_id=OuterRef("member_id"), product_class_id=OuterRef("productclass_id")
+    ).values("weekly_capacity")[:1]
+    skills = Member.skills.through.objects.filter(member__status=Member.Status.ACTIVE)
     if class_ids is not None:
         class_ids = set(class_ids)
-        members = members.filter(skills__in=class_ids).distinct()
-    members = list(members.prefetch_related("skills", "class_capacities"))
-    committed = loads(members, calendar_weeks)
-    offered = pending_offers(members, calendar_weeks)
+        skills = skills.filter(productclass_id__in=class_ids)
+    rows = list(
+        skills.annotate(override=Subquery(override)).values_list(
+            "member_id", "productclass_id", "member__weekly_capacity", "override"
+        )
+    )
+    member_ids = sorted({member_id for member_id, *_rest in rows})
+    committed = loads(member_ids, calendar_weeks)
+    offered = pending_offers(member_ids, calendar_weeks)
     waiting = waiting_units_by_class()
-    skilled: dict[int, list] = defaultdict(list)
-    for member in members:
-        for product_class in member.skills.all():
-            skilled[product_class.pk].append(member)
+    skilled: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for member_id, class_id, capacity, class_capacity in rows:
+        skilled[class_id].append((member_id, capacity if class_capacity is None else class_capacity))
     out: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
     for class_id in class_ids if class_ids is not None else set(skilled) | set(waiting):
-        # Each maker's capacity for the class once, not once per week (it scans the member's overrides).
-        makers = [(m.pk, m.capacity_for(class_id)) for m in skilled.get(class_id, [])]
+        makers = skilled.get(class_id, [])
         spare = [
             max(
                 0,
