@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from books import ledger as books_ledger
+from books.models import Leg
 from books.selectors import balances as books_balances
 from inventory.models import Member
 
@@ -153,6 +154,30 @@ def _member_balances() -> dict[str, int]:
     return {k.removeprefix("member:"): int(v) for k, v in sums.items() if k.startswith("member:")}
 
 
+def owed_parts(owing: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Of what each member owes on its account (member code → rupiah owed), the part that is unpaid monthly dues
+    and the rest (a material loan settled in money, a refund's share…), in one query. Credits settle the oldest
+    debits first, so what is still owed is the newest debits: they are walked back until the amount is made up."""
+    left = {code: owed for code, owed in owing.items() if owed > 0}
+    parts = {code: [0, 0] for code in left}
+    if not left:
+        return {}
+    debits = (
+        Leg.objects.filter(account__code__in=[books_ledger.member_account(code) for code in left], amount__lt=0)
+        .order_by("account_id", "-posting__date", "-posting_id")
+        .values_list("account__code", "amount", "posting__kind")
+    )
+    for account, amount, kind in debits:
+        code = account.removeprefix("member:")
+        take = min(left[code], -amount)
+        if take > 0:
+            parts[code][0 if kind == "dues" else 1] += take
+            left[code] -= take
+    for code, rest in left.items():  # opening balances or anything older than the ledger: not dues
+        parts[code][1] += rest
+    return {code: (dues, other) for code, (dues, other) in parts.items()}
+
+
 def arrears(on: datetime.date | None = None) -> list[Arrears]:
     """Members behind on simpanan wajib or pokok, dues (owing on their account) or loan instalments."""
     on = on or timezone.localdate()
@@ -222,6 +247,7 @@ def collection_sheet(on: datetime.date, only: Member | None = None) -> list[Shee
     Grouped by kelompok, then member."""
     wajib_rules = list(SavingsRule.objects.filter(kind=SavingsKind.WAJIB))
     balances = _member_balances()
+    owed = owed_parts({code: -balance for code, balance in balances.items()})
     by_member: dict[int, list[SheetItem]] = {}
     group_of: dict[int, Group] = {}
     shares = _shares(loan__status=Loan.Status.DISBURSED, loan__disbursed_on__lte=on)
@@ -244,9 +270,11 @@ def collection_sheet(on: datetime.date, only: Member | None = None) -> list[Shee
         wajib = max(0, services.wajib_required(member, on, wajib_rules) - (account.wajib if account else 0))
         if wajib:
             items.append(SheetItem("wajib", f"wajib {on:%Y-%m}", wajib))
-        dues = max(0, -balances.get(member.code, 0))
+        dues, other = owed.get(member.code, (0, 0))
         if dues:
             items.append(SheetItem("dues", "iuran", dues))
+        if other:  # owed on the account besides dues: collected at the meeting too, named for what it is
+            items.append(SheetItem("account", "saldo", other))
         if items:
             groups = list(member.savings_groups.all())
             group = group_of.get(member.pk) or (groups[0] if groups else None)

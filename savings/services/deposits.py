@@ -159,8 +159,11 @@ def withdraw(
         return _line(member, "sukarela", -amount, account.sukarela, day, posting, gettext("Withdrawal"), user, channel)
 
 
-def pay_dues(*, member: Member, amount, channel: str, idempotency_key: str, user, on=None) -> Posting:
-    """The member pays at the meeting what it owes on its books account (monthly dues and the like)."""
+def pay_dues(
+    *, member: Member, amount, channel: str, idempotency_key: str, user, on=None, kind: str = "dues"
+) -> Posting:
+    """The member pays at the meeting what it owes on its books account: monthly dues (``kind`` "dues") or other
+    debts on it ("adjustment")."""
     _require_treasurer(user)
     amount, key = _amount(amount), _key(idempotency_key)
     if channel == Channel.SETTLEMENT:
@@ -173,9 +176,12 @@ def pay_dues(*, member: Member, amount, channel: str, idempotency_key: str, user
             raise _refuse(
                 gettext("The member owes %(owed)s on its account."), "amount", owed=books_ledger.format_rupiah(owed)
             )
+        if kind not in ("dues", "adjustment"):
+            raise _refuse(gettext("Unknown kind of line %(kind)s."), "kind", kind=kind)
         return books.post(
-            kind="dues",
-            reference=gettext("Dues paid %(member)s") % {"member": member.code},
+            kind=kind,
+            reference=(gettext("Dues paid %(member)s") if kind == "dues" else gettext("Paid on account %(member)s"))
+            % {"member": member.code},
             legs={books_ledger.member_account(member.code): amount, _counter(channel, member): -amount},
             idempotency_key=key,
             on=_today(on),

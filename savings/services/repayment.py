@@ -273,11 +273,12 @@ def collection_post(
                             on=on,
                         )
                     )
-                elif entry.kind == "dues":
+                elif entry.kind in ("dues", "account"):
                     done.append(
                         pay_dues(
                             member=entry.member,
                             amount=entry.amount,
+                            kind="dues" if entry.kind == "dues" else "adjustment",
                             channel=channel,
                             idempotency_key=line_key,
                             user=user,

@@ -150,3 +150,31 @@ def test_pages_speak_the_cooperatives_indonesian(client_as, coop):
     assert "Catat yang sudah diterima" in sheet
     assert "Buku simpanan" in book and "Tunggakan" in book
     assert "Simpanan sukarela yang bisa diambil hanya Rp 0." in refused
+
+
+def test_the_sheet_collects_dues_as_dues_and_other_debts_as_such(client_as, coop):
+    """m03 owes Rp 45.000 on its account: an older Rp 30.000 material-loan settlement and this month's Rp 25.000
+    dues, less a Rp 10.000 sale. Credits settle the oldest debits first, so the dues are owed in full and 20.000 of
+    the settlement: the sheet says so (not "iuran" for all of it), and paying both clears the account."""
+    from books import ledger as books_ledger, services as books
+
+    on = datetime.date(2026, 3, 12)
+    account = books_ledger.member_account("m03")
+    for kind, amount, day in (("transfer", -30_000, 2), ("dues", -25_000, 3), ("sale", 10_000, 4)):
+        books.post(
+            kind=kind,
+            reference=f"test {kind}",
+            legs={account: amount, "coop:dues": -amount},
+            idempotency_key=key(),
+            on=datetime.date(2026, 3, day),
+        )
+    row = next(r for r in selectors.sheet_json(on)["rows"] if r["member"] == "m03")
+    owed = {i["kind"]: i for i in row["items"] if i["kind"] in ("dues", "account")}
+    assert {k: i["amount"] for k, i in owed.items()} == {"dues": 25_000, "account": 20_000}
+
+    fields = {f"m03-{k}-{i['reference']}": str(i["amount"]) for k, i in owed.items()}
+    posted = client_as("board").post(
+        reverse("savings:collection"), {"date": on.isoformat(), "key": "sheet-m03", "channel": "cash", **fields}
+    )
+    assert posted.status_code == 302
+    assert services.member_balance(member("m03")) == 0
