@@ -1,5 +1,5 @@
-"""The demo's money history: three closed months of sales (with the fee), a refund, pool work, a loan settled in
-money and dues, then one payout run — so statements are not empty.
+"""The demo's money history: three closed months of sales by every workshop (with the fee), a refund, pool work, a
+loan settled in money and dues, then one payout run — so statements and charts are not empty.
 
 ``seed_books()`` is idempotent: every posting carries a fixed key and the run is made only once. The history is
 posted through ``books.services.post`` with the same fee and price rules the hooks use, but without placing
@@ -56,31 +56,31 @@ def seed_books(*, months: int = 3) -> dict[str, int]:
         get_model("partner", "StockRecord")
         .objects.filter(partner__member__in=members)
         .select_related("product__parent__product_class", "product__product_class", "partner__member")
-        .order_by("pk")[:60]
+        .order_by("pk")
     )
-    prices = {r.pk: agreed_price(r.product, at=timezone.now()) for r in records}
-    records = [r for r in records if prices[r.pk]]
+    prices, own = {}, {member.code: [] for member in members}
+    for record in records:  # up to three priced records a workshop (pricing every record would be slow)
+        mine = own[record.partner.member.code]
+        if len(mine) < 3:
+            prices[record.pk] = agreed_price(record.product, at=timezone.now())
+            if prices[record.pk]:
+                mine.append(record)
     for m, month in enumerate(history):
         label = f"{month:%y%m}"
-        for n, record in enumerate(records[m::3][:14]):
-            day = month + datetime.timedelta(days=2 + n)
-            code = record.partner.member.code
-            units = 1 + (n + m) % 3
-            gross = int(prices[record.pk]) * units
-            fee, _net = services.net_of_fee(gross, record.product.get_product_class(), on=day)
-            reference = f"DEMO-{label}-{n + 1:02d} / {record.product.get_title()}"
-            account = ledger.member_account(code)
-            _post(created, "sale", reference, {account: gross, ledger.BUYERS: -gross}, f"demo:sale:{label}:{n}", day)
-            _post(created, "fee", reference, {account: -fee, ledger.FEES: fee}, f"demo:fee:{label}:{n}", day)
-            if m == 1 and n == 0:  # one refund: half of the first sale of the middle month
-                back, back_fee = gross // 2, fee // 2
+        for n, member in enumerate(members):  # every workshop sold (or worked) every month
+            day = month + datetime.timedelta(days=2 + n % 25)
+            if own[member.code]:
+                _sale(created, own[member.code][m % len(own[member.code])], label, n, m, day, prices)
+            elif len(members) >= 2:  # nothing of its own priced: it made units for the next workshop
+                other = members[(n + 1) % len(members)]
+                amount = 2 * 150000 * 95 // 100
                 _post(
                     created,
-                    "refund",
-                    reference,
-                    {account: back_fee - back, ledger.FEES: -back_fee, ledger.REFUNDS: back},
-                    f"demo:refund:{label}:{n}",
-                    day + datetime.timedelta(days=5),
+                    "work",
+                    f"WO-DEMO-{label}-{n + 1:02d} / 2 × sandal",
+                    {ledger.member_account(member.code): amount, ledger.member_account(other.code): -amount},
+                    f"demo:work:{label}:{n}",
+                    day,
                 )
         if len(members) >= 4:
             maker, owner = members[(m + 2) % len(members)], members[(m + 3) % len(members)]
@@ -127,6 +127,27 @@ def seed_books(*, months: int = 3) -> dict[str, int]:
         services.payout_run_mark_paid(run=run, bank_reference="BRI-DEMO-0001", user=staff)
         created["payout_runs"] += 1
     return created
+
+
+def _sale(created, record, label, n, m, day, prices):
+    """One demo sale of ``record`` with the fee withheld; the middle month's first sale is half refunded."""
+    units = 1 + (n + m) % 3
+    gross = int(prices[record.pk]) * units
+    fee, _net = services.net_of_fee(gross, record.product.get_product_class(), on=day)
+    reference = f"DEMO-{label}-{n + 1:02d} / {record.product.get_title()}"
+    account = ledger.member_account(record.partner.member.code)
+    _post(created, "sale", reference, {account: gross, ledger.BUYERS: -gross}, f"demo:sale:{label}:{n}", day)
+    _post(created, "fee", reference, {account: -fee, ledger.FEES: fee}, f"demo:fee:{label}:{n}", day)
+    if m == 1 and n == 0:  # one refund: half of the first sale of the middle month
+        back, back_fee = gross // 2, fee // 2
+        _post(
+            created,
+            "refund",
+            reference,
+            {account: back_fee - back, ledger.FEES: -back_fee, ledger.REFUNDS: back},
+            f"demo:refund:{label}:{n}",
+            day + datetime.timedelta(days=5),
+        )
 
 
 def _post(created, kind, reference, legs, key, day):

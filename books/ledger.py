@@ -42,6 +42,17 @@ KINDS = ("sale", "fee", "work", "transfer", "pool", "refund", "loan", "dues", "p
 # Simpan-pinjam (savings/, issue 19) posts into the same books: deposits and withdrawals of savings, money loans
 # (disbursement, instalments, tanggung renteng cover) and the year's surplus (SHU).
 KINDS += ("savings", "credit", "shu")
+# The statement and the command line show only the issue's ten kinds (other tools read them); the simpan-pinjam
+# kinds are named by the nearest public one: a money loan is a loan, the SHU an adjustment of the balance, and a
+# savings deposit or withdrawal money moved between the member's account and its savings (a transfer).
+PUBLIC_KINDS = KINDS[:10]
+PUBLIC_KIND = {"credit": "loan", "shu": "adjustment", "savings": "transfer"}
+
+
+def public_kind(kind: str) -> str:
+    """The kind a statement shows for a posting of ``kind`` (one of ``PUBLIC_KINDS``)."""
+    return PUBLIC_KIND.get(kind, kind)
+
 
 # The cooperative's own accounts (a member's account is "member:<code>").
 BUYERS, FEES, REFUNDS, PAYOUTS, DUES = "coop:buyers", "coop:fees", "coop:refunds", "coop:payouts", "coop:dues"
@@ -223,6 +234,23 @@ def closable(month: datetime.date, last_closed: datetime.date | None, today: dat
     if last_closed is not None and month != next_month(last_closed):
         return gettext_noop("Close the months in order: the next one to close is %(month)s.")
     return None
+
+
+CLOSE_DAY = 10  # months close by themselves on the 10th, before the members' meeting on the 12th
+
+
+def months_due_to_close(today: datetime.date, last_closed: datetime.date | None) -> list[datetime.date]:
+    """The months the clock closes on ``today``, oldest first: none before the 10th; from the 10th, last month
+    and any open month before it since the last close (months close in order)."""
+    if today.day < CLOSE_DAY:
+        return []
+    last_month = month_start(month_start(today) - datetime.timedelta(days=1))
+    month = last_month if last_closed is None else next_month(last_closed)
+    months = []
+    while month <= last_month:
+        months.append(month)
+        month = next_month(month)
+    return months
 
 
 # --- The in-memory reference -----------------------------------------------------------------------

@@ -67,9 +67,13 @@ def trade_earnings(first_month: datetime.date, last_month: datetime.date) -> dic
 @dataclass(frozen=True)
 class Entry:
     date: datetime.date
-    kind: str
+    kind: str  # the posting's own kind (turnover is reckoned on it); the statement shows ``public_kind``
     reference: str
     amount: int
+
+    @property
+    def public_kind(self) -> str:
+        return ledger.public_kind(self.kind)
 
 
 @dataclass
@@ -92,7 +96,7 @@ class Statement:
             "opening": self.opening,
             "closing": self.closing,
             "entries": [
-                {"date": e.date.isoformat(), "kind": e.kind, "reference": e.reference, "amount": e.amount}
+                {"date": e.date.isoformat(), "kind": e.public_kind, "reference": e.reference, "amount": e.amount}
                 for e in self.entries
             ],
         }

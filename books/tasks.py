@@ -1,4 +1,4 @@
-"""The books' periodic job (see site/guyub/jobs/schedule.py)."""
+"""The books' periodic jobs (see site/guyub/jobs/schedule.py)."""
 
 from django_tasks import task
 
@@ -9,6 +9,14 @@ def charge_monthly_dues() -> int:
     from . import services
 
     return services.charge_monthly_dues()
+
+
+@task()
+def close_due_months() -> int:
+    """Last month closes by itself on the 10th if the board has not; run hourly, a month closes once."""
+    from . import services
+
+    return len(services.close_due_months())
 
 
 @task()

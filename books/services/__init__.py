@@ -16,7 +16,7 @@ import this package (``from books import services``); the names below are its pu
 
 from common.errors import Refusal
 
-from .closing import books_settings_update, fee_rate_add, month_close
+from .closing import books_settings_update, close_due_months, fee_rate_add, month_close
 from .events import (
     charge_monthly_dues,
     post_adjustment,
@@ -56,6 +56,7 @@ __all__ = [
     "bank_account_request",
     "books_settings_update",
     "charge_monthly_dues",
+    "close_due_months",
     "fee_percent_for",
     "fee_rate_add",
     "last_closed_month",

@@ -25,9 +25,22 @@ def month_close(*, month: datetime.date, user, today: datetime.date | None = Non
         raise _refuse(
             gettext(why) % {"month": ledger.month_label(ledger.next_month(last)) if last else ""}, field="month"
         )
-    closed = ClosedMonth.objects.create(month=ledger.month_start(month), closed_by=user)
+    return _close(ledger.month_start(month), user)
+
+
+def _close(month: datetime.date, user) -> ClosedMonth:
+    closed = ClosedMonth.objects.create(month=month, closed_by=user)
     transaction.on_commit(lambda: _email_statements(closed.month))  # once the close is final
     return closed
+
+
+@transaction.atomic
+def close_due_months(*, today: datetime.date | None = None) -> list[ClosedMonth]:
+    """The clock closes last month on the 10th if the board has not (``closed_by`` empty: nobody did). Run
+    hourly; a month the board already closed, or a second run, closes nothing."""
+    BooksSettings.current(lock=True)  # one close at a time, the board's included
+    months = ledger.months_due_to_close(today or timezone.localdate(), last_closed_month())
+    return [_close(month, None) for month in months]
 
 
 def _email_statements(month: datetime.date) -> None:

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from books import ledger, selectors, services
@@ -153,6 +154,43 @@ def test_a_closed_month_is_frozen_and_late_events_go_into_the_open_one(board_use
     with pytest.raises(Refusal):
         services.month_close(month=ledger.month_start(today), user=board_user)  # not ended yet
     assert ClosedMonth.objects.count() == 1
+
+
+def test_last_month_closes_by_itself_on_the_10th_once(board_user):
+    from books import tasks
+
+    assert services.close_due_months(today=datetime.date(2026, 3, 9)) == []  # before the 10th: nothing
+    assert not ClosedMonth.objects.exists()
+    [closed] = services.close_due_months(today=datetime.date(2026, 3, 10))
+    assert (closed.month, closed.closed_by) == (datetime.date(2026, 2, 1), None)
+    assert services.close_due_months(today=datetime.date(2026, 3, 10)) == []  # a second run changes nothing
+    assert services.close_due_months(today=datetime.date(2026, 3, 31)) == []
+    assert list(ClosedMonth.objects.values_list("month", flat=True)) == [datetime.date(2026, 2, 1)]
+    # The board closed March itself before the 10th of April: the clock leaves it be; May closes on 10 June.
+    services.month_close(month=datetime.date(2026, 3, 1), user=board_user, today=datetime.date(2026, 4, 2))
+    assert services.close_due_months(today=datetime.date(2026, 4, 10)) == []
+    assert ClosedMonth.objects.get(month=datetime.date(2026, 3, 1)).closed_by == board_user
+    assert [c.month for c in services.close_due_months(today=datetime.date(2026, 6, 10))] == [
+        datetime.date(2026, 4, 1),
+        datetime.date(2026, 5, 1),
+    ]  # months close in order
+    made = tasks.close_due_months.call()  # the clock's task, today: June 2026 onwards, if due
+    assert ClosedMonth.objects.count() == 4 + made and tasks.close_due_months.call() == 0
+
+
+def test_months_due_to_close_in_plain_python():
+    march_9, march_10 = datetime.date(2026, 3, 9), datetime.date(2026, 3, 10)
+    assert ledger.months_due_to_close(march_9, None) == []
+    assert ledger.months_due_to_close(march_10, None) == [datetime.date(2026, 2, 1)]
+    assert ledger.months_due_to_close(march_10, datetime.date(2026, 2, 1)) == []
+    assert ledger.months_due_to_close(datetime.date(2026, 1, 10), datetime.date(2025, 11, 1)) == [
+        datetime.date(2025, 12, 1)
+    ]
+
+
+def test_the_board_is_told_months_close_by_themselves(client_as):
+    page = client_as("board").get(reverse("books:board"))
+    assert b"Months close by themselves on the 10th" in page.content
 
 
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(board_user, artisan_a):

@@ -150,7 +150,7 @@ def _buyer_client(n=None):
     return client
 
 
-@pytest.mark.parametrize("page", ["/", "/catalogue/", "product"])
+@pytest.mark.parametrize("page", ["/", "/catalogue/", "product", "/search/?q=tas"])
 def test_mini_basket_adds_no_queries_per_line(page):
     url = page
     if page == "product":

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from oscar.core.loading import get_model
 
-from tests.payments.helpers import to_payment_method, variant_with_stock
+from tests.payments.helpers import place_order, to_payment_method, to_preview, variant_with_stock
 
 Product = get_model("catalogue", "Product")
+Order = get_model("order", "Order")
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,38 @@ def test_every_public_and_checkout_page_reads_cleanly(client, language):
     response = client.post(reverse("checkout:payment-method"), {"method": "transfer"})
     assert response.status_code == 302
     _check("payment details / preview", client.get(reverse("checkout:payment-details"), follow=True), language)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_order_pages_read_cleanly(client, buyer_user, language):
+    """After the order: the thank-you page, the account's order history and order detail (where "Re-order" and
+    "Tanggal Dikirim" were seen), and the guests' order-status form and the order page it leads to."""
+    from django.test import Client
+
+    client.force_login(buyer_user)
+    product, _record = variant_with_stock(2)
+    placed = place_order(client, to_preview(client, product=product, language=language, guest=False))
+    assert placed.status_code == 302 and placed["Location"].startswith(reverse("checkout:thank-you"))
+    _check("thank-you", client.get(placed["Location"]), language)
+    history = client.get(reverse("customer:order-list"))
+    _check("order history", history, language)
+    order = buyer_user.orders.order_by("-pk").first()
+    assert order is not None and order.number in history.content.decode()
+    _check("order detail", client.get(reverse("customer:order", kwargs={"order_number": order.number})), language)
+
+    guest = Client()
+    guest_order = place_order(guest, to_preview(guest, product=product, language=language, email="tamu@example.com"))
+    assert guest_order.status_code == 302
+    lookup = reverse("checkout:order-lookup")
+    form = guest.get(lookup)
+    _check("order-status form", form, language)
+    if language == "id":  # the form was seen in English on Indonesian pages
+        english = ["Follow your order", "Show my order", "Order number", "Email address used"]
+        assert not [w for w in english if w in form.content.decode()], form.content.decode()
+    order = Order.objects.filter(user=None, guest_email="tamu@example.com").latest("pk")
+    found = guest.post(lookup, {"order_number": order.number, "email": "tamu@example.com"})
+    assert found.status_code == 302, found.content[:500]
+    _check("order status", guest.get(found["Location"]), language)
 
 
 def test_variant_picker_posts_the_chosen_variant(client):

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{member.code} {member.name} {ledger.month_label(month)}")
         self.stdout.write(f"opening {ledger.format_rupiah(statement.opening)}")
         for e in statement.entries:
-            self.stdout.write(f"{e.date} {e.kind:<10} {e.reference:<60} {ledger.format_rupiah(e.amount):>16}")
+            self.stdout.write(f"{e.date} {e.public_kind:<10} {e.reference:<60} {ledger.format_rupiah(e.amount):>16}")
         self.stdout.write(
             f"closing {ledger.format_rupiah(statement.closing)}  turnover {ledger.format_rupiah(statement.turnover)}"
         )

@@ -315,6 +315,18 @@ class ThankYouView(oscar_views.ThankYouView):
         return ctx
 
 
+class ShippingAddressView(oscar_views.ShippingAddressView):
+    """Oscar's, except that shipping to an address id that is not one of this buyer's saved addresses (or not a
+    number) is a 404: Oscar's ``get`` raised DoesNotExist or ValueError there, a 500."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated and "address_id" in request.POST:
+            address_id = request.POST["address_id"]
+            if not address_id.isdigit() or not request.user.addresses.filter(pk=address_id).exists():
+                raise Http404()
+        return super().post(request, *args, **kwargs)
+
+
 class OrderLookupView(generic.FormView):
     """Guests follow an order by its number and the email they gave (Oscar's signed link is in the email)."""
 

@@ -40,6 +40,11 @@ JOBS = (
     Job("trade.tasks.expire_quotes", 60 * 60, "trade quotes past their validity date expire"),
     Job("books.tasks.charge_monthly_dues", 60 * 60, "monthly dues (iuran) are debited on the first of the month"),
     Job(
+        "books.tasks.close_due_months",
+        60 * 60,
+        "last month closes on the 10th (before the members' meeting on the 12th) if the board has not closed it",
+    ),
+    Job(
         "savings.tasks.send_instalment_reminders",
         60 * 60,
         "members are emailed about loan instalments due within 3 days or in arrears (once per instalment and kind)",
