@@ -119,13 +119,16 @@ def test_command_prints_the_exact_shape(coop, tmp_path, capsys):
 
 
 def test_command_exits_2_with_the_reason_on_stderr(coop, tmp_path, capsys):
+    from django.utils import translation
+
     path = tmp_path / "request.json"
     path.write_text(json.dumps({"wanted": "2027-01-01", "lines": [{"sku": "NO-SUCH-SKU", "quantity": 5}]}))
-    with pytest.raises(SystemExit) as caught:
+    with pytest.raises(SystemExit) as caught, translation.override("id"):  # the shop's default language
         call_command("trade", "plan", str(path), "--json")
     assert caught.value.code == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "lines[0].sku" in captured.err and "NO-SUCH-SKU" in captured.err
+    assert "no product has the SKU" in captured.err  # English for the tools that read it, like the field path
     path.write_text(json.dumps({"wanted": "2027-01-01", "lines": [{"sku": coop["sandal"].upc, "quantity": -3}]}))
     with pytest.raises(SystemExit) as caught:
         call_command("trade", "plan", str(path), "--json")

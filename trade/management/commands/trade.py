@@ -7,6 +7,7 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from trade.planning import PlanRequestError, dry_run, parse_request
 
@@ -21,7 +22,12 @@ class Command(BaseCommand):
         plan.add_argument("--json", action="store_true", help="print the plan as JSON (the only format)")
 
     def handle(self, *args, **options):
-        path = options["request"]
+        # Other tools read this command: its reasons are in English, like its field paths, whatever the shop's
+        # default language.
+        with translation.override("en"):
+            self._plan(options["request"])
+
+    def _plan(self, path: str):
         try:
             text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
             data = json.loads(text)
