@@ -6,10 +6,13 @@ per session (the seed is idempotent), and every test runs inside a transaction t
 
 from __future__ import annotations
 
+import datetime
 import itertools
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 SMALL_COOP = {"workshops": 8, "products": 10, "activity": False}
 
@@ -123,3 +126,27 @@ def pytest_collection_modifyitems(config, items):
 
 
 pytest_plugins = ["tests.browser_fixtures"]
+
+
+@pytest.fixture
+def agree(board_user, board_user_2, board_user_3):
+    """Put a price through the board: board1 proposes, board2 and board3 approve, all at `at`."""
+    from catalog import services as catalog_services
+
+    def agree_price(product, amount, *, at=None, min_quantity=1, reason="test"):
+        at = at or timezone.now() - datetime.timedelta(minutes=1)
+        proposal = catalog_services.propose_price(
+            product=product,
+            amount=Decimal(amount),
+            proposed_by=board_user,
+            effective_from=at,
+            min_quantity=min_quantity,
+            reason=reason,
+            now=at,
+        )
+        for member in (board_user_2, board_user_3):
+            proposal = catalog_services.approve_proposal(proposal=proposal, board_member=member, now=at)
+        assert proposal.status == "approved"
+        return proposal
+
+    return agree_price

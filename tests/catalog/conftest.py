@@ -7,14 +7,10 @@ so these tests pass whether or not the demo seed calls it already (it is idempot
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from oscar.core.loading import get_model
-
-from catalog import services
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -75,26 +71,3 @@ def make_product(db, member_a, member_b):
         return product
 
     return make
-
-
-@pytest.fixture
-def agree(board_user, board_user_2, board_user_3):
-    """Put a price through the board: board1 proposes, board2 and board3 approve, all at `at`."""
-
-    def agree_price(product, amount, *, at=None, min_quantity=1, reason="test"):
-        at = at or timezone.now() - timedelta(minutes=1)
-        proposal = services.propose_price(
-            product=product,
-            amount=Decimal(amount),
-            proposed_by=board_user,
-            effective_from=at,
-            min_quantity=min_quantity,
-            reason=reason,
-            now=at,
-        )
-        for member in (board_user_2, board_user_3):
-            proposal = services.approve_proposal(proposal=proposal, board_member=member, now=at)
-        assert proposal.status == "approved"
-        return proposal
-
-    return agree_price

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,28 +18,6 @@ _serial = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _english(english_messages):
     yield
-
-
-@pytest.fixture
-def agree(board_user, board_user_2, board_user_3):
-    from catalog import services
-
-    def agree_price(product, amount, *, min_quantity=1):
-        at = timezone.now() - datetime.timedelta(minutes=5)
-        proposal = services.propose_price(
-            product=product,
-            amount=Decimal(amount),
-            proposed_by=board_user,
-            effective_from=at,
-            min_quantity=min_quantity,
-            reason="test",
-            now=at,
-        )
-        for member in (board_user_2, board_user_3):
-            proposal = services.approve_proposal(proposal=proposal, board_member=member, now=at)
-        return proposal
-
-    return agree_price
 
 
 @pytest.fixture
