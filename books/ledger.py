@@ -202,14 +202,25 @@ def next_month(month: datetime.date) -> datetime.date:
     return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 9998  # a month and its neighbours (previous, next) stay in the calendar
+
+
 def parse_month(text: str, *, field: str = "month") -> datetime.date:
     try:
         year, month = str(text).split("-")
         if len(year) != 4 or len(month) != 2:
             raise ValueError
-        return datetime.date(int(year), int(month), 1)
+        day = datetime.date(int(year), int(month), 1)
     except (ValueError, TypeError):
         raise BooksError(gettext_noop("%(value)s is not a month written YYYY-MM."), field=field, value=text) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise BooksError(
+            gettext_noop("The month must be between %(first)s-01 and %(last)s-12."),
+            field=field,
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
+        )
+    return day
 
 
 def month_label(month: datetime.date) -> str:

@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy
 
+from common.cells import escape_cell
 from inventory.models import Member
 
 from . import ledger
@@ -64,13 +65,6 @@ class Report:
         for row in self.rows:
             writer.writerow([c if isinstance(c, int | Decimal) else escape_cell(c) for c in row])
         return out.getvalue()
-
-
-def escape_cell(value) -> str:
-    # The rule of catalog/pricing/sheet.py's escape_cell (books may not import catalog): a text cell that a
-    # spreadsheet would run as a formula is written with a leading apostrophe. Numbers are written as numbers.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_WIDTH, VALUE_WIDTH = 18, 6, 180, 320, 120

@@ -3,8 +3,6 @@ the board everything, staff the payout files), forms check input, services write
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -226,7 +224,6 @@ def payout_detail(request, pk, form=None, status=200):
             "form": form or MarkPaidForm(),
             "can_approve": is_board(request.user) and run.created_by_id != request.user.pk,
             "can_export": is_staff(request.user),
-            "key": uuid.uuid4().hex,
         },
         status=status,
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from common.access import access
+from common.cells import escape_cell
 
 from . import selectors, services
 from .access import can_govern_prices, can_read_prices
@@ -24,7 +25,6 @@ from .forms import PriceRulesForm, PriceSheetForm, ProposalForm
 from .messages import problem_text
 from .models import PriceBoardSettings, PriceProposal
 from .pricing import rules
-from .pricing.sheet import escape_cell
 
 PER_PAGE = 25
 

@@ -13,6 +13,7 @@ from inventory.models import Member, OwnOrder
 from inventory.selectors import current_week
 
 from .models import RoutingSettings
+from .services.routing import MAX_OVERFLOW
 
 Product = get_model("catalogue", "Product")
 
@@ -27,7 +28,7 @@ class DeclineForm(forms.Form):
 
 class OverflowForm(forms.Form):
     product = forms.ModelChoiceField(queryset=None, label=_("Product (variant)"))
-    quantity = forms.IntegerField(label=_("Units you hand to the pool"), min_value=1, max_value=10_000)
+    quantity = forms.IntegerField(label=_("Units you hand to the pool"), min_value=1, max_value=MAX_OVERFLOW)
     due_week = forms.DateField(
         label=_("Needed by (any day of that week)"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -56,7 +56,6 @@ def build(request: RoutingRequest, quantity: int, *, today: datetime.date | None
         return Built(None, first, weeks, {}, reason=NO_SKILL)
     calendar = capacity_calendar(members, first_week=first, weeks=horizon, product_class=request.product_class)
     offered = pending_offers(members, weeks)
-    settings_row = RoutingSettings.current()
     slug = request.product_class.slug
     engine_members = []
     for member in members:
@@ -83,13 +82,7 @@ def build(request: RoutingRequest, quantity: int, *, today: datetime.date | None
         preferred_member=preferred,
         splittable=True,
     )
-    weights = Weights(
-        distance=settings_row.distance,
-        fairness=settings_row.fairness,
-        preference=settings_row.preference,
-        unrouted=RoutingSettings.UNROUTED,
-    )
-    instance = Instance(weeks=horizon, weights=weights, members=tuple(engine_members), lines=(line,))
+    instance = Instance(weeks=horizon, weights=weights(), members=tuple(engine_members), lines=(line,))
     return Built(instance, first, weeks, {m.code: m for m in members})
 
 

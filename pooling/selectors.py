@@ -80,37 +80,17 @@ def weekly_spare(
     product_class, *, first_week: datetime.date | None = None, weeks: int = RoutingSettings.HORIZON_WEEKS
 ) -> list[int]:
     """Units the active members with the skill can still take, per week from ``first_week``: their class
-    capacity minus committed load, minus work offered to them and not yet answered (it must not count twice).
-    The shop asks this once per product class per request: keep it to a fixed handful of queries."""
-    first = first_week or current_week()
-    calendar_weeks = ledger.weeks_from(first, weeks)
-    calendar = capacity_calendar(
-        Member.objects.active().filter(skills=product_class), first_week=first, weeks=weeks, product_class=product_class
-    )
-    offered = defaultdict(int)
-    for (_member, week), units in pending_offers(list(calendar), calendar_weeks).items():
-        offered[week] += units
-    spare = [
-        max(0, sum(cells[index].spare for cells in calendar.values()) - offered[week])
-        for index, week in enumerate(calendar_weeks)
-    ]
-    return _minus_waiting(spare, waiting_units(product_class))
+    capacity minus committed load, minus work offered to them and not yet answered (it must not count twice),
+    minus units waiting to be routed. One class of `weekly_spare_by_class` (one rule for the shop and the pool)."""
+    pk = getattr(product_class, "pk", product_class)
+    return weekly_spare_by_class([pk], first_week=first_week, weeks=weeks)[pk]
 
 
 def waiting_units(product_class) -> int:
     """Units promised to buyers or posted as overflow whose routing job has not run yet (status open): they
     will take spare capacity, so a second buyer must not be promised the same weeks meanwhile."""
-    open_requests = RoutingRequest.objects.filter(product_class=product_class, status=RoutingRequest.Status.OPEN)
-    given = (
-        WorkOrder.objects.filter(request=OuterRef("pk"), state__in=WorkOrder.LIVE)
-        .values("request")
-        .annotate(s=Sum("quantity"))
-        .values("s")
-    )
-    totals = open_requests.annotate(live=Coalesce(Subquery(given), 0)).aggregate(
-        asked=Sum("quantity"), given=Sum("live")
-    )
-    return max(0, (totals["asked"] or 0) - (totals["given"] or 0))
+    pk = getattr(product_class, "pk", product_class)
+    return waiting_units_by_class([pk]).get(pk, 0)
 
 
 def weekly_spare_by_class(
@@ -118,8 +98,7 @@ def weekly_spare_by_class(
 ) -> dict[int, list[int]]:
     """``weekly_spare`` of several product classes at once (``class_ids``, default every class; product class
     pk → spare units per week; a class nobody can make: all zeros), in a fixed handful of queries however many
-    classes a page shows made to order (the shop's strategy asks once per request; issue 16). Same numbers as
-    ``weekly_spare(product_class)`` for each class."""
+    classes a page shows made to order (the shop's strategy asks once per request; issue 16)."""
     first = first_week or current_week()
     calendar_weeks = ledger.weeks_from(first, weeks)
     # Who makes which class at what weekly capacity (the class override, else the workshop's), in one query: the
@@ -139,7 +118,7 @@ def weekly_spare_by_class(
     member_ids = sorted({member_id for member_id, *_rest in rows})
     committed = loads(member_ids, calendar_weeks)
     offered = pending_offers(member_ids, calendar_weeks)
-    waiting = waiting_units_by_class()
+    waiting = waiting_units_by_class(class_ids)
     skilled: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for member_id, class_id, capacity, class_capacity in rows:
         skilled[class_id].append((member_id, capacity if class_capacity is None else class_capacity))
@@ -158,19 +137,18 @@ def weekly_spare_by_class(
     return out
 
 
-def waiting_units_by_class() -> dict[int, int]:
-    """``waiting_units`` of every product class, in one query."""
+def waiting_units_by_class(class_ids=None) -> dict[int, int]:
+    """``waiting_units`` per product class pk (``class_ids``, default every class), in one query."""
     given = (
         WorkOrder.objects.filter(request=OuterRef("pk"), state__in=WorkOrder.LIVE)
         .values("request")
         .annotate(s=Sum("quantity"))
         .values("s")
     )
-    rows = (
-        RoutingRequest.objects.filter(status=RoutingRequest.Status.OPEN)
-        .annotate(live=Coalesce(Subquery(given), 0))
-        .values_list("product_class_id", "quantity", "live")
-    )
+    open_requests = RoutingRequest.objects.filter(status=RoutingRequest.Status.OPEN)
+    if class_ids is not None:
+        open_requests = open_requests.filter(product_class_id__in=class_ids)
+    rows = open_requests.annotate(live=Coalesce(Subquery(given), 0)).values_list("product_class_id", "quantity", "live")
     totals: dict[int, int] = defaultdict(int)
     for class_id, asked, live in rows:
         totals[class_id] += (asked or 0) - (live or 0)

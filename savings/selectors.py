@@ -182,6 +182,7 @@ def arrears(on: datetime.date | None = None) -> list[Arrears]:
     """Members behind on simpanan wajib or pokok, dues (owing on their account) or loan instalments."""
     on = on or timezone.localdate()
     wajib_rules = list(SavingsRule.objects.filter(kind=SavingsKind.WAJIB))
+    pokok_rules = list(SavingsRule.objects.filter(kind=SavingsKind.POKOK))
     balances = _member_balances()
     shares: dict[int, list[ShareView]] = {}
     for share in _shares(loan__status=Loan.Status.DISBURSED):
@@ -192,7 +193,7 @@ def arrears(on: datetime.date | None = None) -> list[Arrears]:
     for member in Member.objects.active().select_related("partner", "savings").order_by("code"):
         account = getattr(member, "savings", None)
         wajib = max(0, services.wajib_required(member, on, wajib_rules) - (account.wajib if account else 0))
-        pokok = max(0, services.pokok_required(member) - (account.pokok if account else 0))
+        pokok = max(0, services.pokok_required(member, pokok_rules) - (account.pokok if account else 0))
         dues = max(0, -balances.get(member.code, 0))
         row = Arrears(member, wajib, pokok, dues, shares.get(member.pk, []))
         if row.total:
@@ -241,11 +242,22 @@ class SheetRow:
         }
 
 
+SHEET_FROM = datetime.date(2000, 1, 1)
+
+
+def sheet_date_allowed(on: datetime.date, *, today: datetime.date | None = None) -> bool:
+    """A meeting day the sheet can be drawn for: from 2000 to a year ahead (the sheet walks every month from a
+    member's joining to the date; year 9999 overflowed)."""
+    today = today or timezone.localdate()
+    return SHEET_FROM <= on <= today + datetime.timedelta(days=366)
+
+
 def collection_sheet(on: datetime.date, only: Member | None = None) -> list[SheetRow]:
     """What each member (or ``only`` that one) owes at the meeting on ``on``: loan instalments due by then (arrears
     included), simpanan pokok still unpaid, simpanan wajib due by then, and what it owes on its account (dues).
     Grouped by kelompok, then member."""
     wajib_rules = list(SavingsRule.objects.filter(kind=SavingsKind.WAJIB))
+    pokok_rules = list(SavingsRule.objects.filter(kind=SavingsKind.POKOK))
     balances = _member_balances()
     owed = owed_parts({code: -balance for code, balance in balances.items()})
     by_member: dict[int, list[SheetItem]] = {}
@@ -264,7 +276,7 @@ def collection_sheet(on: datetime.date, only: Member | None = None) -> list[Shee
     for member in members.order_by("code"):
         items = by_member.get(member.pk, [])
         account = getattr(member, "savings", None)
-        pokok = max(0, services.pokok_required(member) - (account.pokok if account else 0))
+        pokok = max(0, services.pokok_required(member, pokok_rules) - (account.pokok if account else 0))
         if pokok:
             items.append(SheetItem("pokok", "pokok", pokok))
         wajib = max(0, services.wajib_required(member, on, wajib_rules) - (account.wajib if account else 0))

@@ -236,24 +236,32 @@ def loan_detail(request, reference):
     )
 
 
-def _sheet_date(request) -> datetime.date:
+def _sheet_date(request) -> tuple[datetime.date, bool]:
+    """The sheet's date and whether the one asked for was taken (a refused one shows the coming meeting's)."""
     text = request.GET.get("date") or request.POST.get("date")
+    today = timezone.localdate()
     if text:
         try:
-            return datetime.date.fromisoformat(text)
+            on = datetime.date.fromisoformat(text)
         except ValueError:
             messages.error(request, _("Write the date as YYYY-MM-DD."))
-    today = timezone.localdate()
-    return today.replace(day=12) if today.day <= 12 else today
+        else:
+            # bounded: the sheet walks every month from a member's joining to the date (year 9999 overflowed)
+            if selectors.sheet_date_allowed(on, today=today):
+                return on, True
+            messages.error(request, _("Choose a meeting date from 2000 to a year from today."))
+    return (today.replace(day=12) if today.day <= 12 else today), not text
 
 
 @board_view
 def collection(request):
     """The collection sheet: what each member owes at the meeting, entered in one screen, posted at once."""
-    on = _sheet_date(request)
+    on, date_taken = _sheet_date(request)
     rows = selectors.collection_sheet(on)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not date_taken:  # never post a sheet on another day than the one entered
+        status = 400
+    elif request.method == "POST":
         entries = []
         for row in rows:
             for item in row.items:

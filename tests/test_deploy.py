@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _production(tmp_path, *args, code=None, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUYUB_", "DATABASE_URL"))}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "GUYUB_", "DATABASE_URL", "STRIPE_", "MIDTRANS_"))
+    }
     environment.update(
         {
             "DJANGO_SETTINGS_MODULE": "guyub.settings.production",
@@ -98,3 +102,43 @@ def test_compose_publishes_only_the_proxy_and_restarts_and_checks_its_services()
     caddyfile = (ROOT / "docker" / "Caddyfile").read_text()
     assert "reverse_proxy web:8000" in caddyfile and "header_up X-Forwarded-Proto {scheme}" in caddyfile
     assert "handle_path /static/*" in caddyfile and "handle_path /media/*" in caddyfile
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"STRIPE_SECRET_KEY": "sk_test_abc"},
+        {"STRIPE_SECRET_KEY": "rk_test_abc"},
+        {"MIDTRANS_SERVER_KEY": "Mid-server-abc"},  # MIDTRANS_IS_PRODUCTION unset: the sandbox
+        {"MIDTRANS_SERVER_KEY": "SB-Mid-server-abc", "MIDTRANS_IS_PRODUCTION": "1"},
+    ],
+    ids=["stripe-test-key", "stripe-restricted-test-key", "midtrans-sandbox", "midtrans-sandbox-key"],
+)
+def test_production_refuses_the_gateways_test_modes(tmp_path, env):
+    result = _production(
+        tmp_path, code="import django; django.setup()", DJANGO_SECRET_KEY=get_random_secret_key(), **env
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and next(iter(env)) in result.stderr
+
+
+def test_production_starts_with_live_gateway_keys(tmp_path):
+    result = _production(
+        tmp_path,
+        code="import django; django.setup(); print('started')",
+        DJANGO_SECRET_KEY=get_random_secret_key(),
+        STRIPE_SECRET_KEY="sk_live_abc",
+        MIDTRANS_SERVER_KEY="Mid-server-abc",
+        MIDTRANS_IS_PRODUCTION="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_compose_passes_every_payment_setting_to_the_apps():
+    # Without these the docker stack could not take cards with Stripe Elements nor offer Midtrans at all.
+    text = (ROOT / "docker" / "compose.yaml").read_text()
+    env = text[text.index("x-guyub-env:") : text.index("\nservices:\n")]
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "MIDTRANS_SERVER_KEY"):
+        assert f"  {name}: " in env, name
+    assert "MIDTRANS_CLIENT_KEY" in env and 'MIDTRANS_IS_PRODUCTION: "1"' in env

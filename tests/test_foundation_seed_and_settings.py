@@ -96,7 +96,7 @@ def test_seed_scales_deterministically():
 
 
 def _run_settings(module: str, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "STRIPE_", "MIDTRANS_"))}
     environment.update({"DJANGO_SETTINGS_MODULE": module, "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}", **env})
     code = "import django; django.setup(); print('started')"
     return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT)

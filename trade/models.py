@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -146,8 +146,9 @@ class Quote(models.Model):
 
     @property
     def deposit(self) -> Decimal:
-        # Whole rupiah, rounded up: the cooperative never asks less than the agreed share.
-        return -(-self.total * self.deposit_percent // 100)
+        # Whole rupiah, rounded up: the cooperative never asks less than the agreed share. (Decimal's ``//``
+        # truncates toward zero, so the ``-(-x // y)`` ceiling trick would round down here.)
+        return (self.total * self.deposit_percent / 100).to_integral_value(rounding=ROUND_CEILING)
 
     @property
     def balance(self) -> Decimal:

@@ -39,7 +39,7 @@ def parse(text: str, *, max_units: int) -> tuple[list[tuple[int, str, int]], lis
             errors.append(RowError(number, gettext_noop("Expected two columns: SKU and quantity."), {}))
             continue
         sku, raw = cells[0], cells[1].replace(".", "").replace(",", "")
-        if not raw.isdigit() or not 1 <= int(raw) <= max_units:
+        if not raw.isdecimal() or not 1 <= int(raw) <= max_units:  # isdigit() passes "²", which int() refuses
             errors.append(
                 RowError(
                     number,

@@ -17,6 +17,7 @@ from common.roles import is_board, is_board_or_staff
 
 from . import services
 from .models import Quote, QuoteRequest, TradeAccount
+from .services.rfq import MAX_CSV_BYTES
 
 staff_view = access(is_board_or_staff)
 signed_in = access()
@@ -58,7 +59,7 @@ def home(request):
         else:
             messages.success(request, _("Thank you: we will look at your application soon."))
             return redirect("trade:home")
-    requests = account.requests.prefetch_related("quotes") if account else []
+    requests = account.requests.all() if account else []
     return render(request, "trade/home.html", {"account": account, "requests": requests})
 
 
@@ -69,6 +70,8 @@ def new_request(request):
         try:
             upload = request.FILES.get("csv")
             if upload is not None:
+                if upload.size > MAX_CSV_BYTES:  # refused before it is read into memory
+                    raise Refusal(_("The file is larger than 200 kB."), field="csv")
                 lines = services.read_csv(upload.read().decode("utf-8", errors="replace"))
             else:
                 lines = services.read_csv(request.POST.get("lines", ""))
@@ -101,7 +104,6 @@ def request_detail(request, pk):
         "board": is_board(request.user),
         "lines": rfq.lines.select_related("product"),
         "thread": rfq.messages.select_related("author"),
-        "today": datetime.date.today(),
     }
     if staff:
         context["shipping_estimate"] = services.shipping_estimate(rfq)
@@ -185,7 +187,7 @@ def staff_home(request):
         "trade/staff.html",
         {
             "accounts": TradeAccount.objects.select_related("user"),
-            "requests": QuoteRequest.objects.select_related("account").prefetch_related("quotes")[:200],
+            "requests": QuoteRequest.objects.select_related("account")[:200],
         },
     )
 
@@ -197,7 +199,7 @@ def prepare(request, pk):
     prices = {
         int(key.removeprefix("price_")): value
         for key, value in request.POST.items()
-        if key.startswith("price_") and key.removeprefix("price_").isdigit() and value.strip()
+        if key.startswith("price_") and key.removeprefix("price_").isdecimal() and value.strip()
     }
     try:
         deposit = request.POST.get("deposit_percent", "30").strip()
@@ -205,7 +207,7 @@ def prepare(request, pk):
             request=rfq,
             by=request.user,
             valid_until=_date(request.POST.get("valid_until")),
-            deposit_percent=int(deposit) if deposit.isdigit() else -1,
+            deposit_percent=int(deposit) if deposit.isdecimal() else -1,  # isdigit() passes "²", int() refuses it
             packing=request.POST.get("packing") or "0",
             shipping=request.POST.get("shipping", "").strip() or None,  # blank: the rate table's estimate
             notes=request.POST.get("notes", ""),

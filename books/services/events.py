@@ -239,15 +239,20 @@ def charge_monthly_dues(*, today: datetime.date | None = None) -> int:
     dues = BooksSettings.current().monthly_dues
     if not dues:
         return 0
-    made = 0
+    made, label = 0, ledger.month_label(month)
+    charged = set(  # one query for the month, not one per member (the clock runs this hourly)
+        Posting.objects.filter(kind="dues", month__gte=month, idempotency_key__endswith=f":{label}").values_list(
+            "idempotency_key", flat=True
+        )
+    )
     for member in Member.objects.active().filter(joined__lt=ledger.next_month(month)).order_by("code"):
-        key = f"dues:{member.code}:{ledger.month_label(month)}"
-        if Posting.objects.filter(idempotency_key=key).exists():
+        key = f"dues:{member.code}:{label}"
+        if key in charged:
             continue
         with transaction.atomic():
             post(
                 kind="dues",
-                reference=f"iuran {ledger.month_label(month)}",
+                reference=f"iuran {label}",
                 on=month,
                 idempotency_key=key,
                 legs={ledger.member_account(member.code): -dues, ledger.DUES: dues},

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from common.cells import escape_cell
 from common.roles import is_staff
 from inventory.models import Member
 
@@ -122,19 +123,14 @@ def payout_run_export(*, run: PayoutRun, user) -> str:
     for line in run.lines.select_related("member"):
         writer.writerow(
             [
-                _safe_cell(line.bank),
+                escape_cell(line.bank),
                 line.number,
-                _safe_cell(line.holder),
+                escape_cell(line.holder),
                 line.amount,
                 f"{run.reference}-{line.member.code}",
             ]
         )
     return out.getvalue()
-
-
-def _safe_cell(text: str) -> str:
-    """A spreadsheet never runs a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @transaction.atomic

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
+from common.cells import unescape_cell
+
 from .rules import UNIT, amount_problem, change_needing_reason, change_percent, min_quantity_problem
 
 COLUMNS = ("sku", "price", "min_quantity", "effective_from", "reason")
@@ -27,7 +29,6 @@ REASON_MAX = 500
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection). OWASP's advice: prefix
 # such a cell with a single quote when writing; reading strips the quote the export added.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")  # Indonesian thousands: 150.000
 _PLAIN = re.compile(r"^\d+$")
@@ -90,17 +91,6 @@ class SheetCheck:
     @property
     def changes(self) -> list[SheetRow]:
         return [r for r in self.rows if not r.problems and not r.unchanged]
-
-
-def escape_cell(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def unescape_cell(text: str) -> str:
-    """The value `escape_cell` wrote (a quote before anything else is the user's own and stays)."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
 def parse_rupiah(text: str) -> tuple[Decimal | None, str | None]:

@@ -22,6 +22,7 @@ from ..models import MakerPreference, RoutingRequest, RoutingRun, WorkOrder
 from . import promises
 
 log = logging.getLogger(__name__)
+MAX_OVERFLOW = 10_000  # units one overflow posting hands to the pool
 
 
 class PoolingError(InventoryError):
@@ -100,6 +101,8 @@ def overflow_post(
     """A member hands units it cannot make to the pool; others with the skill and spare capacity get them."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
         raise PoolingError(gettext("The quantity must be more than zero."))
+    if quantity > MAX_OVERFLOW:  # the form's bound, kept here too: the row and the engine take no more
+        raise PoolingError(gettext("At most %(max)s units can be handed to the pool at once.") % {"max": MAX_OVERFLOW})
     if product.is_parent:
         raise PoolingError(
             gettext("Pick a variant (size or colour) of %(product)s.") % {"product": product.get_title()}

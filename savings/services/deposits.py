@@ -190,8 +190,10 @@ def pay_dues(
         )
 
 
-def pokok_required(member: Member) -> int:
-    rows = list(SavingsRule.objects.filter(kind=SavingsKind.POKOK))
+def pokok_required(member: Member, rows: Sequence[SavingsRule] | None = None) -> int:
+    """Simpanan pokok the member pays once: the amount in force when it joined (``rows``: the pokok rules, read
+    once by a caller looping over members)."""
+    rows = list(SavingsRule.objects.filter(kind=SavingsKind.POKOK)) if rows is None else rows
     if not rows:
         return 0
     return amount_in_force(rows, member.joined) or amount_in_force(rows, min(r.effective_from for r in rows))

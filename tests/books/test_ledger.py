@@ -66,3 +66,10 @@ def test_late_events_go_into_the_open_month_and_months_close_in_order():
     assert ledger.parse_month("2026-03") == mar
     with pytest.raises(ledger.BooksError):
         ledger.parse_month("2026-3")
+
+
+@pytest.mark.parametrize("text", ["0001-01", "1899-12", "9999-01", "9999-12"])
+def test_a_month_outside_the_books_years_is_refused(text):
+    """Its neighbours (previous, next month) must stay in the calendar: 0001-01 and 9999-12 were a 500."""
+    with pytest.raises(ledger.BooksError, match="between 1900-01 and 9998-12"):
+        ledger.parse_month(text)

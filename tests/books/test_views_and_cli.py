@@ -74,6 +74,29 @@ def test_payouts_need_a_maker_a_different_checker_and_staff(client_as, general_f
     assert balance("m01") == 0 and Posting.objects.filter(kind="payout").count() == 1
 
 
+@pytest.mark.parametrize("month", ["0001-01", "9999-12"])
+def test_a_month_off_the_calendar_is_a_message_not_a_500(client_as, month):
+    client = client_as("artisan_a")
+    page = client.get(reverse("books:statement", args=["m01"]), {"month": month})
+    assert page.status_code == 200 and page.context["statement"].month == ledger.month_start(timezone.localdate())
+    assert client.get(reverse("books:statement-pdf", args=["m01"]), {"month": month}).status_code == 200
+    closed = client_as("board").post(reverse("books:month-close"), {"month": month})
+    assert closed.status_code == 400 and "month" in closed.context["close_form"].errors
+
+
+def test_the_transfer_file_never_runs_a_name_as_a_formula(
+    general_fee, artisan_a, member_a, board_user, board_user_2, staff_user
+):
+    order_services.mark_shipped(order=paid_order([(record_of("m01"), 1, 150000)]))
+    pending = services.bank_account_request(
+        member=member_a, bank="@BRI", number="00123456", holder="=HYPERLINK(1)", user=artisan_a
+    )
+    services.bank_account_decide(bank_account=pending, confirm=True, user=board_user)
+    run = services.payout_run_approve(run=services.payout_run_create(user=board_user), user=board_user_2)
+    rows = list(csv.reader(io.StringIO(services.payout_run_export(run=run, user=staff_user))))
+    assert rows[1][:3] == ["'@BRI", "00123456", "'=HYPERLINK(1)"]
+
+
 def test_members_who_owe_are_listed(client_as):
     services.charge_monthly_dues()
     page = client_as("board").get(reverse("books:payouts"))

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import PriceProposal
-from catalog.pricing.sheet import escape_cell, unescape_cell
+from common.cells import escape_cell, unescape_cell
 
 pytestmark = pytest.mark.django_db
 

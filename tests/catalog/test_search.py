@@ -242,6 +242,21 @@ def test_facets_narrow_and_combine(client, shop):
     assert _found(_search(client, q="hitam", category=str(shoes.pk))) == [shop["shoe"].pk]
 
 
+@pytest.mark.parametrize(
+    ("params", "kept"),
+    [
+        ({"category": "\u00b2"}, True),  # a digit to str.isdigit(), not to int()
+        ({"size": "\u00b2"}, True),
+        ({"category": "9" * 5000}, False),  # beyond int()'s 4,300 digits: dropped, as no such value exists
+        ({"size": "9" * 5000}, False),
+    ],
+)
+def test_absurd_facet_values_are_no_error(client, params, kept):
+    response = _search(client, q="sandal", **params)
+    assert bool(response.context["chosen"]) is kept
+    assert (response.context["paginator"].count == 0) is kept  # a kept value matches nothing
+
+
 def test_results_speak_the_readers_language_with_agreed_prices(client, shop):
     english = _search(client, q="dompet koin").content.decode()
     assert "Leather Coin Purse" in english and "Rp 50.000" in english

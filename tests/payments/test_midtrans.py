@@ -100,6 +100,7 @@ def test_bad_signature_is_refused(client, placed, fake):
         b'{"order_id": "A", "status_code": "200", "gross_amount": "10.00", "transaction_status": "settlement",'
         b' "transaction_id": "abc", "signature_key": 7}',
         b"\xff\xfe",
+        b"[" * 60000,  # nesting deeper than Python's recursion limit: RecursionError, not a 500
     ],
 )
 def test_malformed_notifications_get_400_with_a_reason(client, fake, body):

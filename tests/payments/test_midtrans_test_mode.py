@@ -151,3 +151,10 @@ def test_card_form_accepts_this_month():
         entry="test_cards",
     )
     assert form.is_valid(), form.errors
+
+
+def test_card_form_refuses_non_ascii_digits_without_a_500():
+    # "²".isdigit() is true but int("²") raises: the Luhn check must never see it.
+    form = CardForm({"card_number": "\u00b2" * 16, "expiry": "12/34", "cvc": "123"}, entry="test_cards")
+    assert not form.is_valid()
+    assert "card_number" in form.errors

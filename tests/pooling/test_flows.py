@@ -13,6 +13,7 @@ from inventory.models import Member, Production, StockMovement, WeeklyLoad
 from inventory.services import stockrecord_for
 from pooling import selectors, services, tasks
 from pooling.models import RoutingRequest, RoutingRun, RoutingSettings, WorkOrder
+from pooling.services.routing import MAX_OVERFLOW
 from tests.factories import buy_material, empty_material
 
 pytestmark = pytest.mark.django_db
@@ -226,7 +227,7 @@ def test_overflow_is_routed_to_others_never_the_poster(variant, django_capture_o
     assert sum(work.values_list("quantity", flat=True)) + RoutingRequest.objects.get(pk=posted.pk).unrouted == 5
 
 
-@pytest.mark.parametrize("quantity,week_offset", [(0, 1), (-3, 1), (2, -1)])
+@pytest.mark.parametrize("quantity,week_offset", [(0, 1), (-3, 1), (2, -1), (MAX_OVERFLOW + 1, 1)])
 def test_overflow_refuses_bad_input(variant, quantity, week_offset):
     week = inv.current_week() + datetime.timedelta(weeks=week_offset)
     with pytest.raises(services.PoolingError):

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from savings import selectors, services
 from savings.models import PassbookLine
@@ -178,3 +179,37 @@ def test_the_sheet_collects_dues_as_dues_and_other_debts_as_such(client_as, coop
     )
     assert posted.status_code == 302
     assert services.member_balance(member("m03")) == 0
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "1999-12-31", "12-03-2026"])
+def test_a_sheet_date_out_of_range_is_refused_not_a_500(client_as, coop, text):
+    """A date in the query reaches the wajib months and the meeting dates: one beyond year 9999's last month
+    crashed the page; a date far from today is refused with a message and today's sheet shown."""
+    client = client_as("board")
+    page = client.get(reverse("savings:collection"), {"date": text})
+    assert page.status_code == 200 and (b"Choose a meeting date" in page.content or b"YYYY-MM-DD" in page.content)
+    # a sheet entered for a refused date is not posted on another day: nothing moves
+    today = timezone.localdate()
+    shown = today.replace(day=12) if today.day <= 12 else today  # the sheet the page falls back to
+    [row] = [r for r in selectors.sheet_json(shown)["rows"] if r["member"] == "m01"]
+    wajib = next(i for i in row["items"] if i["kind"] == "wajib")
+    line = {f"m01-wajib-{wajib['reference']}": str(wajib["amount"])}
+    posted = client.post(reverse("savings:collection"), {"date": text, "key": "sheet-far", "channel": "cash", **line})
+    assert posted.status_code == 400 and not PassbookLine.objects.exists()
+
+
+def test_the_sheet_reads_the_pokok_amounts_once(coop, django_assert_max_num_queries):
+    """The amounts of simpanan pokok are read once per sheet, not once per member."""
+    on = datetime.date(2026, 3, 12)
+    selectors.collection_sheet(on)  # warm up: the savings rows exist
+    with django_assert_max_num_queries(12):
+        rows = selectors.collection_sheet(on)
+    assert rows
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "1999-12-31"])
+def test_cli_sheet_date_out_of_range_is_a_command_error(coop, date):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="date"):
+        call_command("simpan", "collection-sheet", "--date", date, "--json")

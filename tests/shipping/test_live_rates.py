@@ -48,6 +48,8 @@ class FakeProvider(BaseHTTPRequestHandler):
             status, payload = 500, {"success": False}
         elif FakeProvider.behaviour == "nonsense":
             payload = {"pricing": [{"courier_code": "jne", "courier_service_code": "reg", "price": 12.5}]}
+        elif FakeProvider.behaviour == "huge":  # would not fit the order's money fields
+            payload = {"pricing": [{"courier_code": "jne", "courier_service_code": "reg", "price": 10**15}]}
         data = json.dumps(payload).encode()
         try:
             self.send_response(status)
@@ -93,7 +95,8 @@ def test_live_provider_prices_are_used(provider):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "behaviour, reason", [("error", "HTTP 500"), ("slow", "timed out"), ("nonsense", "unexpected")]
+    "behaviour, reason",
+    [("error", "HTTP 500"), ("slow", "timed out"), ("nonsense", "unexpected"), ("huge", "unexpected")],
 )
 def test_failing_provider_falls_back_to_the_table_with_the_reason_logged(provider, caplog, behaviour, reason):
     provider.behaviour = behaviour
@@ -114,3 +117,11 @@ def test_unreachable_provider_falls_back(settings, caplog):
     with caplog.at_level(logging.WARNING, logger="catalog.shop.shipping.rates"):
         quotes = rates.quote(Destination("ID", "60111"), 1200)
     assert quotes and "request failed" in caplog.text
+
+
+@pytest.mark.django_db
+def test_destination_without_a_five_digit_postcode_uses_the_table(provider, caplog):
+    with caplog.at_level(logging.WARNING, logger="catalog.shop.shipping.rates"):
+        quotes = rates.quote(Destination("ID", "601"), 1200)
+    assert quotes == rates.TableRates().quote(destination=Destination("ID", "601"), weight_grams=1200)
+    assert not provider.requests and "five-digit postcode" in caplog.text

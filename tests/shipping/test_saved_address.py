@@ -69,7 +69,7 @@ def test_another_buyers_or_a_made_up_address_is_a_404_not_a_500(client, buyer_us
     product, _record = variant_with_stock(1)
     client.force_login(buyer_user)
     add_to_basket(client, product)
-    for address_id in (theirs.pk, "abc", ""):
+    for address_id in (theirs.pk, "abc", "", "\u00b2", "9" * 30):  # "²".isdigit() is true
         response = client.post(reverse("checkout:shipping-address"), {"action": "ship_to", "address_id": address_id})
         assert response.status_code == 404, (address_id, response.status_code)
     assert "shipping" not in client.session.get("checkout_data", {})

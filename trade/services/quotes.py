@@ -22,10 +22,13 @@ from .rfq import plan_for
 from .shipping import shipping_estimate
 
 
-def trade_price(product, quantity: int, *, at=None) -> Decimal | None:
-    """The board's agreed price for ``quantity`` units (the trader tier it reaches), None: no agreed price."""
+def trade_price(product, quantity: int, *, at=None, agreements: dict | None = None) -> Decimal | None:
+    """The board's agreed price for ``quantity`` units (the trader tier it reaches), None: no agreed price.
+    ``agreements``: ``agreements_by_product`` already read for several products (one query for a whole quote)."""
     at = at or timezone.now()
-    quote = price_rules.quote(agreements_by_product([product.pk], until=at)[product.pk], at, quantity)
+    if agreements is None:
+        agreements = agreements_by_product([product.pk], until=at)
+    quote = price_rules.quote(agreements.get(product.pk, []), at, quantity)
     return quote.amount if quote else None
 
 
@@ -89,8 +92,11 @@ def prepare_quote(
 
 def _priced_lines(request: QuoteRequest, prices: dict) -> list[QuoteLine]:
     lines = []
-    for line in request.lines.select_related("product"):
-        agreed = trade_price(line.product, line.quantity)
+    wanted = list(request.lines.select_related("product"))
+    at = timezone.now()
+    agreements = agreements_by_product([line.product_id for line in wanted], until=at)
+    for line in wanted:
+        agreed = trade_price(line.product, line.quantity, at=at, agreements=agreements)
         if agreed is None:
             raise Refusal(
                 gettext("“%(product)s” has no agreed price.") % {"product": line.product.get_title()},

@@ -16,6 +16,9 @@ from .. import planning, sheet
 from ..models import Message, QuoteRequest, RequestLine, TradeAccount
 from .fields import text
 
+MAX_WANTED_DAYS = 2 * 365
+MAX_CSV_BYTES = 200_000  # far above 500 rows of SKU and quantity (sheet.MAX_ROWS)
+
 
 def read_csv(content: str) -> list[tuple[str, int]]:
     """The rows of an uploaded CSV, every SKU checked; one Refusal listing every bad row (nothing is kept)."""
@@ -47,6 +50,9 @@ def create_request(
         raise Refusal(gettext("Your trade account is not approved yet."), field="account")
     if not isinstance(wanted, datetime.date) or wanted <= timezone.localdate():
         raise Refusal(gettext("The wanted date must be after today."), field="wanted")
+    if wanted > timezone.localdate() + datetime.timedelta(days=MAX_WANTED_DAYS):
+        # The plan looks a year ahead at most; a date far beyond it would only be carried into due weeks.
+        raise Refusal(gettext("The wanted date must be within two years."), field="wanted")
     destination = text(destination, "destination", max_length=255)
     notes = text(notes, "notes", max_length=5000, required=False)
     if not lines:

@@ -91,7 +91,7 @@ class CardForm(forms.Form):
         if not digits:
             self.add_error("card_number", _("Please enter a card number."))
             return data
-        if not digits.isdigit() or not 12 <= len(digits) <= 19 or not _luhn_ok(digits):
+        if not (digits.isascii() and digits.isdigit()) or not 12 <= len(digits) <= 19 or not _luhn_ok(digits):
             self.add_error("card_number", _("This is not a valid card number."))
             return data
         if not self._expiry_and_cvc_ok(data):

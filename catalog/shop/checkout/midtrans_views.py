@@ -39,9 +39,11 @@ def receive(body: bytes) -> tuple[int, str]:
         return 400, "Midtrans is not configured"
     if len(body) > MAX_BODY:
         return 400, "malformed notification: too large"
+    # Malformed is a ValueError; RecursionError is JSON nested deeper than Python's recursion limit (the body is
+    # parsed before its signature can be checked, so anyone can send it).
     try:
         payload = midtrans.validate(json.loads(body.decode("utf-8")))
-    except (ValueError, UnicodeDecodeError) as error:  # Malformed is a ValueError
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         logger.warning("Rejected a malformed Midtrans notification: %s", error)
         return 400, f"malformed notification: {error}"[:200]
     if not gateway.signature_ok(payload):

@@ -322,7 +322,11 @@ class ShippingAddressView(oscar_views.ShippingAddressView):
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated and "address_id" in request.POST:
             address_id = request.POST["address_id"]
-            if not address_id.isdigit() or not request.user.addresses.filter(pk=address_id).exists():
+            # isascii too: "²" passes isdigit() but not int().
+            if (
+                not (address_id.isascii() and address_id.isdigit())
+                or not request.user.addresses.filter(pk=address_id).exists()
+            ):
                 raise Http404()
         return super().post(request, *args, **kwargs)
 

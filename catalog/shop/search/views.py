@@ -32,6 +32,7 @@ FACET_LABELS = {
     "availability": _("Availability"),
 }
 MAX_QUERY_LENGTH = 200
+MAX_FACET_VALUE_LENGTH = 100  # longer than any category pk, band, size or colour; longer values are dropped
 Product = get_model("catalogue", "Product")
 
 
@@ -59,7 +60,10 @@ class ProductSearchView(TemplateView):
         params = self.request.GET
         query = (params.get("q") or "").strip()[:MAX_QUERY_LENGTH]
         sort = params.get("sort") if params.get("sort") in engine.SORTS else "relevance"
-        selected = {name: [v for v in params.getlist(name) if v][:20] for name in engine.FACETS}
+        selected = {
+            name: [v for v in params.getlist(name) if v and len(v) <= MAX_FACET_VALUE_LENGTH][:20]
+            for name in engine.FACETS
+        }
         outcome = engine.search(query, selected=selected, sort=sort, now=getattr(self.request.strategy, "now", None))
 
         paginator = Paginator(outcome.pks, self.paginate_by)
@@ -115,7 +119,8 @@ class ProductSearchView(TemplateView):
     def _label(self, outcome, name: str, value: str) -> str:
         english = reader_is_english()
         if name == "category":
-            names = outcome.category_names.get(int(value)) if value.isdigit() else None
+            # ASCII digits only: str.isdigit() also admits "²", which int() refuses.
+            names = outcome.category_names.get(int(value)) if value.isascii() and value.isdigit() else None
             if names is None:
                 return value
             return names[1] if english and names[1] else names[0]
@@ -156,7 +161,7 @@ class ProductSearchView(TemplateView):
                 else 99
             )
         if name == "size":
-            digits = "".join(ch for ch in option["value"] if ch.isdigit())
+            digits = "".join(ch for ch in option["value"] if ch in "0123456789")
             return (int(digits) if digits else 9999, option["value"])
         if name == "availability":
             return 0 if option["value"] == engine.IN_STOCK else 1

@@ -23,6 +23,8 @@ from .models import RateCard, ShippingZone
 
 logger = logging.getLogger(__name__)
 LIVE_CACHE_SECONDS = 600
+# A provider's price at or above this is nonsense (and would not fit the order's money fields): use the table.
+MAX_LIVE_PRICE = 10**8
 
 
 class RateSource(Protocol):
@@ -76,6 +78,8 @@ class LiveRates:
             raise LiveRateError("no GUYUB_SHIPPING_LIVE_URL")
         if destination.country.upper() != "ID":
             raise LiveRateError("the live provider quotes Indonesian destinations only")
+        if not (destination.postcode.isascii() and destination.postcode.isdigit() and len(destination.postcode) == 5):
+            raise LiveRateError("the destination has no five-digit postcode")  # e.g. an address saved before
         body = {
             "origin_postal_code": int(settings.GUYUB_SHIPPING_ORIGIN_POSTCODE),
             "destination_postal_code": int(destination.postcode),
@@ -105,7 +109,7 @@ class LiveRates:
         courier = str(entry["courier_code"]).lower()
         service = str(entry["courier_service_code"])
         price = entry["price"]
-        if isinstance(price, bool) or not isinstance(price, int) or price < 0:
+        if isinstance(price, bool) or not isinstance(price, int) or not 0 <= price < MAX_LIVE_PRICE:
             raise ValueError(f"price {price!r} is not whole rupiah")
         days = str(entry.get("shipment_duration_range") or entry.get("duration") or "").replace(" - ", "–")
         name = rules.COURIERS.get(courier, (str(entry.get("courier_name") or courier),))[0]

@@ -58,6 +58,8 @@ class Command(BaseCommand):
             on = datetime.date.fromisoformat(text) if text else timezone.localdate()
         except ValueError:
             raise CommandError(f"date: {text!r} is not a date written YYYY-MM-DD") from None
+        if not selectors.sheet_date_allowed(on):
+            raise CommandError(f"date: {text!r} must be from 2000 to a year from today")
         sheet = selectors.sheet_json(on)
         if as_json:
             self.stdout.write(json.dumps(sheet, ensure_ascii=False))

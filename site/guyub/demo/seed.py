@@ -298,10 +298,10 @@ def _products(report: SeedReport, count: int, classes: dict, members: list, imag
         ProductCategory.objects.bulk_create(
             [ProductCategory(product=parent, category=categories[slug]) for _n, slug, parent, _price in batch]
         )
-        for n, slug, parent, _price in batch:
+        for _n, slug, parent, _price in batch:
             report.count("products", True)
             if images:
-                _draw_image(parent, parent.title_en, class_info[slug][3], n, kind=slug)
+                _draw_image(parent, slug, class_info[slug][3])
         _variants(report, batch, makers, attributes, images=images)
     if images:
         _draw_missing_variant_images(classes)
@@ -373,21 +373,15 @@ def _draw_variant_image(child, kind: str, colour_name: str) -> None:
     """The variant's picture: its product type drawn in its colour (a "Hitam" bag is a black bag)."""
     from catalog.vocabulary import SWATCHES
 
-    colour = hex_to_rgb(SWATCHES.get(colour_name, "#7a4a22"))
-    ProductImage.objects.create(
-        product=child,
-        display_order=0,
-        caption=child.title_en,
-        original=ContentFile(draw(kind, colour), name=f"{child.upc.lower()}.jpg"),
-    )
+    _draw_image(child, kind, hex_to_rgb(SWATCHES.get(colour_name, "#7a4a22")))
 
 
-def _draw_image(product, label: str, colour: tuple, n: int, kind: str = "tas") -> None:
+def _draw_image(product, kind: str, colour: tuple) -> None:
     """A drawing per product so the shop has pictures without downloading any: the product type's shape
-    (guyub.demo.drawings) in the class colour; each variant gets its own in its colour (_draw_variant_image)."""
+    (guyub.demo.drawings) in the given colour, captioned with the product's English title."""
     ProductImage.objects.create(
         product=product,
         display_order=0,
-        caption=label,
+        caption=product.title_en,
         original=ContentFile(draw(kind, colour), name=f"{product.upc.lower()}.jpg"),
     )

@@ -6,7 +6,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import DEBUG, SECRET_KEY, env_bool
+from .base import DEBUG, MIDTRANS_IS_PRODUCTION, MIDTRANS_SERVER_KEY, SECRET_KEY, STRIPE_SECRET_KEY, env_bool
 
 # Django's own deploy check (security.W009) asks for at least 50 characters and 5 distinct ones; we refuse to
 # start instead of warning, and ask for more variety than 5 (a key like "ab" * 25 is not random).
@@ -32,6 +32,15 @@ GUYUB_FAKE_CARD_PAYMENTS = False
 if globals().get("GUYUB_FAKE_MIDTRANS") or os.environ.get("GUYUB_FAKE_MIDTRANS", "") not in ("", "0"):
     raise ImproperlyConfigured("GUYUB_FAKE_MIDTRANS (the fake payment gateway) must not be used in production.")
 GUYUB_FAKE_MIDTRANS = False
+# Nor the gateways' own test modes: a Stripe test key takes typed test cards (stripe_gateway.card_entry) and
+# Midtrans' sandbox settles payments with its simulator; either way an order is "paid" with no money taken.
+if STRIPE_SECRET_KEY.startswith(("sk_test_", "rk_test_")):
+    raise ImproperlyConfigured("STRIPE_SECRET_KEY is a Stripe test key; production needs a live key (sk_live_).")
+if MIDTRANS_SERVER_KEY and (not MIDTRANS_IS_PRODUCTION or MIDTRANS_SERVER_KEY.startswith("SB-")):
+    raise ImproperlyConfigured(
+        "MIDTRANS_SERVER_KEY: Midtrans' sandbox must not be used in production; set MIDTRANS_IS_PRODUCTION=1 and "
+        "the live keys."
+    )
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
