@@ -42,9 +42,11 @@ check: install
 	else echo "== lint-imports: skipped, no [tool.importlinter] in pyproject.toml"; fi; \
 	exit $$status
 
+# The suite runs on every core (pytest-xdist): each worker migrates and seeds its own test database once.
+TEST_WORKERS ?= auto
 test: check
 	@bash scripts/chromium.sh && bash scripts/axe.sh
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: install
 	$(PY) -m pytest -m "not browser" -x $(PYTEST_ARGS)

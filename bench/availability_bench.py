@@ -13,7 +13,6 @@ request and the ratio to the baseline. Not part of the test suite.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -21,23 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "site")]
+from bench.demo_db import setup_demo_db  # noqa: E402
+
 DB = ROOT / "var" / "bench-availability.sqlite3"
-
-
-def setup(workshops: int, products: int) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guyub.settings.dev")
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    fresh = not DB.exists()
-    call_command("migrate", verbosity=0)
-    if fresh:
-        from guyub.demo.seed import seed_demo
-
-        seed_demo(workshops=workshops, products=products, images=False, activity=False)
 
 
 def strategies():
@@ -86,7 +71,7 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=41)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    setup(args.workshops, args.products)
+    setup_demo_db(DB, workshops=args.workshops, products=args.products, activity=False)
 
     from django.db import transaction
     from oscar.core.loading import get_model

@@ -151,23 +151,10 @@ def _basket_client(lines: int):
     return client
 
 
-# As tests/payments/helpers.py fills the checkout's Indonesian address form.
-ADDRESS = {
-    "first_name": "Sari",
-    "last_name": "Wulandari",
-    "line1": "Jl. Kauman No. 5",
-    "subdistrict": "Ngupasan",
-    "district": "Gondomanan",
-    "line4": "Kota Yogyakarta",
-    "province": "DI Yogyakarta",
-    "postcode": "55122",
-    "country": "ID",
-    "phone_number": "+6281227001234",
-}
-
-
 def _preview_client(lines: int):
     from django.urls import reverse
+
+    from tests.payments.helpers import ADDRESS  # the checkout's Indonesian address form, as the tests fill it
 
     client = _basket_client(lines)
     steps = [

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
 import time
@@ -21,24 +20,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "site")]
+from bench.demo_db import setup_demo_db  # noqa: E402
+
 DB = ROOT / "var" / "bench-trade.sqlite3"
 BUDGET_MS = 1000.0
-
-
-def setup(workshops: int) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guyub.settings.dev")
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    fresh = not DB.exists()
-    call_command("migrate", verbosity=0)
-    if fresh:
-        from guyub.demo.seed import seed_demo
-
-        seed_demo(workshops=workshops, products=20, images=False, activity=True)
 
 
 def order_lines(units: int):
@@ -72,7 +57,7 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    setup(args.workshops)
+    setup_demo_db(DB, workshops=args.workshops, products=20, activity=True)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -76,22 +76,34 @@ def board(request):
     )
 
 
+def _form_page(request, form, run, then, template: str, context: dict):
+    """A page with one form: a valid post runs the service and answers ``then(result)`` (the redirect); a refused
+    or invalid one renders the page again with the form's errors, status 400."""
+    if request.method == "POST":
+        done = saved_or_refused(request, form, run, then)
+        if done:
+            return done
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {**context, "form": form}, status=status)
+
+
 def _money_form(request, form_class, service, fields, title):
     """A treasurer's money form: ``service`` gets the named ``fields`` of the valid form, keyed by the form's key
     (a second click posts nothing)."""
     form = form_class(request.POST or None, initial={"key": _key()})
-    status = 200
-    if request.method == "POST":
 
-        def run(data):
-            given = {name: data[name] for name in fields}
-            return service(**given, idempotency_key=f"savings:form:{data['key']}", user=request.user)
+    def run(data):
+        given = {name: data[name] for name in fields}
+        return service(**given, idempotency_key=f"savings:form:{data['key']}", user=request.user)
 
-        done = saved_or_refused(request, form, run, lambda line: redirect("savings:passbook", code=line.member.code))
-        if done:
-            return done
-        status = 400
-    return render(request, "savings/form.html", {"form": form, "title": title, "tab": "money"}, status=status)
+    return _form_page(
+        request,
+        form,
+        run,
+        lambda line: redirect("savings:passbook", code=line.member.code),
+        "savings/form.html",
+        {"title": title, "tab": "money"},
+    )
 
 
 @treasurer_view
@@ -110,65 +122,47 @@ def withdraw(request):
 def rules_page(request):
     rule_form = RuleForm(request.POST if "rule" in request.POST else None)
     product_form = ProductForm(request.POST if "product" in request.POST else None)
-    status = 200
-    if request.method == "POST":
-        form, run = (
-            (rule_form, lambda d: services.rule_add(user=request.user, **d))
-            if "rule" in request.POST
-            else (product_form, lambda d: services.product_add(user=request.user, **d))
-        )
-        done = saved_or_refused(request, form, run, lambda _row: redirect("savings:rules"))
-        if done:
-            return done
-        status = 400
-    return render(
-        request,
-        "savings/rules.html",
-        {
-            "rules": SavingsRule.objects.all(),
-            "products": LoanProduct.objects.all(),
-            "rule_form": rule_form,
-            "product_form": product_form,
-            "tab": "rules",
-        },
-        status=status,
+    form, run = (
+        (rule_form, lambda d: services.rule_add(user=request.user, **d))
+        if "rule" in request.POST
+        else (product_form, lambda d: services.product_add(user=request.user, **d))
     )
+    context = {
+        "rules": SavingsRule.objects.all(),
+        "products": LoanProduct.objects.all(),
+        "rule_form": rule_form,
+        "product_form": product_form,
+        "tab": "rules",
+    }
+    return _form_page(request, form, run, lambda _row: redirect("savings:rules"), "savings/rules.html", context)
 
 
 @board_view
 def groups(request):
     form = GroupForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        done = saved_or_refused(
-            request,
-            form,
-            lambda data: services.group_create(user=request.user, **data),
-            lambda _group: redirect("savings:groups"),
-        )
-        if done:
-            return done
-        status = 400
     rows = Group.objects.select_related("leader__partner").prefetch_related("members")
-    return render(request, "savings/groups.html", {"groups": rows, "form": form, "tab": "groups"}, status=status)
+    return _form_page(
+        request,
+        form,
+        lambda data: services.group_create(user=request.user, **data),
+        lambda _group: redirect("savings:groups"),
+        "savings/groups.html",
+        {"groups": rows, "tab": "groups"},
+    )
 
 
 @board_view
 def loans(request):
     form = LoanForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        done = saved_or_refused(
-            request,
-            form,
-            lambda data: services.loan_apply(user=request.user, **data),
-            lambda loan: redirect("savings:loan", reference=loan.reference),
-        )
-        if done:
-            return done
-        status = 400
     rows = Loan.objects.select_related("group", "product").prefetch_related("shares__member")[:100]
-    return render(request, "savings/loans.html", {"loans": rows, "form": form, "tab": "loans"}, status=status)
+    return _form_page(
+        request,
+        form,
+        lambda data: services.loan_apply(user=request.user, **data),
+        lambda loan: redirect("savings:loan", reference=loan.reference),
+        "savings/loans.html",
+        {"loans": rows, "tab": "loans"},
+    )
 
 
 @board_view

@@ -39,10 +39,14 @@ def _free_port() -> int:
 
 
 def _copy_database(name: str) -> str:
-    """Copy the seeded test database for a server process; return its DATABASE_URL."""
+    """Copy the seeded test database for a server process; return its DATABASE_URL.
+
+    The copy is named after the test database too, so parallel runs (pytest-xdist workers, or people with their
+    own GUYUB_TEST_DB) never share one."""
     from django.db import connection, connections
 
     settings_dict = connection.settings_dict
+    name = f"{name}_{Path(settings_dict['NAME']).stem}".replace(".", "_")
     if connection.vendor == "sqlite":
         target = ROOT / "var" / f"{name}.sqlite3"
         target.unlink(missing_ok=True)
@@ -87,7 +91,7 @@ def live_shop(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         # Transactional tests (run before the browser tests) flush the database: seed it again (idempotent).
         seed_demo(**SMALL_COOP)
-        database_url = _copy_database("guyub_browser_" + os.environ.get("GUYUB_TEST_DB", "main").replace(".", "_"))
+        database_url = _copy_database("guyub_browser")
     with serve(database_url, tmp_path_factory.mktemp("server") / "server.log") as shop:
         yield shop
 

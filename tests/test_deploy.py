@@ -39,7 +39,11 @@ def test_check_deploy_is_clean_with_a_real_key(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("key", ["x", "x" * 50, "ab" * 30, "django-insecure-" + get_random_secret_key()])
+@pytest.mark.parametrize(
+    "key",
+    ["x", "x" * 50, "ab" * 30, "django-insecure-" + get_random_secret_key()],
+    ids=["short", "one-character", "two-characters", "django-insecure"],  # stable ids: the last key is random
+)
 def test_weak_secret_keys_are_refused(tmp_path, key):
     result = _production(tmp_path, "check", DJANGO_SECRET_KEY=key)
     assert result.returncode != 0

@@ -110,6 +110,14 @@ def key_of(data):
     return data
 
 
+def draw_form(data, forms):
+    """One of ``forms`` (url, field names, fixed values) and hostile values for its fields (and a fresh
+    idempotency key where the form takes one and the draw left it out)."""
+    url, names, fixed = data.draw(st.sampled_from(forms))
+    values = data.draw(field_values(names, fixed))
+    return url, names, key_of(values) if "idempotency_key" in names else values
+
+
 def post_ok(client, url, data):
     response = client.post(url, data)
     assert response.status_code < 500, (url, data)
@@ -172,20 +180,6 @@ def workspace(client_as, member_a, variant_of):
     return client_as("artisan_a"), forms
 
 
-@given(data=st.data())
-@FUZZ
-def test_workspace_and_pool_forms_as_the_artisan(workspace, data):
-    client, forms = workspace
-    url, names, fixed = data.draw(st.sampled_from(forms))
-    values = (
-        key_of(data.draw(field_values(names, fixed)))
-        if "idempotency_key" in names
-        else data.draw(field_values(names, fixed))
-    )
-    post_ok(client, url, strip_nul(values))
-    ledgers_balance()
-
-
 # --- The board's workspace pages, the pool's settings, the loans' settings -------------------------------------
 
 
@@ -233,8 +227,7 @@ CSV_ROWS = st.lists(st.tuples(st.sampled_from(["m01", "m02", "m99", ""]), VALUE,
 @FUZZ
 def test_board_forms(board_forms, data):
     client, forms = board_forms
-    url, names, fixed = data.draw(st.sampled_from(forms))
-    values = data.draw(field_values(names, fixed))
+    url, names, values = draw_form(data, forms)
     if "content" in names and data.draw(st.booleans()):  # a CSV-shaped file now and then
         kind = values.get("kind", "stock")
         header = {"stock": "member,upc,quantity", "materials": "member,material,quantity"}.get(kind, "code,name")
@@ -282,12 +275,19 @@ def loan_forms(client_as, member, hide, open_loan):
     return client_as("artisan_a"), forms
 
 
+@pytest.fixture
+def artisan_forms(request):
+    """The artisan's client and forms of the workspace and pool (``workspace``) or of loans (``loan_forms``)."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.mark.parametrize("artisan_forms", ["workspace", "loan_forms"], indirect=True)
 @given(data=st.data())
 @FUZZ
-def test_loan_forms_as_the_artisan(loan_forms, data):
-    client, forms = loan_forms
-    url, names, fixed = data.draw(st.sampled_from(forms))
-    post_ok(client, url, strip_nul(key_of(data.draw(field_values(names, fixed)))))
+def test_workspace_pool_and_loan_forms_as_the_artisan(artisan_forms, data):
+    client, forms = artisan_forms
+    url, _names, values = draw_form(data, forms)
+    post_ok(client, url, strip_nul(values))
     ledgers_balance()
 
 
@@ -320,8 +320,7 @@ def price_forms(client_as):
 @FUZZ
 def test_price_forms_as_the_board(price_forms, data):
     client, forms, product = price_forms
-    url, names, fixed = data.draw(st.sampled_from(forms))
-    values = data.draw(field_values(names, fixed))
+    url, names, values = draw_form(data, forms)
     if "text" in names and data.draw(st.booleans()):
         values["text"] = (
             f"sku,price,min_quantity,effective_from\n{product.upc},{data.draw(VALUE)},{data.draw(VALUE)},"

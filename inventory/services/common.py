@@ -36,6 +36,14 @@ def check_key(key: str) -> str:
     return key
 
 
+def movement_reason(reason: str, *, adjusted: bool) -> str:
+    """A movement's reason, trimmed; an adjustment must give one (nothing else records why the count changed)."""
+    reason = reason.strip()
+    if adjusted and not reason:
+        raise InventoryError(gettext("An adjustment needs a reason."))
+    return reason
+
+
 def ruled(rule: Callable[..., T], *args) -> T:
     """``rule(*args)`` of the ledger, its refusal (a LedgerError) turned into the member's InventoryError."""
     try:

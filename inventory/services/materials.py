@@ -17,7 +17,7 @@ from common.idempotency import run_once
 
 from .. import ledger
 from ..models import Material, MaterialBalance, MaterialMovement, Member
-from .common import InventoryError, refusal, replay_of, ruled, write_once
+from .common import InventoryError, movement_reason, refusal, replay_of, ruled, write_once
 
 # Kinds a member records alone; the two-sided kinds go through material_transfer so both legs exist.
 ONE_SIDED = {
@@ -95,14 +95,13 @@ def material_move(
     if kind not in ONE_SIDED:
         raise InventoryError(gettext("Use a transfer to move material between members."))
     delta = ruled(ledger.material_delta, kind, quantity, material.places)
-    if kind == MaterialMovement.Kind.ADJUSTED and not reason.strip():
-        raise InventoryError(gettext("An adjustment needs a reason."))
+    reason = movement_reason(reason, adjusted=kind == MaterialMovement.Kind.ADJUSTED)
     movement = MaterialMovement(
         member=member,
         material=material,
         kind=kind,
         delta=delta,
-        reason=reason.strip(),
+        reason=reason,
         production=production,
         idempotency_key=idempotency_key,
         created_by=user,

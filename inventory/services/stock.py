@@ -19,7 +19,7 @@ from common.idempotency import run_once
 
 from .. import ledger
 from ..models import Member, StockMovement
-from .common import InventoryError, refusal, replay_of, ruled, write_once
+from .common import InventoryError, movement_reason, refusal, replay_of, ruled, write_once
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -105,14 +105,13 @@ def stock_move(
     if kind in (StockMovement.Kind.TRANSFER_IN, StockMovement.Kind.TRANSFER_OUT):
         raise InventoryError(gettext("Use a transfer to move stock between members."))
     d_in, d_alloc = ruled(ledger.stock_deltas, kind, quantity)
-    if kind == StockMovement.Kind.ADJUSTED and not reason.strip():
-        raise InventoryError(gettext("An adjustment needs a reason."))
+    reason = movement_reason(reason, adjusted=kind == StockMovement.Kind.ADJUSTED)
     movement = StockMovement(
         stockrecord=stockrecord,
         kind=kind,
         in_stock_delta=d_in,
         allocated_delta=d_alloc,
-        reason=reason.strip(),
+        reason=reason,
         idempotency_key=idempotency_key,
         created_by=user,
         source=source,

@@ -7,20 +7,13 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, Phase, settings, strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    precondition,
-    rule,
-    run_state_machine_as_test,
-)
+from hypothesis import strategies as st
+from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from books import ledger, selectors, services
 from books.models import BankAccount, FeeRate, Leg, Posting
+from tests.state_machines import DatabaseMachine, run_database_machine
 
 from .conftest import member, paid_order, refund
 
@@ -29,11 +22,9 @@ CODES = ["m01", "m02", "m03", "m04"]  # members; the goods come from the records
 _keys = itertools.count()
 
 
-class MoneyEvents(RuleBasedStateMachine):
+class MoneyEvents(DatabaseMachine):
     def __init__(self):
         super().__init__()
-        self.atomic = transaction.atomic()
-        self.atomic.__enter__()
         self.orders, self.shipped, self.replays = [], [], []
 
     @initialize()
@@ -55,10 +46,6 @@ class MoneyEvents(RuleBasedStateMachine):
             BankAccount.objects.create(
                 member=member(code), bank="BRI", number="0012345678", holder=code, status=BankAccount.Status.CONFIRMED
             )
-
-    def teardown(self):
-        transaction.set_rollback(True)
-        self.atomic.__exit__(None, None, None)
 
     @rule(
         lines=st.lists(st.tuples(st.integers(0, 5), st.integers(1, 4), st.integers(1, 400)), min_size=1, max_size=3),
@@ -165,13 +152,4 @@ class MoneyEvents(RuleBasedStateMachine):
 
 
 def test_money_events_keep_the_books_balanced():
-    run_state_machine_as_test(
-        MoneyEvents,
-        settings=settings(
-            max_examples=12,
-            stateful_step_count=12,
-            deadline=None,
-            phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each step is a database round
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-        ),
-    )
+    run_database_machine(MoneyEvents, max_examples=12, steps=12)

@@ -64,14 +64,22 @@ def test_checkout_places_the_order_at_the_price_in_force(buyer_user, make_produc
     assert (line.unit_price_incl_tax, line.line_price_incl_tax) == (Decimal("140000"), Decimal("420000"))
 
 
-def test_trader_tier_applies_when_the_quantity_reaches_it(client_as, make_product, agree, buyer_user):
+@pytest.fixture
+def trader_and_tiered_product(client_as, make_product, agree, buyer_user):
+    """The buyer as an approved trade account (trader tiers are for those, issue 20), signed in, and a product
+    agreed an hour ago at Rp 150.000, or Rp 135.000 from 12 units."""
     from common.roles import trade_buyer_group
 
-    buyer_user.groups.add(trade_buyer_group())  # trader tiers are for approved trade accounts (issue 20)
+    buyer_user.groups.add(trade_buyer_group())
     client = client_as("buyer")
     product = make_product(stock=(20, 30))
     agree(product, 150_000, at=timezone.now() - timedelta(hours=1))
     agree(product, 135_000, min_quantity=12, at=timezone.now() - timedelta(hours=1))
+    return client, product
+
+
+def test_trader_tier_applies_when_the_quantity_reaches_it(trader_and_tiered_product):
+    client, product = trader_and_tiered_product
 
     _add(client, product, 11)
     page = client.get("/basket/")
@@ -105,14 +113,8 @@ def test_trader_tier_applies_when_the_quantity_reaches_it(client_as, make_produc
     assert page.context["basket_warnings"] == []
 
 
-def test_tier_price_change_in_the_basket_is_shown(client_as, make_product, agree, buyer_user):
-    from common.roles import trade_buyer_group
-
-    buyer_user.groups.add(trade_buyer_group())  # trader tiers are for approved trade accounts (issue 20)
-    client = client_as("buyer")
-    product = make_product(stock=(20, 30))
-    agree(product, 150_000, at=timezone.now() - timedelta(hours=1))
-    agree(product, 135_000, min_quantity=12, at=timezone.now() - timedelta(hours=1))
+def test_tier_price_change_in_the_basket_is_shown(trader_and_tiered_product, agree):
+    client, product = trader_and_tiered_product
     _add(client, product, 12)
     agree(product, 130_000, min_quantity=12)
     page = client.get("/basket/")

@@ -40,7 +40,7 @@ def database_url(django_db_setup, django_db_blocker):
     from tests.browser_fixtures import _copy_database
 
     with django_db_blocker.unblock():
-        url = _copy_database("guyub_lazy_" + os.environ.get("GUYUB_TEST_DB", "main").replace(".", "_"))
+        url = _copy_database("guyub_lazy")
     yield url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)

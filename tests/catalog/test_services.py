@@ -20,20 +20,23 @@ def _propose(product, who, amount=160_000, **kwargs):
     return services.propose_price(product=product, amount=Decimal(amount), proposed_by=who, **kwargs)
 
 
+def _refused(expected, action, *args, **kwargs):
+    """``action`` raises a ValidationError with exactly the ``expected`` {field: [error codes]}."""
+    with pytest.raises(ValidationError) as refused:
+        action(*args, **kwargs)
+    assert codes(refused.value) == expected
+
+
 def test_quorum_of_other_board_members(make_product, agree, board_user, board_user_2, board_user_3):
     product = make_product()
     agree(product, 150_000)
     proposal = _propose(product, board_user, reason="leather")
     assert proposal.previous_amount == Decimal("150000") and proposal.quorum == 2
-    with pytest.raises(ValidationError) as refused:
-        services.approve_proposal(proposal=proposal, board_member=board_user)
-    assert codes(refused.value) == {"__all__": ["own_proposal"]}
+    _refused({"__all__": ["own_proposal"]}, services.approve_proposal, proposal=proposal, board_member=board_user)
     proposal = services.approve_proposal(proposal=proposal, board_member=board_user_2)
     assert proposal.status == PriceProposal.Status.PENDING
     assert selectors.price_in_force(product, at=timezone.now()) == Decimal("150000")
-    with pytest.raises(ValidationError) as refused:
-        services.approve_proposal(proposal=proposal, board_member=board_user_2)
-    assert codes(refused.value) == {"__all__": ["already_voted"]}
+    _refused({"__all__": ["already_voted"]}, services.approve_proposal, proposal=proposal, board_member=board_user_2)
     proposal = services.approve_proposal(proposal=proposal, board_member=board_user_3)
     assert proposal.status == PriceProposal.Status.APPROVED
     assert selectors.price_in_force(product, at=timezone.now()) == Decimal("160000")
@@ -49,9 +52,8 @@ def test_quorum_is_configurable_and_kept_per_proposal(make_product, board_user, 
     quick = _propose(product, board_user, amount=100_000)
     assert services.approve_proposal(proposal=quick, board_member=board_user_2).status == "approved"
     services.update_price_rules(quorum=3, change_threshold_percent=30, changed_by=board_user)
-    with pytest.raises(ValidationError) as refused:
-        _propose(product, board_user, amount=101_000)  # only two other board members: 3 cannot be reached
-    assert codes(refused.value) == {"__all__": ["quorum_unreachable"]}
+    # only two other board members: 3 cannot be reached
+    _refused({"__all__": ["quorum_unreachable"]}, _propose, product, board_user, amount=101_000)
     services.update_price_rules(quorum=2, change_threshold_percent=30, changed_by=board_user)
     assert PriceBoardSettings.current().quorum == 2
 
@@ -72,9 +74,13 @@ def test_only_the_board_proposes_and_votes(make_product, artisan_a, staff_user, 
 def test_rejection_needs_a_reason_and_ends_the_proposal(make_product, board_user, board_user_2):
     product = make_product()
     proposal = _propose(product, board_user)
-    with pytest.raises(ValidationError) as refused:
-        services.reject_proposal(proposal=proposal, board_member=board_user_2, reason="  ")
-    assert codes(refused.value) == {"reason": ["reason_for_rejection"]}
+    _refused(
+        {"reason": ["reason_for_rejection"]},
+        services.reject_proposal,
+        proposal=proposal,
+        board_member=board_user_2,
+        reason="  ",
+    )
     assert not proposal.votes.exists()
     proposal = services.reject_proposal(proposal=proposal, board_member=board_user_2, reason="too early")
     # A board of three: with one "no", the two approvals needed can no longer come.
@@ -88,9 +94,7 @@ def test_withdraw_before_it_takes_effect(make_product, agree, board_user, board_
     agree(product, 150_000)
     now = timezone.now()
     waiting = _propose(product, board_user, now=now)
-    with pytest.raises(ValidationError) as refused:
-        services.withdraw_proposal(proposal=waiting, withdrawn_by=board_user_2)
-    assert codes(refused.value) == {"__all__": ["only_proposer"]}
+    _refused({"__all__": ["only_proposer"]}, services.withdraw_proposal, proposal=waiting, withdrawn_by=board_user_2)
     assert services.withdraw_proposal(proposal=waiting, withdrawn_by=board_user, reason="typo").status == "withdrawn"
 
     scheduled = _propose(product, board_user, effective_from=now + timedelta(days=7), now=now)
@@ -104,9 +108,13 @@ def test_withdraw_before_it_takes_effect(make_product, agree, board_user, board_
     started = _propose(product, board_user, now=now)
     for member in (board_user_2, board_user_3):
         services.approve_proposal(proposal=started, board_member=member, now=now)
-    with pytest.raises(ValidationError) as refused:
-        services.withdraw_proposal(proposal=started, withdrawn_by=board_user, now=now + timedelta(seconds=1))
-    assert codes(refused.value) == {"__all__": ["already_in_force"]}
+    _refused(
+        {"__all__": ["already_in_force"]},
+        services.withdraw_proposal,
+        proposal=started,
+        withdrawn_by=board_user,
+        now=now + timedelta(seconds=1),
+    )
 
 
 def test_a_price_never_starts_before_its_approval(make_product, board_user, board_user_2, board_user_3):
@@ -136,9 +144,9 @@ def test_bad_proposals_name_the_field(make_product, agree, board_user):
         assert list(codes(refused.value)) == [field], kwargs
     assert not PriceProposal.objects.filter(product=product, status="pending").exists()
     parent = product.__class__.objects.filter(structure="parent").first()
-    with pytest.raises(ValidationError) as refused:
-        services.propose_price(product=parent, amount=100_000, proposed_by=board_user)
-    assert codes(refused.value) == {"product": ["not_purchasable"]}
+    _refused(
+        {"product": ["not_purchasable"]}, services.propose_price, product=parent, amount=100_000, proposed_by=board_user
+    )
 
 
 @pytest.mark.parametrize(

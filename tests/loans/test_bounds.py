@@ -26,6 +26,18 @@ def buckles(hide):
     return hide({"m02": "40"}, unit="piece", code="b13-buckle")
 
 
+def _m01_asks_m02_for_buckles(member, buckles, key, *, quantity=2, **dates):
+    """m01 asks m02 for ``quantity`` buckles through the service; ``dates``: needed_by and maybe return_by."""
+    return services.loan_request(
+        borrower=member("m01"),
+        lender=member("m02"),
+        material=buckles,
+        quantity=quantity,
+        idempotency_key=key,
+        **dates,
+    )
+
+
 @pytest.mark.parametrize(
     "needed_by,return_by,field,message",
     [
@@ -66,29 +78,13 @@ def test_the_request_form_refuses_far_dates_on_the_field(
 )
 def test_the_request_service_refuses_far_dates_naming_the_field(member, buckles, needed_by, return_by, field):
     with pytest.raises(LoanError) as refused:
-        services.loan_request(
-            borrower=member("m01"),
-            lender=member("m02"),
-            material=buckles,
-            quantity=2,
-            needed_by=needed_by,
-            return_by=return_by,
-            idempotency_key="b13-far",
-        )
+        _m01_asks_m02_for_buckles(member, buckles, "b13-far", needed_by=needed_by, return_by=return_by)
     assert refused.value.field == field
     assert not MaterialLoan.objects.filter(material=buckles).exists()
 
 
 def test_a_loan_within_the_bounds_is_fine(member, buckles):
-    loan = services.loan_request(
-        borrower=member("m01"),
-        lender=member("m02"),
-        material=buckles,
-        quantity=2,
-        needed_by=days(730),
-        return_by=days(730 + 365),
-        idempotency_key="b13-edge",
-    )
+    loan = _m01_asks_m02_for_buckles(member, buckles, "b13-edge", needed_by=days(730), return_by=days(730 + 365))
     assert loan.return_by == days(1095)
 
 
@@ -128,14 +124,7 @@ def test_the_database_refuses_settings_out_of_range(field):
 
 def test_requests_and_recalls_work_at_the_largest_settings(member, buckles, hide, open_loan):
     services.loan_settings_update(notice_days=365, max_active_loans=100, default_term_days=365)
-    loan = services.loan_request(
-        borrower=member("m01"),
-        lender=member("m02"),
-        material=buckles,
-        quantity=1,
-        needed_by=days(730),
-        idempotency_key="b13-max",
-    )
+    loan = _m01_asks_m02_for_buckles(member, buckles, "b13-max", quantity=1, needed_by=days(730))
     assert loan.return_by == days(730 + 365)
     leather = hide({"m03": "10"}, code="b13-hide")
     lent = open_loan(member("m04"), member("m03"), leather, "2")

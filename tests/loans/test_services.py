@@ -85,26 +85,16 @@ def test_refusals_name_the_field_and_change_nothing(member, hide, open_loan, key
     with pytest.raises(LoanError, match="Only the borrower"):
         services.loan_return(loan=loan, member=m2, quantity="1", idempotency_key=key())
     buckles = hide({"m02": "10"}, unit="piece", code="test-buckle")
-    with pytest.raises(LoanError, match="whole numbers") as caught:
-        services.loan_request(
-            borrower=m1,
-            lender=m2,
-            material=buckles,
-            quantity="1.5",
-            needed_by=timezone.localdate(),
-            idempotency_key=key(),
-        )
-    assert caught.value.field == "quantity"
-    with pytest.raises(LoanError, match="past") as caught:
-        services.loan_request(
-            borrower=m1,
-            lender=m2,
-            material=buckles,
-            quantity="1",
-            needed_by=timezone.localdate() - datetime.timedelta(days=1),
-            idempotency_key=key(),
-        )
-    assert caught.value.field == "needed_by"
+    today = timezone.localdate()
+    for quantity, needed_by, message, field in (
+        ("1.5", today, "whole numbers", "quantity"),
+        ("1", today - datetime.timedelta(days=1), "past", "needed_by"),
+    ):
+        with pytest.raises(LoanError, match=message) as caught:
+            services.loan_request(
+                borrower=m1, lender=m2, material=buckles, quantity=quantity, needed_by=needed_by, idempotency_key=key()
+            )
+        assert caught.value.field == field, message
     assert MaterialLoan.objects.filter(material=buckles).count() == 0
     assert material_balance(m1, material) == 10 and MaterialLoan.objects.get(pk=loan.pk).returned == 0
 

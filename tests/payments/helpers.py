@@ -24,6 +24,18 @@ ADDRESS = {
     "country": "ID",
     "phone_number": "+6281227001234",
 }
+SURABAYA = {  # a buyer with one name in Surabaya, phone written the local way (the courier tests' destination)
+    **ADDRESS,
+    "first_name": "Budi",
+    "last_name": "",
+    "line1": "Jl. Tunjungan No. 1",
+    "subdistrict": "Genteng",
+    "district": "Genteng",
+    "line4": "Kota Surabaya",
+    "province": "Jawa Timur",
+    "postcode": "60111",
+    "phone_number": "0812 3456 7890",
+}
 PICKUP = "pickup"  # the free shipping method the payment tests choose, so totals are the goods alone
 
 
@@ -97,6 +109,16 @@ def hidden_fields(html: str) -> dict:
 
 def last_order():
     return Order.objects.order_by("-pk").first()
+
+
+def assert_cancelled_once_with_stock_back(order, record) -> None:
+    """The order was cancelled by one status change and ``record`` holds nothing for it any more."""
+    from catalog.shop.order import statuses
+
+    order.refresh_from_db()
+    record.refresh_from_db()
+    assert order.status == statuses.CANCELLED and record.num_allocated == 0
+    assert order.status_changes.filter(new_status=statuses.CANCELLED).count() == 1
 
 
 def _errors(response):

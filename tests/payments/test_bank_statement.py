@@ -105,6 +105,9 @@ def test_dashboard_dry_run_and_apply(client, order_staff, staff_user):
     assert first.status == statuses.PAID
 
 
-def test_dashboard_statement_is_staff_only(client):
-    response = client.get(reverse("dashboard:transfer-statement"))
-    assert response.status_code in (302, 403)
+def test_dashboard_statement_is_staff_only(client_as):
+    url = reverse("dashboard:transfer-statement")
+    anonymous = client_as("anonymous").get(url)
+    assert anonymous.status_code == 302 and "login" in anonymous["Location"]  # the common access rule: sign in
+    assert client_as("buyer").get(url).status_code == 403
+    assert client_as("buyer").post(url, {"action": "apply", "digest": "x"}).status_code == 403

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from catalog.shop.order import cards, services, statuses
+from catalog.shop.order import services, statuses
 from catalog.shop.order.cards import sweep_card_authorisations
 from catalog.shop.payment.models import CardPayment
 
@@ -19,6 +19,25 @@ pytestmark = pytest.mark.django_db
 
 def later(minutes=6):
     return timezone.now() + timedelta(minutes=minutes)
+
+
+def second_sweep_while_stripe_answers(fake_stripe, call: str) -> list:
+    """While the fake Stripe answers the first sweep's ``call`` ("_capture" or "_cancel"), a second sweep runs
+    (once: its own calls answer plainly); the list returned holds its report afterwards."""
+    reports = []
+    original = getattr(fake_stripe, call)
+    started = False
+
+    def other_sweep_meanwhile(intent, params):
+        nonlocal started
+        answer = original(intent, params)
+        if not started:
+            started = True
+            reports.append(sweep_card_authorisations(now=later(31)))
+        return answer
+
+    setattr(fake_stripe, call, other_sweep_meanwhile)
+    return reports
 
 
 def test_a_pending_record_exists_before_stripe_is_called(client, fake_stripe):
@@ -105,19 +124,9 @@ def test_two_sweeps_at_once_report_each_capture_once(client, fake_stripe, settin
     report (the old report counted it in both)."""
     settings.GUYUB_CARD_AUTHORISATION_GRACE_MINUTES = 30
     order, payment, _record = card_order(client, fake_stripe, capture="lost")
-    reports = []
-    original = fake_stripe._capture
-
-    def other_sweep_meanwhile(intent, params):
-        answer = original(intent, params)
-        if not reports:
-            reports.append(None)
-            reports.append(sweep_card_authorisations(now=later(31)))
-        return answer
-
-    fake_stripe._capture = other_sweep_meanwhile
+    meanwhile = second_sweep_while_stripe_answers(fake_stripe, "_capture")
     first = sweep_card_authorisations(now=later(31))
-    second = reports[1]
+    second = meanwhile[0]
 
     assert len(first["captured"]) + len(second["captured"]) == 1
     order.refresh_from_db()
@@ -137,16 +146,6 @@ def test_two_sweeps_at_once_report_each_cancellation_once(fake_stripe, settings)
     services.record_card_authorisation(
         intent_id=orphan.id, order_number="100778", amount=Decimal("90000"), status=CardPayment.AUTHORISED
     )
-    reports = []
-    original = fake_stripe._cancel
-
-    def other_sweep_meanwhile(intent, params):
-        answer = original(intent, params)
-        if not reports:
-            reports.append(None)
-            reports.append(cards.sweep_card_authorisations(now=later(31)))
-        return answer
-
-    fake_stripe._cancel = other_sweep_meanwhile
+    meanwhile = second_sweep_while_stripe_answers(fake_stripe, "_cancel")
     first = sweep_card_authorisations(now=later(31))
-    assert len(first["cancelled"]) + len(reports[1]["cancelled"]) == 1
+    assert len(first["cancelled"]) + len(meanwhile[0]["cancelled"]) == 1

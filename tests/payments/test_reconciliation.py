@@ -10,6 +10,7 @@ import pytest
 from catalog.shop.order import statuses
 from catalog.shop.payment.models import CardPayment
 
+from .helpers import assert_cancelled_once_with_stock_back
 from .test_webhooks import card_order, post_event
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +46,7 @@ def test_a_full_refund_at_stripe_cancels_the_order_and_releases_its_stock(client
 
     post_event(client, fake_stripe.event("charge.refunded", {**charge, "amount_refunded": minor(order.total_incl_tax)}))
 
-    order.refresh_from_db()
-    record.refresh_from_db()
-    assert order.status == statuses.CANCELLED and record.num_allocated == 0
-    assert order.status_changes.filter(new_status=statuses.CANCELLED).count() == 1
+    assert_cancelled_once_with_stock_back(order, record)
 
 
 def test_a_partial_refund_keeps_the_order(client, fake_stripe, webhook_secret):

@@ -23,23 +23,28 @@ def detail(order):
     return reverse("dashboard:order-detail", kwargs={"number": order.number})
 
 
+def refund_line(staff, line, quantity=1, **extra):
+    """Staff refund ``quantity`` units of an order line from the dashboard's line actions."""
+    return staff.post(
+        detail(line.order),
+        {
+            "line_action": "create_payment_event",
+            "selected_line": [line.pk],
+            f"selected_line_qty_{line.pk}": quantity,
+            "payment_event_type": "refunded",
+            **extra,
+        },
+        follow=True,
+    )
+
+
 def test_line_refund_goes_through_stripe_for_the_selected_units(client, fake_stripe, order_staff, webhook_secret):
     order, payment, _record = card_order(client, fake_stripe, units=3)
     line = order.lines.get()
     assert line.quantity == 1
     unit = line.unit_price_incl_tax
 
-    response = order_staff.post(
-        detail(order),
-        {
-            "line_action": "create_payment_event",
-            "selected_line": [line.pk],
-            f"selected_line_qty_{line.pk}": 1,
-            "payment_event_type": "refunded",
-            "amount": "",
-        },
-        follow=True,
-    )
+    response = refund_line(order_staff, line, amount="")
 
     assert "Payment event created" in messages_of(response)
     [call] = fake_stripe.calls("refund")
@@ -50,16 +55,7 @@ def test_line_refund_goes_through_stripe_for_the_selected_units(client, fake_str
     event = order.payment_events.get(event_type__code="refunded")
     assert event.amount == unit and event.line_quantities.get().quantity == 1
     # The same line cannot be refunded twice.
-    again = order_staff.post(
-        detail(order),
-        {
-            "line_action": "create_payment_event",
-            "selected_line": [line.pk],
-            f"selected_line_qty_{line.pk}": 1,
-            "payment_event_type": "refunded",
-        },
-        follow=True,
-    )
+    again = refund_line(order_staff, line)
     assert "too large" in messages_of(again)
     assert len(fake_stripe.calls("refund")) == 1
     # Stripe's charge.refunded for the same refund records nothing more.

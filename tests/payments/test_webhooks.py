@@ -13,7 +13,7 @@ from catalog.shop.order import statuses
 from catalog.shop.payment.models import CardPayment, ProcessedWebhookEvent
 
 from .conftest import WEBHOOK_SECRET
-from .helpers import last_order, place_order, to_preview, variant_with_stock
+from .helpers import assert_cancelled_once_with_stock_back, last_order, place_order, to_preview, variant_with_stock
 
 pytestmark = pytest.mark.django_db
 
@@ -118,10 +118,7 @@ def test_cancelled_authorisation_cancels_the_waiting_order_and_releases_stock(cl
     )
     assert post_event(client, late).json()["outcome"] == "no change"
 
-    order.refresh_from_db()
-    record.refresh_from_db()
-    assert order.status == statuses.CANCELLED and record.num_allocated == 0
-    assert order.status_changes.filter(new_status=statuses.CANCELLED).count() == 1
+    assert_cancelled_once_with_stock_back(order, record)
 
 
 def test_refund_totals_are_cumulative_so_old_reports_change_nothing(client, fake_stripe, webhook_secret):

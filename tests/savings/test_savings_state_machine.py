@@ -8,20 +8,13 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from hypothesis import HealthCheck, Phase, settings, strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    precondition,
-    rule,
-    run_state_machine_as_test,
-)
+from hypothesis import strategies as st
+from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from books.models import Posting
 from savings import selectors, services
 from savings.models import Loan, LoanShare, PassbookLine
+from tests.state_machines import DatabaseMachine, run_database_machine
 
 from .conftest import assert_passbooks_match_books, loan_product, member, pay_up
 
@@ -34,12 +27,7 @@ def k():
     return f"sm:{next(_keys)}"
 
 
-class SavingsEvents(RuleBasedStateMachine):
-    def __init__(self):
-        super().__init__()
-        self.atomic = transaction.atomic()
-        self.atomic.__enter__()
-
+class SavingsEvents(DatabaseMachine):
     @initialize()
     def setup(self):
         from common.roles import treasurer_group
@@ -69,10 +57,6 @@ class SavingsEvents(RuleBasedStateMachine):
         self.group = services.group_create(
             code="sm", name="sm", leader=self.members[0], members=self.members[:3], user=self.t
         )
-
-    def teardown(self):
-        transaction.set_rollback(True)
-        self.atomic.__exit__(None, None, None)
 
     def _unchanged(self, action):
         before = (Posting.objects.count(), PassbookLine.objects.count())
@@ -207,13 +191,4 @@ class SavingsEvents(RuleBasedStateMachine):
 
 
 def test_savings_events_keep_passbooks_and_books_equal():
-    run_state_machine_as_test(
-        SavingsEvents,
-        settings=settings(
-            max_examples=10,
-            stateful_step_count=15,
-            deadline=None,
-            phases=[Phase.explicit, Phase.reuse, Phase.generate],
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-        ),
-    )
+    run_database_machine(SavingsEvents, max_examples=10, steps=15)

@@ -12,21 +12,9 @@ from catalog.shop.order.services import confirm_bank_transfer
 from catalog.shop.shipping import rates
 from catalog.shop.shipping.repository import basket_weight
 from catalog.shop.shipping.rules import Destination
-from tests.payments.helpers import ADDRESS, add_to_basket, last_order, place_order, variant_with_stock
+from tests.payments.helpers import SURABAYA, add_to_basket, last_order, place_order, variant_with_stock
 
 Order = get_model("order", "Order")
-SURABAYA = {
-    **ADDRESS,
-    "first_name": "Budi",
-    "last_name": "",
-    "line1": "Jl. Tunjungan No. 1",
-    "subdistrict": "Genteng",
-    "district": "Genteng",
-    "line4": "Kota Surabaya",
-    "province": "Jawa Timur",
-    "postcode": "60111",
-    "phone_number": "0812 3456 7890",
-}
 
 
 def _to_shipping_method(client, product):

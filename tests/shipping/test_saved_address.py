@@ -7,29 +7,21 @@ import re
 
 import pytest
 from django.urls import reverse
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
-from tests.payments.helpers import add_to_basket, variant_with_stock
+from tests.payments.helpers import SURABAYA, add_to_basket, variant_with_stock
 
 UserAddress = get_model("address", "UserAddress")
-Country = get_model("address", "Country")
+UserAddressForm = get_class("address.forms", "UserAddressForm")
 
 pytestmark = pytest.mark.django_db
 
 
 def _saved_address(user):
-    return UserAddress.objects.create(
-        user=user,
-        first_name="Budi",  # one name: no last name
-        line1="Jl. Tunjungan No. 1",
-        subdistrict="Genteng",
-        district="Genteng",
-        line4="Kota Surabaya",
-        state="Jawa Timur",
-        postcode="60111",
-        country=Country.objects.get(iso_3166_1_a2="ID"),
-        phone_number="+6281234567890",
-    )
+    """Budi's Surabaya address (one name: no last name), saved through the address book's form."""
+    form = UserAddressForm(user, data=SURABAYA)
+    assert form.is_valid(), form.errors
+    return form.save()
 
 
 def test_saved_address_is_offered_and_shipped_to_in_one_click(client, buyer_user):

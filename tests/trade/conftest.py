@@ -41,19 +41,35 @@ def importer(db):
     account = services.apply_for_account(
         user=user, company="Lion City Leather Pte Ltd", contact="Mei Tan", country="Singapore", tax_number="201912345K"
     )
-    staff = get_user_model().objects.get(email="staff@guyub.example")
-    return services.decide_account(account=account, by=staff, approve=True)
+    return services.decide_account(account=account, by=shop_staff(), approve=True)
+
+
+def shop_staff():
+    return get_user_model().objects.get(email="staff@guyub.example")
 
 
 def six_weeks_out() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(weeks=6)
 
 
+def request_sandals_and_belts(account, coop, **extra):
+    """The issue's request: 600 sandals and 200 belts to Singapore, wanted six weeks out."""
+    from trade import services
+
+    return services.create_request(
+        account=account,
+        wanted=six_weeks_out(),
+        destination="Singapore",
+        lines=[(coop["sandal"].upc, 600), (coop["belt"].upc, 200)],
+        **extra,
+    )
+
+
 def pay_by_statement(reference: str, amount, *, user=None) -> list[str]:
     """Staff upload the bank statement showing the transfer (the shop's normal confirmation of transfers)."""
     from catalog.shop.order import statements
 
-    user = user or get_user_model().objects.get(email="staff@guyub.example")
+    user = user or shop_staff()
     content = f"date,description,amount\n{timezone.localdate():%Y-%m-%d},TRF LION CITY {reference},{amount:.0f}\n"
     result = statements.dry_run(content)
     assert [row.transfer.reference for row in result.matches] == [reference], [r.reason for r in result.rows]

@@ -16,21 +16,11 @@ from common.errors import Refusal
 from trade import services
 from trade.models import Quote
 
-from .conftest import make_and_hand_over, pay_by_statement, six_weeks_out
-
-
-def _staff():
-    return get_user_model().objects.get(email="staff@guyub.example")
+from .conftest import make_and_hand_over, pay_by_statement, request_sandals_and_belts, shop_staff, six_weeks_out
 
 
 def _request(importer, coop):
-    return services.create_request(
-        account=importer,
-        wanted=six_weeks_out(),
-        destination="Singapore",
-        notes="Carton per size",
-        lines=[(coop["sandal"].upc, 600), (coop["belt"].upc, 200)],
-    )
+    return request_sandals_and_belts(importer, coop, notes="Carton per size")
 
 
 def _plan_table(plan: dict) -> list[tuple]:
@@ -70,7 +60,7 @@ def test_singapore_importer_quote_accept_deposit_ship_makers_credited(
     rfq = _request(importer, coop)
     before = (WeeklyLoad.objects.count(), RoutingRequest.objects.count(), WorkOrder.objects.count())
     quote = services.prepare_quote(
-        request=rfq, by=_staff(), valid_until=timezone.localdate() + datetime.timedelta(days=14), shipping=4_500_000
+        request=rfq, by=shop_staff(), valid_until=timezone.localdate() + datetime.timedelta(days=14), shipping=4_500_000
     )
     assert (WeeklyLoad.objects.count(), RoutingRequest.objects.count(), WorkOrder.objects.count()) == before
     prices = {line.product_id: line.unit_price for line in quote.lines.all()}
@@ -83,7 +73,7 @@ def test_singapore_importer_quote_accept_deposit_ship_makers_credited(
 
     with pytest.raises(Refusal):  # not sent yet
         services.accept_quote(quote=quote, user=importer.user)
-    services.send_quote(quote=quote, by=_staff())
+    services.send_quote(quote=quote, by=shop_staff())
     with django_capture_on_commit_callbacks(execute=True):  # nothing routed after commit changes the plan
         order = services.accept_quote(quote=quote, user=importer.user)
 
@@ -115,7 +105,7 @@ def test_singapore_importer_quote_accept_deposit_ship_makers_credited(
     balance.refresh_from_db()
     assert balance.paid
     assert sum(order.payment_events.filter(event_type__code="paid").values_list("amount", flat=True)) == quote.total
-    assert mark_shipped(order=order, user=_staff())
+    assert mark_shipped(order=order, user=shop_staff())
 
     # Each maker's statement: its own units at the trade price, less the fee, under the order's number.
     placed = timezone.localdate(order.date_placed)
@@ -171,8 +161,8 @@ def test_capacity_change_is_told_before_anything_is_committed(importer, coop):
     from pooling.models import RoutingRequest, WorkOrder
 
     rfq = _request(importer, coop)
-    quote = services.prepare_quote(request=rfq, by=_staff(), valid_until=timezone.localdate())
-    services.send_quote(quote=quote, by=_staff())
+    quote = services.prepare_quote(request=rfq, by=shop_staff(), valid_until=timezone.localdate())
+    services.send_quote(quote=quote, by=shop_staff())
     quoted = quote.plan
     # Every member's weeks fill up meanwhile.
     first = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
@@ -201,8 +191,8 @@ def test_capacity_change_is_told_before_anything_is_committed(importer, coop):
 
 def test_the_buyer_is_told_through_the_page(client, importer, coop):
     rfq = _request(importer, coop)
-    quote = services.prepare_quote(request=rfq, by=_staff(), valid_until=timezone.localdate())
-    services.send_quote(quote=quote, by=_staff())
+    quote = services.prepare_quote(request=rfq, by=shop_staff(), valid_until=timezone.localdate())
+    services.send_quote(quote=quote, by=shop_staff())
     first = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
     for member in coop["members"]:
         for k in range(8):
@@ -220,8 +210,8 @@ def test_moved_makers_that_keep_the_quoted_dates_are_committed(importer, coop):
     """A member's week filled up meanwhile, but the others still make everything by the wanted date: acceptance
     commits the new makers (no need to ask the buyer again) and keeps them on the quote as the plan."""
     rfq = _request(importer, coop)
-    quote = services.prepare_quote(request=rfq, by=_staff(), valid_until=timezone.localdate())
-    services.send_quote(quote=quote, by=_staff())
+    quote = services.prepare_quote(request=rfq, by=shop_staff(), valid_until=timezone.localdate())
+    services.send_quote(quote=quote, by=shop_staff())
     quoted = quote.plan
     busy = quoted["makers"][0]
     member = next(m for m in coop["members"] if m.code == busy["member"])
@@ -257,17 +247,19 @@ def test_what_acceptance_commits():
 def test_override_needs_the_board_and_revisions_keep_history(importer, coop, board_user):
     rfq = _request(importer, coop)
     valid = timezone.localdate() + datetime.timedelta(days=7)
-    first = services.prepare_quote(request=rfq, by=_staff(), valid_until=valid)
-    second = services.prepare_quote(request=rfq, by=_staff(), valid_until=valid, prices={coop["sandal"].pk: "110000"})
+    first = services.prepare_quote(request=rfq, by=shop_staff(), valid_until=valid)
+    second = services.prepare_quote(
+        request=rfq, by=shop_staff(), valid_until=valid, prices={coop["sandal"].pk: "110000"}
+    )
     first.refresh_from_db()
     assert first.status == Quote.Status.SUPERSEDED and second.revision == 2
     with pytest.raises(Refusal) as caught:
-        services.send_quote(quote=second, by=_staff())
+        services.send_quote(quote=second, by=shop_staff())
     assert caught.value.field == "prices"
     with pytest.raises(Refusal):
-        services.approve_override(quote=second, by=_staff())
+        services.approve_override(quote=second, by=shop_staff())
     services.approve_override(quote=second, by=board_user)
-    assert services.send_quote(quote=second, by=_staff()).status == Quote.Status.SENT
+    assert services.send_quote(quote=second, by=shop_staff()).status == Quote.Status.SENT
 
 
 def test_bad_quote_input_names_the_field_and_writes_nothing(importer, coop):
@@ -279,15 +271,15 @@ def test_bad_quote_input_names_the_field_and_writes_nothing(importer, coop):
         ({"prices": {coop["belt"].pk: "abc"}}, f"price_{coop['belt'].pk}"),
     ]:
         with pytest.raises(Refusal) as caught:
-            services.prepare_quote(request=rfq, by=_staff(), valid_until=timezone.localdate(), **kwargs)
+            services.prepare_quote(request=rfq, by=shop_staff(), valid_until=timezone.localdate(), **kwargs)
         assert caught.value.field == field
     assert not rfq.quotes.exists()
 
 
 def test_quotes_expire(importer, coop):
     rfq = _request(importer, coop)
-    quote = services.prepare_quote(request=rfq, by=_staff(), valid_until=timezone.localdate())
-    services.send_quote(quote=quote, by=_staff())
+    quote = services.prepare_quote(request=rfq, by=shop_staff(), valid_until=timezone.localdate())
+    services.send_quote(quote=quote, by=shop_staff())
     assert services.expire_quotes(today=timezone.localdate() + datetime.timedelta(days=1)) == 1
     with pytest.raises(Refusal):
         services.accept_quote(quote=quote, user=importer.user)
@@ -334,7 +326,7 @@ def test_only_approved_trade_accounts_see_trader_tiers(coop):
     assert CooperativeStrategy(Request(buyer)).quote(sandal, 1).next_tier is None
     account = services.apply_for_account(user=buyer, company="Toko", contact="Sari", country="Indonesia")
     assert CooperativeStrategy(Request(buyer)).quote(sandal, 600).amount == Decimal(150_000)  # pending
-    services.decide_account(account=account, by=_staff(), approve=True)
+    services.decide_account(account=account, by=shop_staff(), approve=True)
     quote = CooperativeStrategy(Request(buyer)).quote(sandal, 600)
     assert quote.amount == Decimal(120_000) and quote.tier_min_quantity == 100
     with pytest.raises(Refusal):
@@ -343,7 +335,7 @@ def test_only_approved_trade_accounts_see_trader_tiers(coop):
 
 def test_buyer_sees_only_own_requests_and_roles(client, client_as, importer, coop):
     rfq = _request(importer, coop)
-    quote = services.prepare_quote(request=rfq, by=_staff(), valid_until=timezone.localdate())
+    quote = services.prepare_quote(request=rfq, by=shop_staff(), valid_until=timezone.localdate())
     assert client_as("buyer").get(f"/trade/requests/{rfq.pk}/").status_code == 403
     assert client_as("buyer").get(f"/trade/quotes/{quote.pk}/documents/proforma/").status_code == 403
     assert client_as("buyer").get("/trade/staff/").status_code == 403
@@ -354,7 +346,7 @@ def test_buyer_sees_only_own_requests_and_roles(client, client_as, importer, coo
     client.force_login(importer.user)
     page = client.get(f"/trade/requests/{rfq.pk}/")
     assert page.status_code == 200 and quote.number not in page.content.decode()  # drafts stay with staff
-    services.send_quote(quote=quote, by=_staff())
+    services.send_quote(quote=quote, by=shop_staff())
     page = client.get(f"/trade/requests/{rfq.pk}/").content.decode()
     assert quote.number in page and "Rp 120.000" in page and "trade-makers" not in page
     assert client.get(f"/trade/quotes/{quote.pk}/documents/proforma/").status_code == 200
@@ -365,7 +357,7 @@ def test_buyer_sees_only_own_requests_and_roles(client, client_as, importer, coo
 def test_messages_between_buyer_and_staff(client, importer, coop):
     rfq = _request(importer, coop)
     services.post_message(request=rfq, user=importer.user, body="Can you pack 10 per carton?")
-    reply = services.post_message(request=rfq, user=_staff(), body="Yes.")
+    reply = services.post_message(request=rfq, user=shop_staff(), body="Yes.")
     assert reply.from_cooperative and rfq.messages.count() == 2
     stranger = get_user_model().objects.get(email="buyer2@guyub.example")
     with pytest.raises(Refusal):
@@ -380,8 +372,8 @@ def test_the_clock_expires_trade_quotes():
 
 def test_the_buyer_sees_progress_per_product(client, importer, coop):
     """The order has a line per product and maker; the buyer's progress table has one row a product."""
-    quote = services.prepare_quote(request=_request(importer, coop), by=_staff(), valid_until=timezone.localdate())
-    services.send_quote(quote=quote, by=_staff())
+    quote = services.prepare_quote(request=_request(importer, coop), by=shop_staff(), valid_until=timezone.localdate())
+    services.send_quote(quote=quote, by=shop_staff())
     order = services.accept_quote(quote=quote, user=importer.user)
     assert order.lines.count() > 2
     client.force_login(importer.user)
@@ -399,8 +391,8 @@ def test_shop_orders_waiting_for_routing_keep_their_room(importer, coop):
     from pooling.models import RoutingRequest
 
     rfq = _request(importer, coop)
-    quote = services.prepare_quote(request=rfq, by=_staff(), valid_until=timezone.localdate())
-    services.send_quote(quote=quote, by=_staff())
+    quote = services.prepare_quote(request=rfq, by=shop_staff(), valid_until=timezone.localdate())
+    services.send_quote(quote=quote, by=shop_staff())
     sandal = coop["sandal"]
     waiting = RoutingRequest.objects.create(
         kind=RoutingRequest.Kind.ORDER,

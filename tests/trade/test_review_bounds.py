@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -14,11 +13,7 @@ from common.errors import Refusal
 from trade import services
 from trade.models import Quote, QuoteRequest
 
-from .conftest import six_weeks_out
-
-
-def _staff():
-    return get_user_model().objects.get(email="staff@guyub.example")
+from .conftest import shop_staff, six_weeks_out
 
 
 def _request(importer, coop):
@@ -30,7 +25,7 @@ def _request(importer, coop):
 def test_deposit_is_rounded_up_to_the_whole_rupiah(importer, coop):
     rfq = _request(importer, coop)
     quote = services.prepare_quote(
-        request=rfq, by=_staff(), valid_until=timezone.localdate(), packing="101", shipping=0
+        request=rfq, by=shop_staff(), valid_until=timezone.localdate(), packing="101", shipping=0
     )
     assert quote.total % 10 == 1  # 30 % of it is not a whole rupiah
     assert (quote.deposit - 1) * 100 < quote.total * 30 <= quote.deposit * 100

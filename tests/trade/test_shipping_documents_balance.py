@@ -6,27 +6,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from common.errors import Refusal
 from trade import services
 from trade.models import BalanceTransfer, Quote
 
-from .conftest import six_weeks_out
-
-
-def _staff():
-    return get_user_model().objects.get(email="staff@guyub.example")
-
-
-def _request(account, coop):
-    return services.create_request(
-        account=account,
-        wanted=six_weeks_out(),
-        destination="Singapore",
-        lines=[(coop["sandal"].upc, 600), (coop["belt"].upc, 200)],
-    )
+from .conftest import request_sandals_and_belts, shop_staff
 
 
 def _valid():
@@ -40,7 +26,7 @@ def _table(country: str, grams: int) -> int:
 
 
 def test_shipping_estimate_from_the_export_zone_by_packed_weight(importer, coop):
-    rfq = _request(importer, coop)
+    rfq = request_sandals_and_belts(importer, coop)
     estimate = services.shipping_estimate(rfq)
     assert estimate["country"] == "SG"
     expected_grams = sum(line.quantity * (line.product.shipping_size()[0] or 500) for line in rfq.lines.all())
@@ -48,7 +34,7 @@ def test_shipping_estimate_from_the_export_zone_by_packed_weight(importer, coop)
     assert estimate["cost"] == _table("SG", estimate["grams"]) > 0
     assert "EMS" in estimate["service"]  # the export zones go by Pos Indonesia EMS
 
-    quote = services.prepare_quote(request=rfq, by=_staff(), valid_until=_valid())  # staff filled no shipping
+    quote = services.prepare_quote(request=rfq, by=shop_staff(), valid_until=_valid())  # staff filled no shipping
     assert quote.shipping == quote.shipping_quoted == estimate["cost"]
     assert quote.shipping_grams == estimate["grams"] and not quote.shipping_overridden
     assert quote.total == quote.goods + quote.packing + quote.shipping
@@ -59,7 +45,7 @@ def test_shipping_estimate_from_the_export_zone_by_packed_weight(importer, coop)
 
 
 def test_staff_may_override_the_estimate_through_the_page(client_as, importer, coop):
-    rfq = _request(importer, coop)
+    rfq = request_sandals_and_belts(importer, coop)
     estimate = services.shipping_estimate(rfq)
     staff = client_as("staff")
     page = staff.get(f"/trade/requests/{rfq.pk}/").content.decode()
@@ -73,16 +59,16 @@ def test_staff_may_override_the_estimate_through_the_page(client_as, importer, c
     assert second.shipping == 3_500_000 and second.shipping_quoted == estimate["cost"] and second.shipping_overridden
     assert "changed by staff" in staff.get(f"/trade/requests/{rfq.pk}/").content.decode()
     with pytest.raises(Refusal) as refused:
-        services.prepare_quote(request=rfq, by=_staff(), valid_until=_valid(), shipping="-5")
+        services.prepare_quote(request=rfq, by=shop_staff(), valid_until=_valid(), shipping="-5")
     assert refused.value.field == "shipping"
 
 
 def test_documents_as_pdf_only_for_the_buyer_and_staff(
     client, client_as, importer, coop, django_capture_on_commit_callbacks
 ):
-    rfq = _request(importer, coop)
-    quote = services.prepare_quote(request=rfq, by=_staff(), valid_until=_valid())
-    services.send_quote(quote=quote, by=_staff())
+    rfq = request_sandals_and_belts(importer, coop)
+    quote = services.prepare_quote(request=rfq, by=shop_staff(), valid_until=_valid())
+    services.send_quote(quote=quote, by=shop_staff())
     url = f"/trade/quotes/{quote.pk}/documents/%s/pdf/"
     client.force_login(importer.user)
     response = client.get(url % "proforma")
@@ -106,11 +92,13 @@ def test_documents_as_pdf_only_for_the_buyer_and_staff(
 def _accepted_and_in_production(importer, coop, capture):
     from catalog.shop.order.services import confirm_bank_transfer
 
-    quote = services.prepare_quote(request=_request(importer, coop), by=_staff(), valid_until=_valid())
-    services.send_quote(quote=quote, by=_staff())
+    quote = services.prepare_quote(
+        request=request_sandals_and_belts(importer, coop), by=shop_staff(), valid_until=_valid()
+    )
+    services.send_quote(quote=quote, by=shop_staff())
     with capture(execute=True):
         order = services.accept_quote(quote=quote, user=importer.user)
-    assert confirm_bank_transfer(order=order, user=_staff())
+    assert confirm_bank_transfer(order=order, user=shop_staff())
     order.refresh_from_db()
     assert order.status == "In production"
     quote.refresh_from_db()
@@ -123,11 +111,11 @@ def test_no_shipping_before_the_balance_arrives(client_as, importer, coop, djang
 
     quote, order = _accepted_and_in_production(importer, coop, django_capture_on_commit_callbacks)
     with pytest.raises(services.BalanceDue):
-        mark_shipped(order=order, user=_staff())
+        mark_shipped(order=order, user=shop_staff())
     order.refresh_from_db()
     assert order.status == "In production"  # rolled back: nothing consumed, nobody emailed
     with pytest.raises(services.BalanceDue):  # a ValidationError for the waybill form
-        record_waybill(order=order, courier="pos", waybill="EE123456789ID", user=_staff())
+        record_waybill(order=order, courier="pos", waybill="EE123456789ID", user=shop_staff())
     order.refresh_from_db()
     assert order.status == "In production" and not order.waybill_number
 
@@ -138,17 +126,17 @@ def test_no_shipping_before_the_balance_arrives(client_as, importer, coop, djang
     balance = BalanceTransfer.objects.get(quote=quote)
     assert balance.amount == quote.balance == quote.total - quote.deposit
     assert balance.reference != order.bank_transfer.reference and balance.status == BalanceTransfer.AWAITING
-    assert services.request_balance(quote=quote, by=_staff()) == balance  # once only
+    assert services.request_balance(quote=quote, by=shop_staff()) == balance  # once only
     with pytest.raises(services.BalanceDue):
-        mark_shipped(order=order, user=_staff())
+        mark_shipped(order=order, user=shop_staff())
 
     staff.post(f"/trade/quotes/{quote.pk}/balance-paid/")
     balance.refresh_from_db()
-    assert balance.paid and balance.confirmed_by == _staff()
+    assert balance.paid and balance.confirmed_by == shop_staff()
     assert order.payment_events.filter(reference=balance.reference, amount=quote.balance).count() == 1
     staff.post(f"/trade/quotes/{quote.pk}/balance-paid/")  # twice: one payment
     assert order.payment_events.filter(reference=balance.reference).count() == 1
-    assert mark_shipped(order=order, user=_staff())
+    assert mark_shipped(order=order, user=shop_staff())
     order.refresh_from_db()
     assert order.status == "Shipped"
 
@@ -186,8 +174,10 @@ def test_deposit_and_balance_confirmed_in_the_order_dashboard(
     staff_user.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="order", codename__in=["view_order", "change_order"])
     )
-    quote = services.prepare_quote(request=_request(importer, coop), by=_staff(), valid_until=_valid())
-    services.send_quote(quote=quote, by=_staff())
+    quote = services.prepare_quote(
+        request=request_sandals_and_belts(importer, coop), by=shop_staff(), valid_until=_valid()
+    )
+    services.send_quote(quote=quote, by=shop_staff())
     order = services.accept_quote(quote=quote, user=importer.user)
     staff = client_as("staff")
     staff.cookies["django_language"] = "en"
@@ -197,14 +187,14 @@ def test_deposit_and_balance_confirmed_in_the_order_dashboard(
     order.refresh_from_db()
     assert order.status == "In production" and order.bank_transfer.status == "paid"
 
-    balance = services.request_balance(quote=quote, by=_staff())
+    balance = services.request_balance(quote=quote, by=shop_staff())
     wrong = {"order_action": "create_order_payment_event", "payment_event_type": "paid", "amount": "1000"}
     page = staff.post(url, wrong, follow=True)
     assert f"Transfer {balance.reference} expects {balance.amount:.0f}" in page.content.decode()
     balance.refresh_from_db()
     assert not balance.paid
     with pytest.raises(services.BalanceDue):
-        mark_shipped(order=order, user=_staff())
+        mark_shipped(order=order, user=shop_staff())
 
     right = {**wrong, "amount": f"{balance.amount:.0f}"}
     for _click in range(2):  # a double click records one payment
@@ -216,6 +206,6 @@ def test_deposit_and_balance_confirmed_in_the_order_dashboard(
         (order.bank_transfer.reference, quote.deposit),
         (balance.reference, quote.balance),
     ]
-    assert mark_shipped(order=order, user=_staff())
+    assert mark_shipped(order=order, user=shop_staff())
     order.refresh_from_db()
     assert order.status == "Shipped"

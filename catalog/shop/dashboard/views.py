@@ -7,12 +7,14 @@ import hashlib
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import generic
 
 from catalog.shop.order import statements
+from common.access import access
+from common.roles import is_staff
 
 SESSION_KEY = "guyub_bank_statement"
 MAX_BYTES = 1024 * 1024
@@ -25,13 +27,9 @@ class StatementForm(forms.Form):
     )
 
 
+@method_decorator(access(is_staff), name="dispatch")
 class TransferStatementView(generic.TemplateView):
     template_name = "guyub_dashboard/transfer_statement.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return {"form": StatementForm(), **super().get_context_data(**kwargs)}

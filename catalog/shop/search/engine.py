@@ -27,7 +27,7 @@ from catalog.pricing import rules
 from common.language import reader_is_english
 
 from . import text
-from .idset import InIds
+from .idset import InIds, raw_rows
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -174,7 +174,7 @@ def _describe(hits: dict[int, Hit], scope, now, outcome: Outcome) -> None:
     # variants a member holds are the ones with a price on sale, below) and then per product.
     free = Greatest(F("num_in_stock") - Coalesce(F("num_allocated"), 0), Value(0))
     held = set()
-    for item, owner, item_free in (
+    for item, owner, item_free in raw_rows(
         StockRecord.objects.filter(owned, product__is_public=True)
         .values_list("product_id", Coalesce("product__parent_id", "product_id"))
         .annotate(free=Sum(free))
@@ -183,7 +183,7 @@ def _describe(hits: dict[int, Hit], scope, now, outcome: Outcome) -> None:
         held.add(item)
         if owner in hits:
             hits[owner].free += item_free or 0
-    for owner, code, value in (
+    for owner, code, value in raw_rows(
         ProductAttributeValue.objects.filter(owned, attribute__code__in=[text.COLOUR_CODE, text.SIZE_CODE])
         .values_list(Coalesce("product__parent_id", "product_id"), "attribute__code", "value_text")
         .distinct()
@@ -202,7 +202,7 @@ def _describe(hits: dict[int, Hit], scope, now, outcome: Outcome) -> None:
     # In force: the latest started (ties: the later agreed), as catalog.pricing.rules decides; read in that order,
     # the last row of a product wins.
     in_force: dict[int, tuple[int, Decimal]] = {}
-    for item, owner, amount in (
+    for item, owner, amount in raw_rows(
         AgreedPrice.objects.valid()
         .filter(owned, min_quantity=rules.UNIT, effective_from__lte=now)
         .order_by("product_id", "effective_from", "pk")

@@ -4,7 +4,7 @@ what a weight band table charges. Plain Python (the table itself is in models.py
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from urllib.parse import quote
 
 PICKUP = "pickup"
@@ -50,13 +50,7 @@ class Quote:
     days: str  # "2–3"
 
     def as_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "courier": self.courier,
-            "service": self.service,
-            "cost": self.cost,
-            "days": self.days,
-        }
+        return asdict(self)
 
 
 def find_zone(zones: list[Zone], destination: Destination) -> Zone | None:

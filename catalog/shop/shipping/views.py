@@ -1,12 +1,13 @@
 """The waybill page: the shipping member or staff enters the courier and waybill number of an order."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from common.access import access
 
 from . import waybills
 
@@ -19,11 +20,17 @@ def _safe_next(request) -> str:
     return ""
 
 
-@login_required
-def waybill(request, order_number):
+def _order_to_ship(request, order_number):
+    """The order, for staff or a member workshop that fulfils one of its lines; 404 to anyone else (an order
+    number is not something to probe)."""
     order = get_object_or_404(waybills.Order, number=order_number)
     if not waybills.may_enter_waybill(request.user, order):
-        raise Http404  # an order number is not something to probe
+        raise Http404
+    return order
+
+
+@access(context=_order_to_ship, takes=("order_number",))
+def waybill(request, order):
     initial = {"courier": order.waybill_courier or waybills.courier_of(order), "waybill": order.waybill_number}
     form = waybills.WaybillForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

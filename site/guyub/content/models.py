@@ -43,14 +43,32 @@ def route_through(parent: Page, request, path_components: list[str], find):
     return child.route(request, rest)
 
 
-class HomePage(BilingualMixin, Page):
+class IntroPage(BilingualMixin, Page):
+    """A page with a bilingual title and intro."""
+
     title_en = models.CharField(_("Title (English)"), max_length=255, blank=True)
     intro = models.TextField(_("Intro"), blank=True)
     intro_en = models.TextField(_("Intro (English)"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("title_en")] + bilingual_panels("intro")
+
+    class Meta:
+        abstract = True
+
+
+class TextPage(IntroPage):
+    """A page with a bilingual title, intro and body."""
+
     body = RichTextField(_("Body"), blank=True)
     body_en = RichTextField(_("Body (English)"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("title_en")] + bilingual_panels("intro", "body")
+    content_panels = IntroPage.content_panels + bilingual_panels("body")
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(TextPage):
     max_count = 1
     subpage_types = ["content.ArtisanIndexPage", "content.StoryIndexPage", "content.InfoPage"]
     featured_count = 8  # "New from our workshops"
@@ -87,15 +105,18 @@ class HomePage(BilingualMixin, Page):
         return context
 
 
-class ArtisanIndexPage(BilingualMixin, Page):
-    title_en = models.CharField(_("Title (English)"), max_length=255, blank=True)
-    intro = models.TextField(_("Intro"), blank=True)
-    intro_en = models.TextField(_("Intro (English)"), blank=True)
+class SectionIndexPage(IntroPage):
+    """The one page of a section under the home page that lists its children."""
 
-    content_panels = Page.content_panels + [FieldPanel("title_en")] + bilingual_panels("intro")
     parent_page_types = ["content.HomePage"]
-    subpage_types = ["content.ArtisanPage"]
     max_count = 1
+
+    class Meta:
+        abstract = True
+
+
+class ArtisanIndexPage(SectionIndexPage):
+    subpage_types = ["content.ArtisanPage"]
 
     def route(self, request, path_components):
         if path_components:
@@ -151,15 +172,8 @@ class ArtisanPage(BilingualMixin, Page):
         )
 
 
-class StoryIndexPage(BilingualMixin, Page):
-    title_en = models.CharField(_("Title (English)"), max_length=255, blank=True)
-    intro = models.TextField(_("Intro"), blank=True)
-    intro_en = models.TextField(_("Intro (English)"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("title_en")] + bilingual_panels("intro")
-    parent_page_types = ["content.HomePage"]
+class StoryIndexPage(SectionIndexPage):
     subpage_types = ["content.StoryPage"]
-    max_count = 1
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -182,16 +196,9 @@ class StoryPage(BilingualMixin, Page):
     subpage_types: list = []
 
 
-class InfoPage(BilingualMixin, Page):
+class InfoPage(TextPage):
     """A plain page the footer links to: about, contact, shipping, returns and exchanges, privacy (issue 15)."""
 
-    title_en = models.CharField(_("Title (English)"), max_length=255, blank=True)
-    intro = models.TextField(_("Intro"), blank=True)
-    intro_en = models.TextField(_("Intro (English)"), blank=True)
-    body = RichTextField(_("Body"), blank=True)
-    body_en = RichTextField(_("Body (English)"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("title_en")] + bilingual_panels("intro", "body")
     parent_page_types = ["content.HomePage"]
     subpage_types: list = []
 
