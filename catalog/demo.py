@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from . import services
+from . import price_book, services
 from .models import AgreedPrice, PriceBoardSettings, PriceProposal, ProposalVote
 from .selectors import board_members, price_in_force, purchasable_products
 
@@ -112,6 +112,7 @@ def _agree_stockrecord_prices(board, rules_, now) -> int:
         ],
         batch_size=500,
     )
+    price_book.changed()
     return len(proposals)
 
 

@@ -176,3 +176,19 @@ class AgreedPrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} Rp {self.amount} ({self.effective_from:%Y-%m-%d %H:%M})"
+
+
+class PriceBookVersion(models.Model):
+    """One row whose token changes in the same transaction as any agreed price (approved, withdrawn, seeded).
+
+    Shop workers keep the agreements they have read (catalog/price_book.py) for as long as the token they read
+    with is the one in the database: a new or withdrawn price shows on the next page in every worker, with no
+    shared cache to keep in step (issue 16)."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("Price book version")
+
+    def __str__(self) -> str:
+        return self.token

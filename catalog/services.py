@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from common.errors import Refusal
 
-from . import selectors
+from . import price_book, selectors
 from .access import can_govern_prices
 from .messages import error
 from .models import AgreedPrice, PriceBoardSettings, PriceProposal, ProposalVote
@@ -161,6 +161,7 @@ def _vote(proposal, board_member, decision, reason, now) -> PriceProposal:
             proposal=locked,
             agreed_at=now,
         )
+        price_book.changed()
         locked.save(update_fields=["status", "decided_at"])
     elif outcome is rules.Outcome.REJECTED:
         locked.status, locked.decided_at = PriceProposal.Status.REJECTED, now
@@ -190,6 +191,7 @@ def withdraw_proposal(
     if agreed:
         agreed.cancelled_at = now
         agreed.save(update_fields=["cancelled_at"])
+        price_book.changed()
     locked.status, locked.decided_at = PriceProposal.Status.WITHDRAWN, now
     locked.withdrawn_by, locked.withdrawal_reason = withdrawn_by, (reason or "").strip()
     locked.save(update_fields=["status", "decided_at", "withdrawn_by", "withdrawal_reason"])

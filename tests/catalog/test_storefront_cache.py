@@ -1,7 +1,8 @@
 """What the storefront caches (issue 16), and that none of it goes stale.
 
-- Agreed prices are cached for one request only (one strategy per request): a price the board approves shows
-  on the next page at once, and so does a scheduled price the moment it takes effect.
+- Agreed prices are read once per request (one strategy per request), and a worker keeps what it read while the
+  price book's token in the database is unchanged (catalog/price_book.py): a price the board approves or
+  withdraws shows on the next page at once, in any process, and a scheduled price the moment it takes effect.
 - The category tree's fragment is cached across requests and renewed when a category changes.
 - Production reads a shared Redis cache from REDIS_URL; development and tests keep local memory.
 """
@@ -67,6 +68,59 @@ def test_one_strategy_per_request_reads_each_agreed_price_once(make_product, agr
             assert first.fetch_for_product(product).price.incl_tax == 150_000
     agreed_reads = [q for q in captured.captured_queries if "catalog_agreedprice" in q["sql"]]
     assert len(agreed_reads) == 1
+
+
+def _agreed_price_reads(client, url) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url).content.decode()
+    return html, len([q for q in captured.captured_queries if "catalog_agreedprice" in q["sql"]])
+
+
+def test_a_worker_keeps_the_agreed_prices_until_the_board_changes_one(client, make_product, agree):
+    product = make_product()
+    agree(product, 150_000, at=timezone.now() - timedelta(hours=1))
+    url = product.get_absolute_url()
+    html, reads = _agreed_price_reads(client, url)
+    assert "Rp 150.000" in html and reads == 1
+    html, reads = _agreed_price_reads(client, url)
+    assert "Rp 150.000" in html and reads == 0  # the next request answers from what the worker read
+
+    agree(product, 165_000)  # a new token with the new price, in the approval's transaction
+    html, reads = _agreed_price_reads(client, url)
+    assert "Rp 165.000" in html and "Rp 150.000" not in html and reads == 1
+
+
+def test_a_price_book_changed_by_another_process_shows_at_once(client, make_product, agree):
+    """The worker asks the database, not its own memory, whether the book changed: a change committed by another
+    process (a web worker, a management command) shows on the next page here."""
+    from catalog.models import AgreedPrice, PriceBookVersion
+
+    product = make_product()
+    agree(product, 150_000, at=timezone.now() - timedelta(hours=1))
+    url = product.get_absolute_url()
+    assert "Rp 150.000" in client.get(url).content.decode()  # read and kept
+
+    # What the other process's transaction wrote: the agreement and a new token (as price_book.changed does).
+    AgreedPrice.objects.filter(product=product).update(amount=155_000)
+    PriceBookVersion.objects.filter(pk=1).update(token="changed-elsewhere")
+    html = client.get(url).content.decode()
+    assert "Rp 155.000" in html and "Rp 150.000" not in html
+
+
+def test_a_withdrawn_scheduled_price_never_takes_effect(client, make_product, agree, board_user, monkeypatch):
+    from catalog import services as catalog_services
+
+    product = make_product()
+    agree(product, 150_000, at=timezone.now() - timedelta(hours=1))
+    scheduled = agree(product, 170_000, at=timezone.now() + timedelta(days=3))
+    url = product.get_absolute_url()
+    assert "Rp 150.000" in client.get(url).content.decode()  # both agreements read and kept
+
+    catalog_services.withdraw_proposal(proposal=scheduled, withdrawn_by=board_user, reason="salah ketik")
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(days=3, minutes=1))
+    html = client.get(url).content.decode()
+    assert "Rp 150.000" in html and "Rp 170.000" not in html
 
 
 def test_the_category_tree_is_cached_and_renewed_when_a_category_changes(client):

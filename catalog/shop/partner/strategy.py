@@ -18,8 +18,8 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from oscar.apps.partner import availability, prices, strategy
 
+from catalog import price_book
 from catalog.pricing import rules
-from catalog.selectors import agreements_by_product
 from common.roles import is_trade_buyer
 from inventory import ledger
 from pooling.selectors import weekly_spare_by_class
@@ -98,15 +98,20 @@ class AgreedPricing:
     """Pricing mixin: the board's agreement in force at `self.now` (read once per product per request)."""
 
     def prime(self, products) -> None:
-        """Read the agreements of the products not read yet, in one query (a listing page primes all of its
-        products first, so each price is a lookup)."""
+        """Look up the agreements of the products not looked up yet: from what this worker has read under the
+        price book's current token, else in one query (a listing page primes all of its products first, so each
+        price is a lookup)."""
         products = list(products)
         note_classes = getattr(self, "note_classes", None)
         if note_classes is not None:
             note_classes(products)
         missing = [p.pk for p in products if p.pk not in self._agreed]
         if missing:
-            self._agreed.update(agreements_by_product(missing, until=self.now))
+            self._agreed.update(price_book.agreements(missing, token=self._price_book_token))
+
+    @cached_property
+    def _price_book_token(self) -> str:
+        return price_book.current_token()  # once per request: a price approved meanwhile shows on the next page
 
     def quote(self, product, quantity: int = 1):
         key = (product.pk, quantity)
