@@ -213,3 +213,37 @@ def test_cli_sheet_date_out_of_range_is_a_command_error(coop, date):
 
     with pytest.raises(CommandError, match="date"):
         call_command("simpan", "collection-sheet", "--date", date, "--json")
+
+
+def test_the_board_creates_a_group_and_a_refused_one_names_the_field(client_as, coop):
+    from savings.models import Group
+
+    board = client_as("board")
+    url = reverse("savings:groups")
+    m01, m02 = member("m01"), member("m02")
+    done = board.post(url, {"code": "mawar", "name": "Kelompok Mawar", "leader": m01.pk, "members": [m01.pk, m02.pk]})
+    assert done.status_code == 302 and done["Location"] == url
+    assert {m.code for m in Group.objects.get(code="mawar").members.all()} == {"m01", "m02"}
+
+    again = board.post(url, {"code": "mawar", "name": "Lagi", "leader": m01.pk, "members": [m01.pk, m02.pk]})
+    assert again.status_code == 400 and b"A group with this code exists already." in again.content
+    alone = board.post(url, {"code": "melati", "name": "Melati", "leader": m01.pk, "members": [m01.pk]})
+    assert alone.status_code == 400 and b"A group has 2 to" in alone.content
+    assert Group.objects.count() == 1
+
+
+def test_the_board_sets_a_savings_amount_and_a_loan_product(client_as, coop):
+    from savings.models import LoanProduct, SavingsRule
+
+    board = client_as("board")
+    url = reverse("savings:rules")
+    rules_before, products_before = SavingsRule.objects.count(), LoanProduct.objects.count()
+    done = board.post(url, {"rule": "1", "kind": "wajib", "amount": "20.000", "effective_from": "2027-01-01"})
+    assert done.status_code == 302 and done["Location"] == url
+    assert SavingsRule.objects.count() == rules_before + 1
+
+    refused = board.post(url, {"rule": "1", "kind": "wajib", "amount": "0", "effective_from": "2027-01-01"})
+    assert refused.status_code == 400 and "amount" in refused.context["rule_form"].errors
+    empty = board.post(url, {"product": "1", "name": ""})
+    assert empty.status_code == 400 and "name" in empty.context["product_form"].errors
+    assert SavingsRule.objects.count() == rules_before + 1 and LoanProduct.objects.count() == products_before
