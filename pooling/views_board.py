@@ -13,7 +13,7 @@ from common.access import board_or_staff_view, board_view
 from common.errors import Refusal
 from common.roles import is_board
 
-from . import fairness, selectors, services
+from . import board as board_reads, fairness, services
 from .forms import RoutingSettingsForm
 from .models import RoutingSettings, WorkOrder
 from .promise_check import uncovered_lines
@@ -22,8 +22,8 @@ from .services.sweep import lost_requests
 
 @board_or_staff_view
 def board(request):
-    weeks, rows = selectors.heat_map()
-    heat = [(member, [(cell, selectors.heat_colour(cell.utilisation)) for cell in cells]) for member, cells in rows]
+    weeks, rows = board_reads.heat_map()
+    heat = [(member, [(cell, board_reads.heat_colour(cell.utilisation)) for cell in cells]) for member, cells in rows]
     recent = WorkOrder.objects.select_related("member", "product__parent").order_by("-pk")[:30]
     return render(
         request,
@@ -31,13 +31,13 @@ def board(request):
         {
             "weeks": weeks,
             "heat": heat,
-            "by_state": selectors.work_orders_by_state(),
-            "unroutable": selectors.unroutable()[:50],
-            "late": selectors.late_work()[:50],
-            "flows": selectors.flows()[:50],
+            "by_state": board_reads.work_orders_by_state(),
+            "unroutable": board_reads.unroutable()[:50],
+            "late": board_reads.late_work()[:50],
+            "flows": board_reads.flows()[:50],
             "uncovered": uncovered_lines()[:50],
             "stuck": lost_requests(now=timezone.now()).count(),
-            "fairness": selectors.fairness(),
+            "fairness": board_reads.fairness(),
             "settings": RoutingSettings.current(),
             "recent": recent,
             "can_change": is_board(request.user),

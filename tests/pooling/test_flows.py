@@ -11,7 +11,7 @@ from oscar.core.loading import get_model
 from inventory import selectors as inv
 from inventory.models import Member, Production, StockMovement, WeeklyLoad
 from inventory.services import stockrecord_for
-from pooling import selectors, services, tasks
+from pooling import board, selectors, services, tasks
 from pooling.models import RoutingRequest, RoutingRun, RoutingSettings, WorkOrder
 from pooling.services.routing import MAX_OVERFLOW
 from tests.factories import buy_material, empty_material
@@ -243,7 +243,7 @@ def test_no_skilled_member_left_is_flagged_with_reason(order_factory, variant, e
     services.route_request(request_id=request.pk)
     request.refresh_from_db()
     assert request.status == RoutingRequest.Status.SHORT and request.unrouted == 3 and request.unrouted_reason
-    assert request in selectors.unroutable()
+    assert request in board.unroutable()
 
 
 def test_lead_time_ready_or_made_to_order(variant, empty_stock):

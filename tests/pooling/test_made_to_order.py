@@ -17,7 +17,7 @@ from inventory import selectors as inv
 from inventory.models import Member, StockMovement
 from inventory.selectors import current_week
 from inventory.services import stockrecord_for
-from pooling import selectors, services
+from pooling import board, selectors, services
 from pooling.models import RoutingRequest, WorkOrder
 from tests.factories import give_stock
 from tests.payments.helpers import _ensure_agreed_prices, last_order, place_order, to_preview
@@ -240,7 +240,7 @@ def test_a_promise_routing_cannot_meet_is_flagged_for_the_board(order_factory, v
     assert "Not enough spare capacity" in request.unrouted_reason_text
     with translation.override("id"):
         assert "Not enough" not in request.unrouted_reason_text  # worded in the reader's language
-    assert request in selectors.unroutable()
+    assert request in board.unroutable()
 
 
 # --- A cancelled order stops its work ---------------------------------------------------------------
@@ -327,7 +327,7 @@ def test_work_late_for_its_promised_week_is_on_the_board(
         services.plan_order(order=order)
     late = WorkOrder.objects.filter(request__order_line__order=order).first()
     WorkOrder.objects.filter(pk=late.pk).update(due_week=current_week() - datetime.timedelta(weeks=1))
-    assert late in selectors.late_work()
+    assert late in board.late_work()
     page = client_as("board").get(reverse("pooling:board")).content.decode()
     section = page[page.index('id="late-work"') :]
     assert order.number in section[: section.index("</table>")]
