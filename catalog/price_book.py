@@ -41,17 +41,23 @@ def current_token() -> str:
 
 
 def agreements(product_ids: Iterable[int], *, token: str) -> dict[int, list]:
-    """``selectors.agreements_by_product`` (every valid agreement, scheduled ones too), read once per token."""
+    """``selectors.agreements_by_product`` (every valid agreement, scheduled ones too), read once per token.
+
+    A worker's threads share the memory: entries are only ever added to a book, and a new token (or a full book)
+    starts a new one, so a thread still reading the old book is never cut short."""
     global _book
     book = _book
     if book["token"] != token:
         book = _book = {"token": token, "agreements": {}}
     known = book["agreements"]
     ids = [pk for pk in product_ids if pk is not None]
-    missing = [pk for pk in ids if pk not in known]
+    found = {pk: known[pk] for pk in ids if pk in known}
+    missing = [pk for pk in ids if pk not in found]
     if missing:
         read = agreements_by_product(missing)
+        found.update(read)
         if len(known) + len(read) > MAX_PRODUCTS:
-            known.clear()
+            _book = {"token": token, "agreements": {}}
+            known = _book["agreements"]
         known.update(read)
-    return {pk: known[pk] for pk in ids}
+    return {pk: found[pk] for pk in ids}

@@ -153,3 +153,19 @@ def test_production_caches_in_redis_from_redis_url(tmp_path):
 
 def test_development_and_tests_keep_local_memory(settings):
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_a_full_price_book_starts_afresh_and_answers_in_full(make_product, agree, monkeypatch):
+    from catalog import price_book
+
+    monkeypatch.setattr(price_book, "MAX_PRODUCTS", 2)
+    products = [make_product() for _ in range(3)]
+    for n, product in enumerate(products):
+        agree(product, 100_000 + n * 1_000, at=timezone.now() - timedelta(hours=1))
+    token = price_book.current_token()
+    first = price_book.agreements([products[0].pk], token=token)
+    old_book = price_book._book
+    answer = price_book.agreements([p.pk for p in products], token=token)  # 1 known + 2 read > 2: a new book
+    assert [a.amount for p in products for a in answer[p.pk]] == [100_000, 101_000, 102_000]
+    assert answer[products[0].pk] == first[products[0].pk]
+    assert price_book._book is not old_book and products[0].pk in old_book["agreements"]  # the old one stays whole
