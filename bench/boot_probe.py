@@ -11,6 +11,11 @@ The memory method: one fresh process per measurement; ``rss_mib`` is the peak re
 the home page, ``rss_now_mib`` the resident set at that moment (/proc/self/status ``VmRSS``). Compare runs on
 the same machine and database, several times each, alternating (the figures move by a few tenths of a MiB).
 ``lazy`` says which modules kept out of a worker until a request needs them are loaded after the home page.
+
+``--stock-oscar`` boots the baseline instead: a stock django-oscar shop with the same library versions
+(bench/stock_oscar/: Oscar's apps and templates, no Wagtail, none of ours; its database is migrated once into
+STOCK_OSCAR_DB, default /tmp/guyub-stock-oscar.sqlite3) and renders its home page (the catalogue);
+``--with-wagtail`` adds the Wagtail apps Guyub installs to it (what Wagtail alone costs a worker).
 """
 
 from __future__ import annotations
@@ -37,12 +42,29 @@ def _rss_now_mib() -> float | None:
     return None
 
 
+def _migrate_stock_oscar() -> None:
+    """Migrate the baseline's database once, in a child process (this one must boot clean)."""
+    import subprocess
+
+    db = Path(os.environ.setdefault("STOCK_OSCAR_DB", "/tmp/guyub-stock-oscar.sqlite3"))
+    if db.exists():
+        return
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "bench.stock_oscar.settings"}
+    subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preload", action="append", default=[], help="import this module before Django")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--stock-oscar", action="store_true", help="boot the stock Oscar baseline instead")
+    parser.add_argument("--with-wagtail", action="store_true", help="with --stock-oscar: add Guyub's Wagtail apps")
     args = parser.parse_args()
     sys.path[:0] = [str(ROOT), str(ROOT / "site")]
+    if args.stock_oscar:
+        _migrate_stock_oscar()
+        wagtail = "_wagtail" if args.with_wagtail else ""
+        os.environ["DJANGO_SETTINGS_MODULE"] = f"bench.stock_oscar.settings{wagtail}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guyub.settings.dev")
     os.environ.setdefault("DJANGO_DEBUG", "0")
 
@@ -51,14 +73,19 @@ def main() -> None:
         __import__(module)
     from django.urls import get_resolver
 
-    from guyub.wsgi import application  # noqa: F401  (what a gunicorn worker imports: settings and apps)
+    if args.stock_oscar:
+        from django.core.wsgi import get_wsgi_application
+
+        get_wsgi_application()
+    else:
+        from guyub.wsgi import application  # noqa: F401  (what a gunicorn worker imports: settings and apps)
 
     assert get_resolver().url_patterns  # every app's URLs and the views they import, as a worker's first request does
     booted = time.perf_counter()
 
     from django.test import Client
 
-    response = Client(HTTP_HOST="localhost").get("/")
+    response = Client(HTTP_HOST="localhost").get("/", follow=args.stock_oscar)  # stock: "/" redirects
     answered = time.perf_counter()
     result = {
         "preload": args.preload,

@@ -246,14 +246,21 @@ def measure(rows, strategies: Strategies, repeat: int) -> list[dict]:
     return results
 
 
-def boot_probe(db: Path, size: str, *preload: str) -> dict:
-    command = [PYTHON, str(ROOT / "bench" / "boot_probe.py"), "--json"]
+def boot_probe(db: Path, size: str, *preload: str, baseline: tuple[str, ...] = ()) -> dict:
+    """One fresh worker's cost; ``baseline`` ("--stock-oscar", "--with-wagtail") boots the stock Oscar shop."""
+    command = [PYTHON, str(ROOT / "bench" / "boot_probe.py"), "--json", *baseline]
     for module in preload:
         command += ["--preload", module]
     result = subprocess.run(command, env=_env(db, size), capture_output=True, text=True, cwd=ROOT)
     if result.returncode:
         raise SystemExit(f"boot_probe failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return {**json.loads(result.stdout.strip().splitlines()[-1]), "baseline": baseline}
+
+
+BASELINE_LABELS = {
+    ("--stock-oscar",): "stock Oscar (same libraries)",
+    ("--stock-oscar", "--with-wagtail"): "stock Oscar + Guyub's Wagtail apps",
+}
 
 
 def report(size: str, results: list[dict], boots: list[dict]) -> None:
@@ -271,12 +278,17 @@ def report(size: str, results: list[dict], boots: list[dict]) -> None:
             f"{r['ratio']:>9.2f}x{flag}"
         )
     print("\nA fresh worker (bench/boot_probe.py: boot Django + every URL, then render the home page)")
+    shipped = boots[0]["rss_mib"]
     for b in boots:
-        label = "as shipped" if not b["preload"] else f"with {'+'.join(b['preload'])} imported at boot"
+        if b["baseline"]:
+            label = BASELINE_LABELS[tuple(b["baseline"])]
+            loaded = f"ours/this: {shipped / b['rss_mib']:.2f}x"
+        else:
+            label = "as shipped" if not b["preload"] else f"with {'+'.join(b['preload'])} imported at boot"
+            loaded = "loaded: " + (", ".join(m for m, on in b["lazy"].items() if on) or "no payment SDK, no stemmer")
         print(
             f"  {label:<44} {b['modules']:>5} modules, {b['rss_mib']:>6.1f} MiB peak RSS, boot {b['boot_s']:.2f} s, "
-            f"first request {b['first_request_s']:.2f} s "
-            f"(loaded: {', '.join(m for m, on in b['lazy'].items() if on) or 'no payment SDK, no stemmer'})"
+            f"first request {b['first_request_s']:.2f} s ({loaded})"
         )
 
 
@@ -294,7 +306,12 @@ def main() -> None:
     shutil.copyfile(template, work)
     try:
         boot_probe(work, size)  # once first, to draw the thumbnails: both measured boots then find them made
-        boots = [boot_probe(work, size), boot_probe(work, size, "stripe")]
+        boots = [
+            boot_probe(work, size),
+            boot_probe(work, size, "stripe"),
+            boot_probe(work, size, baseline=("--stock-oscar",)),
+            boot_probe(work, size, baseline=("--stock-oscar", "--with-wagtail")),
+        ]
         _setup_django(work, size)
         print(f"Measuring {size} ({repeat} A/B pairs per page)…", flush=True)
         results = measure(pages(size), Strategies(), repeat)
