@@ -3,8 +3,9 @@
 A fixed number of queries whatever the number of hits or the page size:
 1. the full-text search (Wagtail: FTS5 on SQLite, tsvector on PostgreSQL) over parents and standalone products,
    in relevance order, with only the columns sorting needs;
-2.–5. for the hits: member stockrecords (free stock per variant), colour and size values, categories, agreed
-   unit prices (one query each, over all hits: counts and pages are over products, never variants);
+2.–4. for the hits: per variant its free stock over the member stockrecords and its agreed unit price in force
+   (one query), colour and size values, categories (one query each, over all hits: counts and pages are over
+   products, never variants);
 then the page's products through the catalogue's own listing queryset and price priming (catalogue views).
 Facets combine: values of one facet widen (OR), facets narrow each other (AND); each facet counts the hits that
 pass every *other* facet, so a buyer sees what choosing a value would give.
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, F, Sum, Value
+from django.db.models import BigIntegerField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -54,7 +55,7 @@ class Hit:
     date_created: datetime | None
     rank: int
     is_parent: bool = True
-    categories: set = field(default_factory=set)
+    categories: set = field(default_factory=set)  # category pks as text (facet values)
     colours: set = field(default_factory=set)
     sizes: set = field(default_factory=set)
     free: int = 0
@@ -78,7 +79,7 @@ class Hit:
 
     def values(self, facet: str) -> set:
         if facet == "category":
-            return {str(c) for c in self.categories}
+            return self.categories
         if facet == "price":
             return {self.price_band} - {None}
         if facet == "size":
@@ -170,19 +171,36 @@ def _describe(hits: dict[int, Hit], scope, now, outcome: Outcome) -> None:
     standalone = [pk for pk in scope if not hits[pk].is_parent]
     # Each list is one query parameter (idset.py), and each keeps its column's index (an empty one drops out).
     owned = InIds("product__parent_id", parents) | InIds("product_id", standalone)
-    # Stock: the free stock of every member's stockrecord of the product's variants, added up per variant (the
-    # variants a member holds are the ones with a price on sale, below) and then per product.
+    # Per variant of the hits (a standalone product is its own variant), in one query: its free stock added up
+    # over every member's stockrecord (None: no member holds it, so it is not for sale) and its agreed unit price
+    # in force now, as catalog.pricing.rules decides (the latest started; ties: the later agreed). Only unit
+    # agreements: tiers never lower a price for one unit. A parent sells "from" its cheapest variant on sale.
     free = Greatest(F("num_in_stock") - Coalesce(F("num_allocated"), 0), Value(0))
-    held = set()
-    for item, owner, item_free in raw_rows(
-        StockRecord.objects.filter(owned, product__is_public=True)
-        .values_list("product_id", Coalesce("product__parent_id", "product_id"))
-        .annotate(free=Sum(free))
-        .order_by()
-    ):
-        held.add(item)
-        if owner in hits:
-            hits[owner].free += item_free or 0
+    stock = StockRecord.objects.filter(product_id=OuterRef("pk")).order_by().values("product_id")
+    price = (
+        AgreedPrice.objects.valid()
+        .filter(product_id=OuterRef("pk"), min_quantity=rules.UNIT, effective_from__lte=now)
+        .order_by("-effective_from", "-pk")
+        .values("amount")[:1]
+    )
+    variants = (
+        Product.objects.filter(InIds("parent_id", parents) | InIds("pk", standalone), is_public=True)
+        .annotate(
+            free=Subquery(stock.annotate(units=Sum(free)).values("units")),
+            # Whole rupiah (RUPIAH: no decimal places) read as integers: the driver's Decimal converter costs
+            # more than the query for a few thousand variants' prices.
+            price=Cast(Subquery(price), BigIntegerField()),
+        )
+        .values_list("pk", Coalesce("parent_id", "pk"), "free", "price")
+    )
+    for _item, owner, item_free, amount in raw_rows(variants):
+        if item_free is None or owner not in hits:
+            continue
+        hit = hits[owner]
+        hit.free += item_free
+        if amount is not None:  # for sale where a member holds it (a stockrecord, even without free stock)
+            hit.purchasable = True
+            hit.price = Decimal(amount) if hit.price is None else min(hit.price, Decimal(amount))
     for owner, code, value in raw_rows(
         ProductAttributeValue.objects.filter(owned, attribute__code__in=[text.COLOUR_CODE, text.SIZE_CODE])
         .values_list(Coalesce("product__parent_id", "product_id"), "attribute__code", "value_text")
@@ -190,34 +208,15 @@ def _describe(hits: dict[int, Hit], scope, now, outcome: Outcome) -> None:
     ):
         if value and owner in hits:
             (hits[owner].colours if code == text.COLOUR_CODE else hits[owner].sizes).add(value)
-    for product, category, name, name_en in ProductCategory.objects.filter(InIds("product_id", scope)).values_list(
-        "product_id", "category_id", "category__name", "category__name_en"
+    for product, category, name, name_en in raw_rows(
+        ProductCategory.objects.filter(InIds("product_id", scope)).values_list(
+            "product_id", "category_id", "category__name", "category__name_en"
+        )
     ):
         if product not in hits:
             continue
-        hits[product].categories.add(category)
+        hits[product].categories.add(str(category))  # as the facet's values travel in the URL
         outcome.category_names[category] = (name, name_en)
-    # Prices as the catalogue shows them (catalog.pricing.rules): the agreed unit price in force now; a parent
-    # "from" its cheapest variant a member holds. Only unit agreements: tiers never lower a price for one unit.
-    # In force: the latest started (ties: the later agreed), as catalog.pricing.rules decides; read in that order,
-    # the last row of a product wins.
-    in_force: dict[int, tuple[int, Decimal]] = {}
-    for item, owner, amount in raw_rows(
-        AgreedPrice.objects.valid()
-        .filter(owned, min_quantity=rules.UNIT, effective_from__lte=now)
-        .order_by("product_id", "effective_from", "pk")
-        # Whole rupiah (RUPIAH: no decimal places) read as integers: the database driver's Decimal converter
-        # costs more than the query for a few thousand variants' prices.
-        .values_list("product_id", Coalesce("product__parent_id", "product_id"), Cast("amount", BigIntegerField()))
-    ):
-        if item in held:  # for sale only where a member holds it (a stockrecord, even without free stock)
-            in_force[item] = (owner, Decimal(amount))
-    for owner, amount in in_force.values():
-        if owner not in hits:
-            continue
-        hit = hits[owner]
-        hit.purchasable = True
-        hit.price = amount if hit.price is None else min(hit.price, amount)
 
 
 def _passes_one(hit: Hit, name: str, values: set) -> bool:
