@@ -8,6 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Agreed prices")
 
     def ready(self):
+        # ready(), not the top: apps.py loads before the models (Django's place for receivers and ports)
         from books.prices import register_price_source
 
         from . import receivers  # noqa: F401  (basket lines remember the agreed price: catalog/receivers.py)

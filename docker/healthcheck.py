@@ -20,7 +20,7 @@ def web() -> None:
 
 
 def worker() -> None:
-    import psycopg
+    import psycopg  # only the worker's check reads the database; the web check every interval does not load it
 
     with open("/proc/1/cmdline", "rb") as cmdline:  # the container's main process is the worker itself
         assert b"worker" in cmdline.read(), "the worker (manage.py worker) is not running"

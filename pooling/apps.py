@@ -9,4 +9,5 @@ class PoolingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # ready(), not the top: apps.py loads before the models the receivers connect to
         from . import receivers  # noqa: F401  (connects the signal receivers)

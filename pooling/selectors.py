@@ -19,7 +19,7 @@ from inventory.models import MaterialBalance, Member, MemberClassCapacity
 from inventory.selectors import WeekLoad, bill_for, current_week, loads
 
 from . import lending
-from .models import RoutingRequest, RoutingSettings, WorkOrder
+from .models import MakerPreference, RoutingRequest, RoutingSettings, WorkOrder
 from .needs import accepted_work_needs
 
 StockRecord = get_model("partner", "StockRecord")
@@ -366,8 +366,6 @@ def basket_makers(basket) -> dict[int, Member]:
         return {}
     cached = getattr(basket, "_guyub_makers", None)
     if cached is None:
-        from .models import MakerPreference
-
         cached = {
             p.product_id: p.member
             for p in MakerPreference.objects.filter(basket_id=basket.pk).select_related("member__partner")

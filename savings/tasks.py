@@ -6,6 +6,8 @@ from django_tasks import task
 
 @task()
 def send_instalment_reminders() -> int:
+    # Imported when the job runs: reminders use the books' emails, which attach PDF statements (fpdf2); the clock
+    # imports every job module to enqueue and need not load it.
     from .services import reminders
 
     return reminders.send_reminders()

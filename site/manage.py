@@ -13,6 +13,7 @@ def main() -> None:
         if str(root) not in sys.path:
             sys.path.insert(0, str(root))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guyub.settings.dev")
+    # After the import roots and the settings are set (Django's own manage.py imports it here too).
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

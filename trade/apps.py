@@ -9,6 +9,7 @@ class TradeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # ready(), not the top: apps.py loads before the models (Django's place for receivers and ports)
         from catalog.shop.order import transfer_port
 
         from . import receivers  # noqa: F401

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 from oscar.core.loading import get_model
 
+from inventory import ledger
 from inventory.selectors import current_week
 from pooling import routing
 from pooling.models import RoutingSettings
@@ -111,8 +112,6 @@ def resolve(pairs) -> list[Wanted]:
 
 def dry_run(wanted: datetime.date, lines: list[Wanted], *, today: datetime.date | None = None) -> rules.Plan:
     """The plan for ``lines`` by ``wanted`` over the members as they are now. Writes nothing."""
-    from inventory import ledger
-
     first = ledger.week_start(today) if today else current_week()
     due = rules.due_index(first, wanted)
     horizon = max(HORIZON_WEEKS, min(due + 1, 52))

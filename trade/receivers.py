@@ -11,6 +11,9 @@ from oscar.apps.order.signals import order_status_changed
 from catalog.shop.order import statuses
 from pooling.models import WorkOrder
 
+from . import services as trade_services
+from .models import Quote
+
 
 def _trade(order) -> bool:
     return order.number.startswith("TR") and hasattr(order, "trade_quote")
@@ -19,8 +22,6 @@ def _trade(order) -> bool:
 @receiver(order_status_changed, dispatch_uid="trade-balance-before-shipping")
 def balance_before_shipping(sender, order, old_status, new_status, **kwargs):
     """Sent inside the shop's shipping transaction (``mark_shipped``): raising rolls the status change back."""
-    from . import services as trade_services
-
     if new_status == statuses.SHIPPED and _trade(order):
         reason = trade_services.balance_due(order)
         if reason:
@@ -38,9 +39,6 @@ def balance_when_ready(sender, instance, **kwargs):
 
 
 def _ask_balance(order_pk):
-    from . import services as trade_services
-    from .models import Quote
-
     quote = Quote.objects.filter(order_id=order_pk).select_related("order").first()
     if quote is None or quote.order.status not in (statuses.PAID, statuses.IN_PRODUCTION):
         return

@@ -6,6 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,9 +15,12 @@ from django.views.decorators.http import require_POST
 from common.access import access
 from common.errors import Refusal
 from common.roles import is_board, is_board_or_staff
+from pooling.models import WorkOrder
+from pooling.selectors import order_progress
 
 from . import services
 from .models import Quote, QuoteRequest, TradeAccount
+from .plan import ready_on
 from .services.rfq import MAX_CSV_BYTES
 
 staff_view = access(is_board_or_staff)
@@ -118,13 +122,6 @@ def request_detail(request, pk):
 def _progress(order) -> list[dict]:
     """Units ready per product: the order has a line per product and maker, the buyer sees one row a product
     (ready in stock or made; expected when the last maker's week ends, else by the line's due week)."""
-    from django.db.models import Max
-
-    from pooling.models import WorkOrder
-    from pooling.selectors import order_progress
-
-    from .plan import ready_on
-
     last_weeks = dict(
         WorkOrder.objects.filter(request__order_line__order=order, state__in=WorkOrder.LIVE)
         .values_list("request__order_line__title")
@@ -251,7 +248,7 @@ def document(request, pk, kind, pdf=False):
         raise PermissionDenied  # invoices and packing lists exist once the quote became an order
     lines = list(quote.lines.select_related("product", "product__parent", "product__product_class"))
     if pdf:
-        from .pdf import document_pdf
+        from .pdf import document_pdf  # fpdf2 loaded only when a PDF is asked for
 
         response = HttpResponse(document_pdf(quote, kind, lines), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{kind}-{quote.number}.pdf"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -44,6 +45,7 @@ def close_due_months(*, today: datetime.date | None = None) -> list[ClosedMonth]
 
 
 def _email_statements(month: datetime.date) -> None:
+    # Imported here, not at the top: the job module runs these services and imports them at its top.
     from ..tasks import email_month_statements
 
     email_month_statements.enqueue(ledger.month_label(month))
@@ -73,8 +75,6 @@ def books_settings_update(*, monthly_dues, payout_minimum, pool_share_percent, u
     row.payout_minimum = _rupiah(payout_minimum, "payout_minimum")
     row.pool_share_percent = pool_share_percent
     row.updated_by = user
-    from django.core.exceptions import ValidationError
-
     try:
         row.full_clean(exclude=["updated_by"])
     except ValidationError as error:

@@ -15,7 +15,7 @@ from common.cells import escape_cell
 from common.roles import is_staff
 from inventory.models import Member
 
-from .. import ledger
+from .. import ledger, selectors
 from ..models import BankAccount, BooksSettings, PayoutLine, PayoutRun
 from .postings import _refuse, _require_board, lock_for_checker, post
 
@@ -66,8 +66,6 @@ def bank_account_decide(*, bank_account: BankAccount, confirm: bool, user) -> Ba
 def payout_run_create(*, user) -> PayoutRun:
     """The board's maker proposes paying every member whose balance is at least the minimum, has a confirmed
     bank account and is in no other unpaid run."""
-    from .. import selectors
-
     _require_board(user)
     BooksSettings.current(lock=True)  # one run made at a time: a member is never in two
     candidates = [c for c in selectors.payout_candidates() if c.bank_account is not None and not c.in_open_run]

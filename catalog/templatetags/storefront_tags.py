@@ -1,6 +1,12 @@
 """Storefront template helpers for speed (issue 16): listing reads and the category tree's cache version."""
 
+import json
+
 from django import template
+from django.utils.safestring import mark_safe
+
+from catalog.shop.catalogue import listing, tree_cache
+from catalog.vocabulary import in_reader_language
 
 register = template.Library()
 
@@ -8,23 +14,17 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def listing_prepare(context, products):
     """Products loaded elsewhere (Oscar's recently viewed list), prefetched and priced like a listing page."""
-    from catalog.shop.catalogue import listing
-
     return listing.prepare(context.get("request"), products)
 
 
 @register.simple_tag
 def category_tree_version():
     """Part of the category tree fragment's cache key: changes whenever a category changes."""
-    from catalog.shop.catalogue import tree_cache
-
     return tree_cache.version()
 
 
 @register.simple_tag
 def category_tree_seconds():
-    from catalog.shop.catalogue import tree_cache
-
     return tree_cache.FRAGMENT_SECONDS
 
 
@@ -49,18 +49,12 @@ def ready_to_ship(product) -> bool:
 @register.filter
 def reader_word(word):
     """A product type, attribute name or colour stored in Indonesian, in the reader's language."""
-    from catalog.vocabulary import in_reader_language
-
     return in_reader_language(word)
 
 
 @register.simple_tag(takes_context=True)
 def product_json_ld(context, product, variants):
     """schema.org Product with one Offer per variant, in IDR (issue 15), as safe JSON for a script element."""
-    import json
-
-    from django.utils.safestring import mark_safe
-
     request = context.get("request")
     url = request.build_absolute_uri(product.get_absolute_url()) if request else product.get_absolute_url()
     image = product.primary_image()

@@ -26,6 +26,6 @@ __all__ = ["Answer", "Assignment", "Instance", "Line", "Member", "Unrouted", "Va
 
 def route(instance: Instance, explain: bool = False, **options: Any) -> Answer:  # noqa: F811
     """Route the overflow lines of ``instance`` (see planner.route for the options)."""
-    from .planner import route as _route
+    from .planner import route as _route  # lazily: numpy and the solvers load on the first route()
 
     return _route(instance, explain, **options)

@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from . import route  # the package's: the solvers load on the first route(), after the input is read
 from .model import Instance, ValidationError
 
 EXIT_BAD_INPUT = 2
@@ -54,8 +55,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from .planner import route
-
     answer = route(instance, explain=args.explain)
     text = json.dumps(answer.to_dict(), indent=1 if args.explain else None, ensure_ascii=False) + "\n"
     if not args.out:

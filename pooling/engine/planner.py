@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .answer import Answer, Assignment, Unrouted, relative_gap
+from .explain import explain_routing
 from .flow import CANDIDATES, FlowResult, solve_flow, split_by_week
 from .model import Instance
 from .problem import Problem, build_problem, bundled
@@ -95,8 +96,6 @@ def _try_exact(
 
 def make_answer(p: Problem, routing: Routing, lower: float, method: str, explain: bool) -> Answer:
     """Ids instead of indices, in the instance's line order, then member id, then week."""
-    from .explain import explain_routing
-
     position = {line.id: i for i, line in enumerate(p.instance.lines)}
     line_pos = np.array([position[i] for i in p.line_ids], dtype=np.int64)
     keys = np.stack([line_pos[routing.line], routing.member, routing.week])

@@ -17,6 +17,7 @@ from catalog.shop.order import services as order_services, statuses, transfer_po
 from catalog.shop.payment.models import BankTransfer
 from common.errors import Refusal
 from common.roles import is_board_or_staff
+from pooling.selectors import order_progress
 
 from ..models import BalanceTransfer, Quote
 
@@ -144,7 +145,5 @@ def balance_due(order) -> str | None:
 
 
 def work_ready(order) -> bool:
-    from pooling.selectors import order_progress
-
     lines = order_progress(order)
     return bool(lines) and all(p.in_stock + p.ready >= p.quantity for p in lines)

@@ -6,6 +6,6 @@ class CatalogueConfig(apps.CatalogueConfig):
 
     def ready(self):
         super().ready()
-        from . import tree_cache
+        from . import tree_cache  # ready(): apps.py loads before the models it connects to
 
         tree_cache.connect()  # the category tree's cached fragment is renewed when a category changes

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractCategory, AbstractProduct, AbstractProductClass
 from wagtail.search import index
 
+from catalog.shop.search.documents import document_for, indexed_instance, indexed_products
 from common.language import reader_is_english
 
 
@@ -54,13 +55,9 @@ class Product(index.Indexed, AbstractProduct, PackedSize):
 
     @classmethod
     def get_indexed_objects(cls):
-        from catalog.shop.search.documents import indexed_products
-
         return indexed_products(cls)
 
     def get_indexed_instance(self):
-        from catalog.shop.search.documents import indexed_instance
-
         return indexed_instance(self)
 
     def search_words(self) -> str:
@@ -73,8 +70,6 @@ class Product(index.Indexed, AbstractProduct, PackedSize):
         return self._search_document().stems
 
     def _search_document(self):
-        from catalog.shop.search.documents import document_for
-
         if getattr(self, "_search_doc", None) is None:
             self._search_doc = document_for(self)
         return self._search_doc

@@ -6,8 +6,11 @@ page). URLs carry the root URL of the request's Wagtail site, as Wagtail's page 
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib.sitemaps import Sitemap
 from oscar.core.loading import get_model
+from wagtail.models import Site
 
 Product = get_model("catalogue", "Product")
 
@@ -33,10 +36,6 @@ class ProductSitemap(Sitemap):
 
     def _root(self):
         """Wagtail's site for this request (its root URL is where Wagtail's page entries point)."""
-        from urllib.parse import urlsplit
-
-        from wagtail.models import Site
-
         site = Site.find_for_request(self.request) if self.request is not None else None
         site = site or Site.objects.filter(is_default_site=True).first()
         return urlsplit(site.root_url) if site else None

@@ -11,6 +11,8 @@ import time
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from oscar.core.loading import get_model
 
 VERSION_KEY = "guyub:category-tree:version"
 FRAGMENT_SECONDS = 60 * 60  # bounded even on a per-process cache (a deployment without REDIS_URL)
@@ -39,9 +41,6 @@ def on_category_change(sender, raw=False, **kwargs) -> None:
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save
-    from oscar.core.loading import get_model
-
     Category = get_model("catalogue", "Category")
     post_save.connect(on_category_change, sender=Category, dispatch_uid="guyub.category_tree.save")
     post_delete.connect(on_category_change, sender=Category, dispatch_uid="guyub.category_tree.delete")

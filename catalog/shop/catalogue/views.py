@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
 
+from catalog.vocabulary import SWATCHES, in_reader_language
 from pooling import selectors as pooling_selectors
 from pooling.receivers import SESSION_MAKER
 
@@ -89,10 +91,6 @@ class ProductDetailView(OscarProductDetailView):
 def variant_choices(request, product) -> list[dict]:
     """The variant picker's rows (issue 15): each public variant with its size, colour, price, availability and
     picture, in one query for the attribute values (the rest was prefetched and priced by ``listing``)."""
-    from oscar.templatetags.currency_filters import currency
-
-    from catalog.vocabulary import SWATCHES, in_reader_language
-
     parent = product.parent if product.is_child else product
     if not parent.is_parent:
         return []

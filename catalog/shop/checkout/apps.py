@@ -1,4 +1,5 @@
 import oscar.apps.checkout.apps as apps
+from django.conf import settings
 from django.urls import path
 from oscar.core.loading import get_class
 
@@ -8,6 +9,7 @@ class CheckoutConfig(apps.CheckoutConfig):
 
     def ready(self):
         super().ready()
+        # ready(), not the top: apps.py loads before the models (Django's place for check registration)
         from . import checks  # noqa: F401  (registers the payment system checks)
 
         self.card_return_view = get_class("checkout.views", "CardReturnView")
@@ -15,8 +17,7 @@ class CheckoutConfig(apps.CheckoutConfig):
         self.test_bank_view = get_class("checkout.views", "TestBankView")
 
     def get_urls(self):
-        from django.conf import settings
-
+        # Views import models: not at the top of apps.py, which loads before the app registry is ready.
         from . import midtrans_views
         from .webhooks import stripe_webhook
 

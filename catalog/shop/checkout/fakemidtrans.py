@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .fakestore import DatabaseMap
-from .midtrans_gateway import signature
+from .midtrans_gateway import server_key, signature
 
 STATUS_CODES = {"pending": "201", "settlement": "200", "capture": "200", "cancel": "202", "deny": "202"}
 STATUS_CODES["expire"] = "407"
@@ -122,8 +122,6 @@ class FakeMidtrans:
         code = STATUS_CODES.get(status, "200")
         key = key or self.server_key
         if key is None:
-            from .midtrans_gateway import server_key
-
             key = server_key()
         return {
             "transaction_time": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),

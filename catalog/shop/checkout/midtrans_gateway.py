@@ -21,6 +21,7 @@ import threading
 from contextlib import contextmanager
 from decimal import Decimal
 
+import requests
 from django.conf import settings
 
 FAKE_SERVER_KEY = "SB-Mid-server-guyub-fake"
@@ -76,8 +77,6 @@ class TimeoutRequests:
     """Stands in for the ``requests`` module in midtransclient's HttpClient: the same call, with a timeout."""
 
     def request(self, method, url, **kwargs):
-        import requests
-
         kwargs.setdefault("timeout", TIMEOUT_SECONDS)
         return requests.request(method, url, **kwargs)
 
@@ -105,6 +104,7 @@ def fake():
         raise NotConfigured("the fake Midtrans is off (GUYUB_FAKE_MIDTRANS)")
     with _lock:
         if _fake is None:
+            # Test mode only, and it imports this module (signature) and the models (fakestore): lazily.
             from .fakemidtrans import FakeMidtrans
 
             _fake = FakeMidtrans()
@@ -132,8 +132,7 @@ def _clients():
 
 
 def _call(fn, *args):
-    import midtransclient
-    import requests
+    import midtransclient  # lazily, as in _clients
 
     try:
         return fn(*args)

@@ -25,10 +25,9 @@ from catalog.shop.order import midtrans
 from catalog.shop.payment.models import MidtransPayment
 
 from . import midtrans_gateway as gateway
-from .mixins import thank_you_url
+from .mixins import SESSION_ORDER, thank_you_url
 
 logger = logging.getLogger("guyub.midtrans")
-SESSION_ORDER = "guyub_midtrans_order"
 Order = get_model("order", "Order")
 MAX_BODY = 64 * 1024
 

@@ -49,6 +49,7 @@ UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 Order = get_model("order", "Order")
 logger = logging.getLogger("guyub.checkout")
 SESSION_INTENT = "guyub_card_intent"
+SESSION_ORDER = "guyub_midtrans_order"  # the Midtrans order this session may see (midtrans_views.py)
 THANK_YOU_SALT = "guyub.checkout.thank-you"
 THANK_YOU_MAX_AGE = 3600  # long enough to land and reload; the order page proper is in the buyer's email
 
@@ -243,8 +244,6 @@ class OrderPlacementMixin(oscar_mixins.OrderPlacementMixin):
             )
         self._midtrans_url = url
         # midtrans_views.ReturnView and the fake's page show this order to this session only.
-        from .midtrans_views import SESSION_ORDER
-
         self.request.session[SESSION_ORDER] = order.number
 
     def _after_placement(self, order, basket):

@@ -130,7 +130,7 @@ def _real_client(key: str) -> stripe.StripeClient:
 def _fake_client() -> stripe.StripeClient:
     import stripe  # lazily: see the note at the top
 
-    from .fakestripe import FakeStripeHTTPClient
+    from .fakestripe import FakeStripeHTTPClient  # built on stripe's HTTP client: lazily too
 
     return stripe.StripeClient(FAKE_KEY, http_client=FakeStripeHTTPClient(fake_stripe()))
 

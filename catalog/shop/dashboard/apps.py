@@ -16,6 +16,7 @@ class DashboardConfig(apps.DashboardConfig):
         self.permissions_map["transfer-statement"] = (DashboardPermission.staff,)
 
     def get_urls(self):
+        # Views import models: not at the top of apps.py, which loads before the app registry is ready.
         from .views import TransferStatementView
 
         return super().get_urls() + self.post_process_urls(

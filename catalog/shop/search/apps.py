@@ -11,6 +11,7 @@ class SearchConfig(apps.SearchConfig):
     name = "catalog.shop.search"
 
     def ready(self):
+        # ready(), not the top: the view reads models, which load after apps.py (Oscar's documented way).
         from .documents import connect
         from .views import ProductSearchView
 

@@ -14,6 +14,8 @@ from functools import cache
 
 from django.db import connection
 from modelsearch.backends import database
+from modelsearch.query import MatchAll, Not
+from modelsearch.utils import get_descendants_content_types_pks
 
 from .idset import InIds
 
@@ -27,8 +29,6 @@ def _ranked_sqlite_backend_class():
         SQLiteSearchBackend,
         SQLiteSearchResults,
     )
-    from modelsearch.query import MatchAll, Not
-    from modelsearch.utils import get_descendants_content_types_pks
 
     class RankedSQLiteSearchResults(SQLiteSearchResults):
         def _matches(self):

@@ -21,11 +21,13 @@ from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 from django.db.models.signals import post_delete, post_save
+from modelsearch.tasks import insert_or_update_object_task
+from oscar.core.loading import get_model
 
 from . import text
+from .text import VOCABULARY_CACHE_KEY
 
 _paused = contextvars.ContextVar("guyub_search_index_paused", default=False)
-VOCABULARY_CACHE_KEY = "guyub:search:vocabulary:v1"
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,6 @@ def paused():
 
 def reindex_product(product_id) -> None:
     """Re-index one product (a parent or standalone), through Wagtail's own indexing task."""
-    from modelsearch.tasks import insert_or_update_object_task
-
     if product_id is None or _paused.get():
         return
     cache.delete(VOCABULARY_CACHE_KEY)
@@ -132,8 +132,6 @@ def _on_category(sender, instance, raw=False, **kwargs):
 
 
 def connect() -> None:
-    from oscar.core.loading import get_model
-
     Product = get_model("catalogue", "Product")
     for model in (
         get_model("catalogue", "ProductAttributeValue"),

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from django.core.cache import cache
+from oscar.core.loading import get_model
 from wagtail.search.query import And, Or, PlainText
 
 COLOUR_CODE = "warna"
@@ -87,12 +88,11 @@ def search_query(words: list[str]):
 
 # --- "did you mean" --------------------------------------------------------------------------------------------
 VOCABULARY_SECONDS = 600
+VOCABULARY_CACHE_KEY = "guyub:search:vocabulary:v1"  # cleared by documents.py when the catalogue changes
 
 
 def vocabulary() -> frozenset[str]:
     """Words of product titles (both languages), category names and colours; cached, cleared on catalogue edits."""
-    from .documents import VOCABULARY_CACHE_KEY
-
     words = cache.get(VOCABULARY_CACHE_KEY)
     if words is None:
         words = _build_vocabulary()
@@ -101,8 +101,6 @@ def vocabulary() -> frozenset[str]:
 
 
 def _build_vocabulary() -> frozenset[str]:
-    from oscar.core.loading import get_model
-
     Product = get_model("catalogue", "Product")
     Category = get_model("catalogue", "Category")
     ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")

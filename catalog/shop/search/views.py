@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
+from catalog.shop.catalogue import listing
 from common.language import reader_is_english
 
 from . import engine, text
@@ -97,8 +98,6 @@ class ProductSearchView(TemplateView):
         """The page's products through the storefront's listing and price priming (fixed queries)."""
         if not pks:
             return []
-        from catalog.shop.catalogue import listing
-
         by_pk = {p.pk: p for p in listing.listing(Product.objects.filter(pk__in=pks))}
         return listing.prime(self.request, [by_pk[pk] for pk in pks if pk in by_pk])
 

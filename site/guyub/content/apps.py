@@ -7,6 +7,6 @@ class ContentConfig(AppConfig):
     verbose_name = "Content pages"
 
     def ready(self):
-        from .images import guard_image_field
+        from .images import guard_image_field  # ready(): patches Wagtail's image field once, at start-up
 
         guard_image_field()

@@ -13,11 +13,10 @@ import functools
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from wagtail.images.fields import WagtailImageField
 
 
 def guard_image_field() -> None:
-    from wagtail.images.fields import WagtailImageField
-
     original = WagtailImageField.to_python
     if getattr(original, "guyub_guarded", False):
         return

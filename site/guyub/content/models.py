@@ -12,10 +12,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from catalog.shop.catalogue import listing
 from common import language
 from inventory.models import Member
 
@@ -89,8 +91,6 @@ class HomePage(TextPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from catalog.shop.catalogue import listing
-
         # The catalogue's listing (prefetched variants, stockrecords, images) and its agreed prices in one query.
         newest = listing.listing().filter(is_public=True).order_by("-date_created", "pk")[: self.featured_count]
         context["featured_products"] = listing.prime(request, newest)
@@ -150,15 +150,11 @@ class ArtisanPage(BilingualMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from catalog.shop.catalogue import listing
-
         context["products"] = listing.prime(request, listing.listing(self.products()))
         context["member"] = getattr(self.partner, "member", None) if self.partner_id else None
         return context
 
     def products(self):
-        from oscar.core.loading import get_model
-
         Product = get_model("catalogue", "Product")
         if not self.partner_id:
             return Product.objects.none()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
@@ -21,7 +22,9 @@ from oscar.core.utils import slugify
 
 from books.demo import seed_books
 from catalog.demo import seed_agreed_prices
+from catalog.shop.search.backend import analyse_sqlite
 from catalog.shop.search.documents import paused as search_indexing_paused
+from catalog.vocabulary import SWATCHES
 from common.roles import board_group, shop_staff_group
 from inventory.demo import seed_inventory
 from inventory.models import Member
@@ -81,8 +84,6 @@ def seed_demo(*, workshops: int = 33, products: int = 41, images: bool = True, a
         _seed_apps(report, activity=activity)
     del people
     call_command("wagtail_update_index", verbosity=0)
-    from catalog.shop.search.backend import analyse_sqlite
-
     analyse_sqlite()
     return report
 
@@ -149,8 +150,6 @@ def _demo_password_hash() -> str:
     per user took 0.8 s each, most of a 200-workshop seed)."""
     global _password_hash
     if _password_hash is None:
-        from django.contrib.auth.hashers import make_password
-
         _password_hash = make_password(data.PASSWORD)
     return _password_hash
 
@@ -371,8 +370,6 @@ def _draw_missing_variant_images(classes: dict) -> None:
 
 def _draw_variant_image(child, kind: str, colour_name: str) -> None:
     """The variant's picture: its product type drawn in its colour (a "Hitam" bag is a black bag)."""
-    from catalog.vocabulary import SWATCHES
-
     _draw_image(child, kind, hex_to_rgb(SWATCHES.get(colour_name, "#7a4a22")))
 
 

@@ -1,6 +1,7 @@
 from django import template
 
 from catalog.shop.shipping import rules
+from catalog.shop.shipping.waybills import WaybillForm, courier_of
 
 register = template.Library()
 
@@ -24,7 +25,5 @@ def order_waybill_panel(order):
 
 @register.inclusion_tag("guyub_shipping/staff_waybill.html", takes_context=True)
 def order_waybill_staff_panel(context, order):
-    from catalog.shop.shipping.waybills import WaybillForm, courier_of
-
     form = WaybillForm(initial={"courier": order.waybill_courier or courier_of(order), "waybill": order.waybill_number})
     return {"order": order, "form": form, "csrf_token": context.get("csrf_token"), "request": context.get("request")}
