@@ -323,6 +323,8 @@ class LineProgress:
     ready: int
     waiting: int
     due_week: datetime.date | None
+    product_id: int | None = None  # the line's product (a variant): rows of one product add up by this, not title
+    upc: str = ""
 
 
 def order_progress(order) -> list[LineProgress]:
@@ -341,7 +343,9 @@ def _line_progress(line, units) -> LineProgress:
     request = getattr(line, "pooling_request", None)
     if request is None:  # not planned yet: placement held what it could
         held = min(line.quantity, line.num_allocated or 0)
-        return LineProgress(line.title, line.quantity, held, 0, 0, line.quantity - held, None)
+        return LineProgress(
+            line.title, line.quantity, held, 0, 0, line.quantity - held, None, line.product_id, line.upc or ""
+        )
     ready = units[(request.pk, WorkOrder.State.HANDED_OVER)] + units[(request.pk, WorkOrder.State.MADE)]
     making = units[(request.pk, WorkOrder.State.ACCEPTED)] + units[(request.pk, WorkOrder.State.OFFERED)]
     waiting = max(0, request.quantity - ready - making)
@@ -353,6 +357,8 @@ def _line_progress(line, units) -> LineProgress:
         ready,
         waiting,
         request.due_week if request.quantity else None,
+        line.product_id,
+        line.upc or "",
     )
 
 

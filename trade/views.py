@@ -121,18 +121,22 @@ def request_detail(request, pk):
 
 def _progress(order) -> list[dict]:
     """Units ready per product: the order has a line per product and maker, the buyer sees one row a product
-    (ready in stock or made; expected when the last maker's week ends, else by the line's due week)."""
+    (ready in stock or made; expected when the last maker's week ends, else by the line's due week). Rows are
+    by product, not title: two sizes of a sandal may carry the same title, and each shows its SKU."""
     last_weeks = dict(
         WorkOrder.objects.filter(request__order_line__order=order, state__in=WorkOrder.LIVE)
-        .values_list("request__order_line__title")
+        .values_list("request__order_line__product_id")
         .annotate(last=Max("week"))
     )
-    rows: dict[str, dict] = {}
+    rows: dict = {}
     for line in order_progress(order):
-        row = rows.setdefault(line.title, {"title": line.title, "quantity": 0, "ready": 0, "ready_on": None})
+        row = rows.setdefault(
+            line.product_id or line.title,
+            {"title": line.title, "upc": line.upc, "quantity": 0, "ready": 0, "ready_on": None},
+        )
         row["quantity"] += line.quantity
         row["ready"] += line.in_stock + line.ready
-        week = last_weeks.get(line.title) or line.due_week
+        week = last_weeks.get(line.product_id) or line.due_week
         if line.waiting or week is None:  # units no maker has yet: no date to promise
             row["unknown"] = True
         else:

@@ -412,3 +412,20 @@ def test_shop_orders_waiting_for_routing_keep_their_room(importer, coop):
     RoutingRequest.objects.filter(pk=waiting.pk).update(status=RoutingRequest.Status.SHORT)  # its job ran
     order = services.accept_quote(quote=quote, user=importer.user)
     assert order.number == f"TR{quote.pk:06d}"
+
+
+def test_progress_rows_are_by_product_not_by_title(monkeypatch, db):
+    """Two sizes of one sandal may carry the same title: each keeps its own row, named by its SKU, and the lines
+    of one product (one per maker) add up."""
+    from pooling.selectors import LineProgress
+    from trade import views
+
+    week = timezone.localdate()
+    lines = [
+        LineProgress("Sandal Jepit", 10, 4, 0, 0, 6, None, 1, "GY-SAN-40"),
+        LineProgress("Sandal Jepit", 5, 5, 0, 0, 0, None, 2, "GY-SAN-42"),
+        LineProgress("Sandal Jepit", 3, 0, 0, 3, 0, week, 1, "GY-SAN-40"),
+    ]
+    monkeypatch.setattr(views, "order_progress", lambda order: lines)
+    rows = views._progress(None)  # no work orders: an order that does not exist has none
+    assert [(r["upc"], r["quantity"], r["ready"]) for r in rows] == [("GY-SAN-40", 13, 7), ("GY-SAN-42", 5, 5)]
