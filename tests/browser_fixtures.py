@@ -46,7 +46,7 @@ def _copy_database(name: str) -> str:
     from django.db import connection, connections
 
     settings_dict = connection.settings_dict
-    name = f"{name}_{Path(settings_dict['NAME']).stem}".replace(".", "_")
+    name = f"{name}_{Path(settings_dict['NAME']).name}".replace(".", "_")  # xdist: test.sqlite3_gw1
     if connection.vendor == "sqlite":
         target = ROOT / "var" / f"{name}.sqlite3"
         target.unlink(missing_ok=True)
