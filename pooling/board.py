@@ -43,7 +43,7 @@ def late_work():
     """Work not made by the week it was promised for: the board chases it (the buyer was told a week)."""
     return (
         WorkOrder.objects.filter(
-            state__in=(WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED), due_week__lt=current_week()
+            state__in=(*WorkOrder.RESERVING, WorkOrder.State.ACCEPTED), due_week__lt=current_week()
         )
         .select_related("member", "product__parent", "request__order_line__order")
         .order_by("due_week", "pk")

@@ -159,6 +159,9 @@ class RoutingRun(models.Model):
 
 class WorkOrder(models.Model):
     class State(models.TextChoices):
+        # Trade orders: planned and booked, offered once the buyer's deposit arrives (makers do not start
+        # unpaid work; the capacity stays reserved meanwhile and the offer's answer clock has not started).
+        HELD = "held", _("Waiting for the buyer's deposit")
         OFFERED = "offered", _("Offered")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
@@ -167,7 +170,8 @@ class WorkOrder(models.Model):
         HANDED_OVER = "handed_over", _("Handed over")
         WITHDRAWN = "withdrawn", _("Withdrawn: order cancelled")
 
-    LIVE = (State.OFFERED, State.ACCEPTED, State.MADE, State.HANDED_OVER)
+    LIVE = (State.HELD, State.OFFERED, State.ACCEPTED, State.MADE, State.HANDED_OVER)
+    RESERVING = (State.HELD, State.OFFERED)  # not in the load ledger yet, but their weeks are taken
     REFUSED = (State.DECLINED, State.EXPIRED)
 
     request = models.ForeignKey(RoutingRequest, on_delete=models.PROTECT, related_name="work_orders")

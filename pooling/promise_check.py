@@ -16,7 +16,7 @@ from common import order_status
 from .models import RoutingRequest, WorkOrder
 
 OrderLine = get_model("order", "Line")
-MAKING = (WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED, WorkOrder.State.MADE)
+MAKING = (WorkOrder.State.HELD, WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED, WorkOrder.State.MADE)
 
 
 @dataclass(frozen=True)

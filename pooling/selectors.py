@@ -69,7 +69,7 @@ def pending_offers(members, weeks: list[datetime.date]) -> dict[tuple[int, datet
     """Offered but unanswered work per (member id, week): not yet in the load ledger, yet it must not be
     offered (or promised to a buyer) twice."""
     rows = (
-        WorkOrder.objects.filter(member__in=members, week__in=weeks, state=WorkOrder.State.OFFERED)
+        WorkOrder.objects.filter(member__in=members, week__in=weeks, state__in=WorkOrder.RESERVING)
         .values("member_id", "week")
         .annotate(units=Sum("quantity"))
     )
@@ -347,7 +347,7 @@ def _line_progress(line, units) -> LineProgress:
             line.title, line.quantity, held, 0, 0, line.quantity - held, None, line.product_id, line.upc or ""
         )
     ready = units[(request.pk, WorkOrder.State.HANDED_OVER)] + units[(request.pk, WorkOrder.State.MADE)]
-    making = units[(request.pk, WorkOrder.State.ACCEPTED)] + units[(request.pk, WorkOrder.State.OFFERED)]
+    making = sum(units[(request.pk, state)] for state in (*WorkOrder.RESERVING, WorkOrder.State.ACCEPTED))
     waiting = max(0, request.quantity - ready - making)
     return LineProgress(
         line.title,

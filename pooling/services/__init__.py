@@ -12,13 +12,15 @@ PoolingError (an InventoryError: a translated message for the member) and writes
 * withdraw_order(order=)                     a cancelled order's routing stops, its open work is withdrawn
                                              (catalog.shop's cancel_order calls it in its transaction)
 * prefer_maker(basket=, product=, code=)    the buyer came from an artisan's page: prefer that maker
-* reserve_planned_line(line=, member=, work=, due_week=)
-                                            at placement: offered to the makers of a plan given (a trade quote's)
+* reserve_planned_line(line=, member=, work=, due_week=, held=)
+                                            at placement: offered to the makers of a plan given (a trade quote's),
+                                            or held for them until the buyer's deposit arrives
+* release_held_work(order=)                 the deposit arrived: the held work orders go out as offers
 """
 
 from inventory.services import InventoryError
 
-from .planned import PlannedWork, reserve_planned_line
+from .planned import PlannedWork, release_held_work, reserve_planned_line
 from .promises import PromiseBroken, lock_promises
 from .routing import (
     PoolingError,
@@ -47,6 +49,7 @@ __all__ = [
     "PromiseBroken",
     "lock_promises",
     "reserve_order_line",
+    "release_held_work",
     "reserve_planned_line",
     "enqueue_routing",
     "expire_work_orders",

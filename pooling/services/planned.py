@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -36,13 +37,14 @@ class PlannedWork:
 
 
 def reserve_planned_line(
-    *, line, member: Member, work: list[PlannedWork], due_week: datetime.date, now=None
+    *, line, member: Member, work: list[PlannedWork], due_week: datetime.date, held: bool = False, now=None
 ) -> RoutingRequest:
     """At placement, inside the order's transaction: the line's routing request (``member`` collects the line),
     routed at once by ``work``; units the plan leaves out stay unrouted (status short). Each maker must be an
     active member with the skill and have room that week (capacity less load and offers, counting the work
     offered earlier in this transaction): otherwise PromiseBroken and the caller rolls back. Running it again
-    for the line returns its request and writes nothing."""
+    for the line returns its request and writes nothing. ``held``: the work orders wait for the buyer's deposit
+    (``release_held_work`` offers them) instead of going out now."""
     promises.lock_promises()
     existing = RoutingRequest.objects.filter(order_line=line).first()
     if existing is not None:
@@ -74,7 +76,8 @@ def reserve_planned_line(
                 available=max(0, room),
             )
     _leave_room_for_waiting(product_class, cells)
-    return _write(line, member, product_class, makers, cells, used, due_week, now or timezone.now())
+    state = WorkOrder.State.HELD if held else WorkOrder.State.OFFERED
+    return _write(line, member, product_class, makers, cells, used, due_week, state, now or timezone.now())
 
 
 def _leave_room_for_waiting(product_class, cells) -> None:
@@ -127,7 +130,7 @@ def _used(makers: dict[str, Member], cells) -> dict[tuple[str, datetime.date], i
     }
 
 
-def _write(line, member, product_class, makers, cells, used, due_week, now) -> RoutingRequest:
+def _write(line, member, product_class, makers, cells, used, due_week, state, now) -> RoutingRequest:
     planned = sum(cells.values())
     short = line.quantity - planned
     request = RoutingRequest.objects.create(
@@ -160,6 +163,24 @@ def _write(line, member, product_class, makers, cells, used, due_week, now) -> R
                 "load": round(100 * used[(code, week)] / capacity),
                 "load_with": round(100 * (used[(code, week)] + units) / capacity),
             },
+            state=state,
             offered_at=now,
         )
     return request
+
+
+@transaction.atomic
+def release_held_work(*, order, now=None) -> int:
+    """The buyer's deposit arrived: offer the order's held work orders to their makers (the answer clock starts
+    now). Returns how many went out; a second call finds none held and changes nothing."""
+    now = now or timezone.now()
+    # Requests first, then their work orders: the pool's lock order.
+    requests = list(
+        RoutingRequest.objects.select_for_update()
+        .filter(order_line__order=order)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return WorkOrder.objects.filter(request_id__in=requests, state=WorkOrder.State.HELD).update(
+        state=WorkOrder.State.OFFERED, offered_at=now
+    )

@@ -191,7 +191,8 @@ def withdraw_order(*, order, now=None) -> int:
             WorkOrder.objects.select_for_update(of=("self",))
             .select_related("member")
             .filter(
-                request=request, state__in=(WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED, WorkOrder.State.MADE)
+                request=request,
+                state__in=(*WorkOrder.RESERVING, WorkOrder.State.ACCEPTED, WorkOrder.State.MADE),
             )
         )
         for wo in open_work:

@@ -77,9 +77,11 @@ def test_singapore_importer_quote_accept_deposit_ship_makers_credited(
     with django_capture_on_commit_callbacks(execute=True):  # nothing routed after commit changes the plan
         order = services.accept_quote(quote=quote, user=importer.user)
 
-    # The work orders are the quote's plan table: the same members, units and weeks, offered now.
+    # The work orders are the quote's plan table: the same members, units and weeks, held for the makers until
+    # the deposit arrives (nobody starts unpaid work; the weeks stay theirs meanwhile).
     assert _work_table(order) == quoted
-    assert not WorkOrder.objects.filter(request__order_line__order=order).exclude(state="offered").exists()
+    work = WorkOrder.objects.filter(request__order_line__order=order)
+    assert not work.exclude(state="held").exists()
     assert WorkOrder.objects.filter(request__order_line__order=order).values("member").distinct().count() >= 5
     for line in order.lines.select_related("stockrecord__partner__member", "pooling_request"):
         makers = set(line.pooling_request.work_orders.values_list("member__code", flat=True))
@@ -96,6 +98,7 @@ def test_singapore_importer_quote_accept_deposit_ship_makers_credited(
     pay_by_statement(order.bank_transfer.reference, quote.deposit)
     order.refresh_from_db()
     assert order.status == "In production"
+    assert not work.exclude(state="offered").exists()  # now the makers are asked
 
     with django_capture_on_commit_callbacks(execute=True):  # the balance is asked once everything is ready
         make_and_hand_over(WorkOrder.objects.filter(request__order_line__order=order).order_by("pk"))

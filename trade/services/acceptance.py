@@ -176,7 +176,11 @@ def _lines(order, quote: Quote, plan: dict) -> None:
             quantity = units.get(code, 0) + (left if n == 0 else 0)
             record = stockrecord_for(member=members[code], product=qline.product)
             line = _line(order, qline, record, quantity, due)
-            reserve_planned_line(line=line, member=members[code], work=makers.get(code, []), due_week=due)
+            # Makers are offered the work once the deposit arrives (payments.transfer_received); until then their
+            # weeks stay reserved for it.
+            reserve_planned_line(
+                line=line, member=members[code], work=makers.get(code, []), due_week=due, held=quote.deposit > 0
+            )
 
 
 def _any_maker(product) -> str:

@@ -18,6 +18,7 @@ from catalog.shop.payment.models import BankTransfer
 from common.errors import Refusal
 from common.roles import is_board_or_staff
 from pooling.selectors import order_progress
+from pooling.services import release_held_work
 
 from ..models import BalanceTransfer, Quote
 
@@ -49,9 +50,13 @@ def transfer_received(*, order, reference: str, by=None, now=None) -> bool:
     order = quote.order
     if reference == BankTransfer.objects.filter(order=order).values_list("reference", flat=True).first():
         moved = order_services.transition(order, to=statuses.IN_PRODUCTION, allowed_from=[statuses.PAID])
+        # The makers are asked now (whatever moved the order on; a cancelled order's work was withdrawn).
+        offered = release_held_work(order=order, now=now)
         if moved:
-            order_services.note(order, f"Deposit {reference} received: the order is in production.", by)
-        return moved
+            order_services.note(
+                order, f"Deposit {reference} received: the order is in production ({offered} work orders offered).", by
+            )
+        return moved or offered > 0
     balance = BalanceTransfer.objects.select_for_update().filter(quote=quote, reference=reference).first()
     if balance is None or balance.paid or order.status == statuses.CANCELLED:
         return False
