@@ -178,17 +178,24 @@ def owed_parts(owing: dict[str, int]) -> dict[str, tuple[int, int]]:
     return {code: (dues, other) for code, (dues, other) in parts.items()}
 
 
-def arrears(on: datetime.date | None = None) -> list[Arrears]:
-    """Members behind on simpanan wajib or pokok, dues (owing on their account) or loan instalments."""
+def running_loans(on: datetime.date | None = None) -> list[ShareView]:
+    """Every disbursed loan share as it stands on ``on``: read once for a page that shows both the arrears and
+    their ageing."""
+    on = on or timezone.localdate()
+    return [share_view(share, on) for share in _shares(loan__status=Loan.Status.DISBURSED)]
+
+
+def arrears(on: datetime.date | None = None, *, loans: list[ShareView] | None = None) -> list[Arrears]:
+    """Members behind on simpanan wajib or pokok, dues (owing on their account) or loan instalments
+    (``loans``: ``running_loans(on)`` already read)."""
     on = on or timezone.localdate()
     wajib_rules = list(SavingsRule.objects.filter(kind=SavingsKind.WAJIB))
     pokok_rules = list(SavingsRule.objects.filter(kind=SavingsKind.POKOK))
     balances = _member_balances()
     shares: dict[int, list[ShareView]] = {}
-    for share in _shares(loan__status=Loan.Status.DISBURSED):
-        view = share_view(share, on)
+    for view in running_loans(on) if loans is None else loans:
         if view.days_in_arrears:
-            shares.setdefault(share.member_id, []).append(view)
+            shares.setdefault(view.share.member_id, []).append(view)
     out = []
     for member in Member.objects.active().select_related("partner", "savings").order_by("code"):
         account = getattr(member, "savings", None)
@@ -201,12 +208,12 @@ def arrears(on: datetime.date | None = None) -> list[Arrears]:
     return out
 
 
-def ageing(on: datetime.date | None = None) -> dict[str, dict]:
-    """Loans in arrears by age (1–7, 8–30, 31–90, > 90 days): count and amount overdue."""
+def ageing(on: datetime.date | None = None, *, loans: list[ShareView] | None = None) -> dict[str, dict]:
+    """Loans in arrears by age (1–7, 8–30, 31–90, > 90 days): count and amount overdue (``loans``:
+    ``running_loans(on)`` already read)."""
     on = on or timezone.localdate()
     out = {label: {"count": 0, "amount": 0} for _l, _h, label in rules.AGEING}
-    for share in _shares(loan__status=Loan.Status.DISBURSED):
-        view = share_view(share, on)
+    for view in running_loans(on) if loans is None else loans:
         if view.bucket:
             out[view.bucket]["count"] += 1
             out[view.bucket]["amount"] += view.overdue

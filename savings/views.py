@@ -61,12 +61,13 @@ def member_loans(request, ws):
 @board_view
 def board(request):
     today = timezone.localdate()
+    loans = selectors.running_loans(today)  # the arrears and their ageing read the same loans
     return render(
         request,
         "savings/board.html",
         {
-            "arrears": selectors.arrears(today),
-            "ageing": selectors.ageing(today),
+            "arrears": selectors.arrears(today, loans=loans),
+            "ageing": selectors.ageing(today, loans=loans),
             "waiting": Loan.objects.filter(status__in=[Loan.Status.APPLIED, Loan.Status.APPROVED]).select_related(
                 "group", "product"
             ),

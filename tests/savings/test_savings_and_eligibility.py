@@ -169,6 +169,9 @@ def test_a_member_in_arrears_cannot_borrow(coop, board_user_2):
     assert reasons == [f"A loan is in arrears: {loan.reference}."]
     ageing = selectors.ageing(on)
     assert ageing["31-90"]["count"] == 1 and ageing["31-90"]["amount"] == view.overdue
+    loans = selectors.running_loans(on)  # the board's page reads them once for both tables
+    assert selectors.ageing(on, loans=loans) == ageing
+    assert [v.share for a in selectors.arrears(on, loans=loans) for v in a.loans] == [share]
     with pytest.raises(services.Refusal) as refused:
         services.repay(share=share, amount=10**9, channel="cash", idempotency_key=key(), user=coop, on=on)
     assert refused.value.field == "amount"

@@ -247,3 +247,13 @@ def test_the_board_sets_a_savings_amount_and_a_loan_product(client_as, coop):
     empty = board.post(url, {"product": "1", "name": ""})
     assert empty.status_code == 400 and "name" in empty.context["product_form"].errors
     assert SavingsRule.objects.count() == rules_before + 1 and LoanProduct.objects.count() == products_before
+
+
+def test_the_board_page_reads_the_running_loans_once(client_as, coop):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client_as("board").get(reverse("savings:board")).status_code == 200
+    share_reads = [q for q in captured.captured_queries if q["sql"].startswith('SELECT "savings_loanshare"')]
+    assert len(share_reads) == 1
