@@ -20,26 +20,12 @@ DATABASES = {
     }
 }
 # Guyub's own list with each Oscar fork (catalog/shop/...) swapped back for Oscar's original, and without
-# Wagtail, our apps and what only they need: the same shop apps, as Oscar ships them.
+# Wagtail, our apps and what only they need: Django's contrib apps and the shop apps, as Oscar ships them.
+SHOP_LIBRARIES = ("widget_tweaks", "haystack", "treebeard", "sorl.thumbnail", "django_tables2")
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "django.contrib.sites",
-    "django.contrib.flatpages",
-    *(
-        app.replace("catalog.shop.", "oscar.apps.", 1)
-        for app in GUYUB_APPS
-        if app.startswith(("oscar.", "catalog.shop."))
-    ),
-    "widget_tweaks",
-    "haystack",
-    "treebeard",
-    "sorl.thumbnail",
-    "django_tables2",
+    app.replace("catalog.shop.", "oscar.apps.", 1)
+    for app in GUYUB_APPS
+    if app.startswith(("django.contrib.", "oscar.", "catalog.shop.")) or app in SHOP_LIBRARIES
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
