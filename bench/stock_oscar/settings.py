@@ -4,7 +4,7 @@ import os
 
 from oscar.defaults import *  # noqa: F403 (Oscar's documented way to take its settings)
 
-from guyub.settings.base import INSTALLED_APPS as GUYUB_APPS
+from guyub.settings.base import INSTALLED_APPS as GUYUB_APPS, MIDDLEWARE as GUYUB_MIDDLEWARE
 
 SECRET_KEY = "stock-oscar-bench-only"
 DEBUG = False
@@ -27,17 +27,7 @@ INSTALLED_APPS = [
     for app in GUYUB_APPS
     if app.startswith(("django.contrib.", "oscar.", "catalog.shop.")) or app in SHOP_LIBRARIES
 ]
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "oscar.apps.basket.middleware.BasketMiddleware",
-    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
-]
+MIDDLEWARE = [m for m in GUYUB_MIDDLEWARE if m.startswith(("django.", "oscar."))]  # Django's and Oscar's only
 AUTHENTICATION_BACKENDS = [
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
