@@ -49,8 +49,13 @@ def _migrate_stock_oscar() -> None:
     db = Path(os.environ.setdefault("STOCK_OSCAR_DB", "/tmp/guyub-stock-oscar.sqlite3"))
     if db.exists():
         return
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "bench.stock_oscar.settings"}
-    subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], env=stock_oscar_env(), check=True, cwd=ROOT)
+
+
+def stock_oscar_env(settings: str = "bench.stock_oscar.settings") -> dict:
+    """The environment of a process of the baseline: its settings take Guyub's app list, so site/ is on the path."""
+    path = os.pathsep.join([str(ROOT), str(ROOT / "site")])
+    return {**os.environ, "PYTHONPATH": path, "DJANGO_SETTINGS_MODULE": settings}
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass
 
 MAX_ROWS = 500
+MAX_DIGITS = 12  # a quantity cell longer than this is no quantity (with its leading zeros)
 HEADERS = {"sku", "quantity", "qty", "jumlah"}
 
 
@@ -39,7 +40,8 @@ def parse(text: str, *, max_units: int) -> tuple[list[tuple[int, str, int]], lis
             errors.append(RowError(number, gettext_noop("Expected two columns: SKU and quantity."), {}))
             continue
         sku, raw = cells[0], cells[1].replace(".", "").replace(",", "")
-        if not raw.isdecimal() or not 1 <= int(raw) <= max_units:  # isdigit() passes "²", which int() refuses
+        # isdigit() passes "²", which int() refuses; int() refuses more than 4,300 digits (a 500, not a row error)
+        if not raw.isdecimal() or len(raw) > MAX_DIGITS or not 1 <= int(raw) <= max_units:
             errors.append(
                 RowError(
                     number,

@@ -39,6 +39,12 @@ def _date(value):
         return None
 
 
+def _number(text: str) -> bool:
+    """Digits ``int()`` takes: isdigit() passes "²", which int() refuses, and int() refuses more than 4,300 digits
+    (no key or percentage here needs 19)."""
+    return text.isdecimal() and len(text) < 19
+
+
 def _own_request(request, pk) -> QuoteRequest:
     rfq = get_object_or_404(QuoteRequest.objects.select_related("account__user"), pk=pk)
     if rfq.account.user_id != request.user.pk and not is_board_or_staff(request.user):
@@ -200,7 +206,7 @@ def prepare(request, pk):
     prices = {
         int(key.removeprefix("price_")): value
         for key, value in request.POST.items()
-        if key.startswith("price_") and key.removeprefix("price_").isdecimal() and value.strip()
+        if key.startswith("price_") and _number(key.removeprefix("price_")) and value.strip()
     }
     try:
         deposit = request.POST.get("deposit_percent", "30").strip()
@@ -208,7 +214,7 @@ def prepare(request, pk):
             request=rfq,
             by=request.user,
             valid_until=_date(request.POST.get("valid_until")),
-            deposit_percent=int(deposit) if deposit.isdecimal() else -1,  # isdigit() passes "²", int() refuses it
+            deposit_percent=int(deposit) if _number(deposit) else -1,
             packing=request.POST.get("packing") or "0",
             shipping=request.POST.get("shipping", "").strip() or None,  # blank: the rate table's estimate
             notes=request.POST.get("notes", ""),

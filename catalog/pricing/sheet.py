@@ -27,9 +27,7 @@ PAST_GRACE = timedelta(minutes=15)  # a time filled in "now" a few minutes ago i
 MAX_AHEAD = timedelta(days=2 * 366)
 REASON_MAX = 500
 
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection). OWASP's advice: prefix
-# such a cell with a single quote when writing; reading strips the quote the export added.
-
+# A cell the export wrote with a leading quote (common.cells.escape_cell, CSV injection) is read back without it.
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")  # Indonesian thousands: 150.000
 _PLAIN = re.compile(r"^\d+$")
 

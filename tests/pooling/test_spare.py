@@ -19,14 +19,14 @@ pytestmark = pytest.mark.django_db
 
 
 def spare_by_hand(product_class, weeks: int) -> list[int]:
-    """Class capacity − committed load − unanswered offers per week, then the units not yet routed taken from
-    the earliest weeks."""
+    """Class capacity − committed load − unanswered offers and work held for a deposit per week, then the units
+    not yet routed taken from the earliest weeks."""
     first = current_week()
     calendar_weeks = ledger.weeks_from(first, weeks)
     makers = Member.objects.active().filter(skills=product_class)
     calendar = capacity_calendar(makers, first_week=first, weeks=weeks, product_class=product_class)
     offered = defaultdict(int)
-    for offer in WorkOrder.objects.filter(member__in=list(calendar), state=WorkOrder.State.OFFERED):
+    for offer in WorkOrder.objects.filter(member__in=list(calendar), state__in=WorkOrder.RESERVING):
         offered[offer.week] += offer.quantity
     spare = [
         max(0, sum(cells[i].spare for cells in calendar.values()) - offered[week])
@@ -50,11 +50,13 @@ def test_weekly_spare_follows_capacity_load_offers_and_waiting_units():
     product_class = m01.skills.order_by("pk").first()
     product = product_class.products.filter(structure="child").first() or product_class.products.first()
     week = current_week()
-    # A class override, an unanswered offer, and units waiting for routing: each changes the numbers.
+    # A class override, an unanswered offer, held work, and units waiting for routing: each changes the numbers.
     MemberClassCapacity.objects.update_or_create(
         member=m01, product_class=product_class, defaults={"weekly_capacity": m01.weekly_capacity + 5}
     )
     work_order(m01, quantity=2, week=week, owner=m01, product_class=product_class, product=product)
+    held = week + datetime.timedelta(weeks=1)  # held for a trade deposit: its week is taken all the same
+    work_order(m01, quantity=4, week=held, owner=m01, product=product, state=WorkOrder.State.HELD)
     RoutingRequest.objects.create(
         kind=RoutingRequest.Kind.OVERFLOW,
         member=m01,

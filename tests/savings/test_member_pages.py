@@ -68,3 +68,20 @@ def test_an_eligible_member_is_told_so_and_a_new_one_why_not(client_as, coop):
     page = client_as("artisan_b").get(reverse("savings:member_loans", args=["m02"])).content.decode()
     assert 'data-eligible="0"' in page and "after 3 months of membership" in page
     assert "Simpanan pokok is not paid yet (Rp 50.000 to pay)." in page
+
+
+def test_other_debts_due_at_the_meeting_are_not_called_dues(client_as, coop):
+    """What the member owes on its account besides dues (the sheet's "account" line) is named as such on its page,
+    as on the collection sheet, not as "Dues (iuran)"."""
+    from books import ledger as books_ledger, services as books
+
+    books.post(
+        kind="transfer",
+        reference="test material settlement",
+        legs={books_ledger.member_account("m01"): -30_000, "coop:dues": 30_000},
+        idempotency_key=key(),
+    )
+    page = client_as("artisan_a").get(reverse("savings:member_loans", args=["m01"])).content.decode()
+    item = re.search(r'<li data-kind="account">(.*?)</li>', page, re.S)
+    assert item and "Other debts on the account" in item.group(1) and "Rp 30.000" in item.group(1)
+    assert "Dues (iuran)" not in item.group(1)

@@ -4,6 +4,7 @@ years out) is refused naming the field instead of a 500 or a request carried int
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -62,3 +63,28 @@ def test_a_wanted_date_years_out_is_refused(importer, coop):
         services.create_request(account=importer, wanted=far, destination="SG", lines=[(coop["sandal"].upc, 1)])
     assert caught.value.field == "wanted"
     assert not QuoteRequest.objects.filter(account=importer).exists()
+
+
+def test_a_quantity_of_thousands_of_digits_is_refused_by_row(importer, coop):
+    # int() refuses more than 4,300 digits with a ValueError: a 500 on the buyer's upload before the bound
+    with pytest.raises(Refusal) as caught:
+        services.read_csv(f"{coop['sandal'].upc},{'9' * 5000}\n")
+    assert caught.value.field == "csv" and caught.value.messages[0].startswith("Row 1:")
+
+
+def test_a_price_key_or_deposit_of_thousands_of_digits_is_no_500(client_as, importer, coop):
+    rfq = _request(importer, coop)
+    data = {
+        "valid_until": timezone.localdate().isoformat(),
+        "deposit_percent": "3" * 5000,
+        f"price_{'1' * 5000}": "1",
+        "shipping": "0",
+    }
+    # A form post (a multipart one refuses a 5,000-character field name itself, with a 400)
+    form = urlencode(data)
+    response = client_as("staff").post(
+        f"/trade/requests/{rfq.pk}/quote/", form, content_type="application/x-www-form-urlencoded", follow=True
+    )
+    assert response.status_code == 200
+    assert "deposit_percent" in response.content.decode()
+    assert not Quote.objects.filter(request=rfq).exists()
