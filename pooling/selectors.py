@@ -8,17 +8,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from oscar.core.loading import get_model
 
 from inventory import ledger
-from inventory.models import MaterialBalance, Member, MemberClassCapacity
-from inventory.selectors import WeekLoad, bill_for, current_week, loads
+from inventory.models import MaterialBalance, Member
+from inventory.selectors import bill_for, current_week
 
-from . import lending
+from . import lending, spare
 from .models import MakerPreference, RoutingRequest, RoutingSettings, WorkOrder
 from .needs import accepted_work_needs
 
@@ -90,68 +89,44 @@ def waiting_units(product_class) -> int:
     """Units promised to buyers or posted as overflow whose routing job has not run yet (status open): they
     will take spare capacity, so a second buyer must not be promised the same weeks meanwhile."""
     pk = getattr(product_class, "pk", product_class)
-    return waiting_units_by_class([pk]).get(pk, 0)
+    return _waiting_by_class(spare.read({pk}, [current_week()]).waiting).get(pk, 0)
 
 
 def weekly_spare_by_class(
     class_ids=None, *, first_week: datetime.date | None = None, weeks: int = RoutingSettings.HORIZON_WEEKS
 ) -> dict[int, list[int]]:
     """``weekly_spare`` of several product classes at once (``class_ids``, default every class; product class
-    pk → spare units per week; a class nobody can make: all zeros), in a fixed handful of queries however many
-    classes a page shows made to order (the shop's strategy asks once per request; issue 16)."""
-    first = first_week or current_week()
-    calendar_weeks = ledger.weeks_from(first, weeks)
-    # Who makes which class at what weekly capacity (the class override, else the workshop's), in one query: the
-    # basket reads this on every page with a made-to-order line (issue 16).
-    override = MemberClassCapacity.objects.filter(
-        member_id=OuterRef("member_id"), product_class_id=OuterRef("productclass_id")
-    ).values("weekly_capacity")[:1]
-    skills = Member.skills.through.objects.filter(member__status=Member.Status.ACTIVE)
+    pk → spare units per week; a class nobody can make: all zeros), in one query however many classes a page
+    shows made to order (the shop's strategy asks once per request; issue 16)."""
+    calendar_weeks = ledger.weeks_from(first_week or current_week(), weeks)
     if class_ids is not None:
         class_ids = set(class_ids)
-        skills = skills.filter(productclass_id__in=class_ids)
-    rows = list(
-        skills.annotate(override=Subquery(override)).values_list(
-            "member_id", "productclass_id", "member__weekly_capacity", "override"
-        )
-    )
-    member_ids = sorted({member_id for member_id, *_rest in rows})
-    committed = loads(member_ids, calendar_weeks)
-    offered = pending_offers(member_ids, calendar_weeks)
-    waiting = waiting_units_by_class(class_ids)
+    rows = spare.read(class_ids, calendar_weeks)
+    waiting = _waiting_by_class(rows.waiting)
     skilled: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for member_id, class_id, capacity, class_capacity in rows:
-        skilled[class_id].append((member_id, capacity if class_capacity is None else class_capacity))
+    for member_id, class_id, capacity in rows.makers:
+        skilled[class_id].append((member_id, capacity))
+    committed, offered = rows.committed, rows.offered
     out: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
     for class_id in class_ids if class_ids is not None else set(skilled) | set(waiting):
         makers = skilled.get(class_id, [])
-        spare = [
+        week_spare = [
             max(
                 0,
-                sum(WeekLoad(week, capacity, committed.get((pk, week), 0)).spare for pk, capacity in makers)
+                sum(max(0, capacity - committed.get((pk, week), 0)) for pk, capacity in makers)
                 - sum(offered.get((pk, week), 0) for pk, _ in makers),
             )
             for week in calendar_weeks
         ]
-        out[class_id] = _minus_waiting(spare, waiting.get(class_id, 0))
+        out[class_id] = _minus_waiting(week_spare, waiting.get(class_id, 0))
     return out
 
 
-def waiting_units_by_class(class_ids=None) -> dict[int, int]:
-    """``waiting_units`` per product class pk (``class_ids``, default every class), in one query."""
-    given = (
-        WorkOrder.objects.filter(request=OuterRef("pk"), state__in=WorkOrder.LIVE)
-        .values("request")
-        .annotate(s=Sum("quantity"))
-        .values("s")
-    )
-    open_requests = RoutingRequest.objects.filter(status=RoutingRequest.Status.OPEN)
-    if class_ids is not None:
-        open_requests = open_requests.filter(product_class_id__in=class_ids)
-    rows = open_requests.annotate(live=Coalesce(Subquery(given), 0)).values_list("product_class_id", "quantity", "live")
+def _waiting_by_class(requests: list[tuple[int, int]]) -> dict[int, int]:
+    """Units not yet routed per class: each open request's units minus those already given out (never below 0)."""
     totals: dict[int, int] = defaultdict(int)
-    for class_id, asked, live in rows:
-        totals[class_id] += (asked or 0) - (live or 0)
+    for class_id, units in requests:
+        totals[class_id] += units
     return {class_id: max(0, units) for class_id, units in totals.items()}
 
 

@@ -78,3 +78,42 @@ def test_the_product_page_shows_the_agreed_price_not_the_stockrecord(client, mak
     html = client.get(product.get_absolute_url()).content.decode()
     assert "Rp 175.000" in html
     assert "111.000" not in html and "222.000" not in html
+
+
+@pytest.mark.parametrize("can_make", [True, False])
+def test_a_parent_is_priced_and_offered_by_the_variants_members_hold_with_an_agreed_price(
+    agree, member_a, monkeypatch, can_make
+):
+    # The tile's one walk over the variants (issue 16) keeps Oscar's rules: a variant no member holds, or one
+    # without an agreed price, neither sets the "from" price nor puts the parent on sale.
+    from catalog.shop.partner import strategy as strategy_module
+
+    bags = get_model("catalogue", "ProductClass").objects.get(slug="tas")
+    parent = Product.objects.create(structure=Product.PARENT, product_class=bags, title="Tas induk", is_public=True)
+    unheld, unpriced, held = (
+        Product.objects.create(structure=Product.CHILD, parent=parent, title=f"Varian {n}", is_public=True)
+        for n in range(3)
+    )
+    for child in (unpriced, held):  # held by a member, none of it free: only made to order can sell it
+        StockRecord.objects.create(product=child, partner=member_a.partner, partner_sku=f"V-{child.pk}", num_in_stock=0)
+    agree(unheld, 100_000)
+    agree(held, 350_000)
+    spare = [3, 0] if can_make else [0, 0]
+    monkeypatch.setattr(strategy_module, "weekly_spare_by_class", lambda wanted, **kw: {pk: spare for pk in wanted})
+
+    info = Selector().strategy().fetch_for_parent(Product.objects.get(pk=parent.pk))
+    assert info.price.is_from_price and info.price.incl_tax == Decimal("350000")
+    assert info.availability.is_available_to_buy is can_make
+    assert info.stockrecord is None
+
+
+def test_a_parent_without_a_priced_variant_is_not_for_sale(member_a):
+    bags = get_model("catalogue", "ProductClass").objects.get(slug="tas")
+    parent = Product.objects.create(
+        structure=Product.PARENT, product_class=bags, title="Tas tanpa harga", is_public=True
+    )
+    child = Product.objects.create(structure=Product.CHILD, parent=parent, title="Varian", is_public=True)
+    StockRecord.objects.create(product=child, partner=member_a.partner, partner_sku="V-NOPRICE", num_in_stock=9)
+    info = Selector().strategy().fetch_for_parent(parent)
+    assert not info.price.exists
+    assert not info.availability.is_available_to_buy

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 from oscar.apps.partner import availability, prices, strategy
 
@@ -105,7 +105,7 @@ class AgreedPricing:
         note_classes = getattr(self, "note_classes", None)
         if note_classes is not None:
             note_classes(products)
-        missing = [p.pk for p in products if p.pk not in self._agreed]
+        missing = [p.id for p in products if p.id not in self._agreed]
         if missing:
             self._agreed.update(price_book.agreements(missing, token=self._price_book_token))
 
@@ -114,12 +114,12 @@ class AgreedPricing:
         return price_book.current_token()  # once per request: a price approved meanwhile shows on the next page
 
     def quote(self, product, quantity: int = 1):
-        key = (product.pk, quantity)
+        key = (product.id, quantity)  # ``id``, not ``pk``: the property costs a lookup, and a listing asks often
         if key in self._quotes:  # a tile asks for its variants' quotes several times (price, availability)
             return self._quotes[key]
-        if product.pk not in self._agreed:
+        if product.id not in self._agreed:
             self.prime([product])
-        quote = rules.quote(self._agreed[product.pk], self.now, quantity)
+        quote = rules.quote(self._agreed[product.id], self.now, quantity)
         if quote is not None and (quote.tier_min_quantity or quote.next_tier) and not self.sees_trader_tiers:
             # Trader tiers and their minimum quantities are for approved trade accounts only (issue 20).
             quote = replace(quote, amount=quote.unit_amount, tier_min_quantity=None, next_tier=None)
@@ -137,18 +137,6 @@ class AgreedPricing:
         if quote is None:
             return prices.Unavailable()
         return AgreedUnitPrice(quote.amount, quote=quote)
-
-    def parent_pricing_policy(self, product, children_stock):
-        # "From" the cheapest variant a member holds, like Oscar's Structured strategy shows a parent.
-        self.prime([child for child, _record in children_stock])
-        amounts = [
-            quote.unit_amount
-            for child, record in children_stock
-            if record is not None and (quote := self.quote(child)) is not None
-        ]
-        if not amounts:
-            return prices.Unavailable()
-        return AgreedUnitPrice(min(amounts), is_from_price=True)
 
     def availability_policy(self, product, stockrecord, quantity=None):
         if self.quote(product) is None:
@@ -169,13 +157,6 @@ class MadeToOrder(StockRecordsOnce):
         return CooperativeAvailability(
             free=free, spare=lambda: self._spare_for(product_class), first_week=self._first_week, quantity=quantity
         )
-
-    def parent_availability_policy(self, product, children_stock):
-        # A parent is on sale when one of its variants is (in stock or made to order).
-        for child, stockrecord in children_stock:
-            if self.availability_policy(child, stockrecord).is_available_to_buy:
-                return availability.Available()
-        return availability.Unavailable()
 
     @cached_property
     def _first_week(self):
@@ -218,6 +199,32 @@ class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, MadeToOrder, stra
         self._quotes: dict = {}  # (product pk, quantity) → quote, for this request's moment
         self._spare: dict = {}  # product class pk → spare units per week (made-to-order capacity)
         self._page_products: list = []  # the products primed so far (for their classes: _page_classes)
+
+    def fetch_for_parent(self, product):
+        # One walk over the variants instead of Oscar's three (pick each variant's stockrecord, then price them,
+        # then ask each one's availability): a parent shows "from" the cheapest agreed price of a variant a member
+        # holds, and is on sale when one of those is (in stock or made to order); it never shows a stockrecord.
+        # The listing, category, home and search tiles are parents (issue 16).
+        children = product.get_public_children()
+        if isinstance(children, QuerySet):  # not prefetched: their stockrecords in one query, as Oscar does
+            children = children.prefetch_related("stockrecords")
+        children = list(children)
+        self.prime(children)
+        cheapest, on_sale = None, False
+        for child in children:
+            records = self.stockrecords(child)
+            quote = self.quote(child) if records else None
+            if quote is None:
+                continue
+            if cheapest is None or quote.unit_amount < cheapest:
+                cheapest = quote.unit_amount
+            if not on_sale:
+                on_sale = self.availability_policy(child, records[0]).is_available_to_buy
+        return strategy.PurchaseInfo(
+            price=prices.Unavailable() if cheapest is None else AgreedUnitPrice(cheapest, is_from_price=True),
+            availability=availability.Available() if on_sale else availability.Unavailable(),
+            stockrecord=None,
+        )
 
     def prime_lines(self, lines) -> None:
         """Read what pricing a basket's lines needs for all of them at once: their stockrecords, product
