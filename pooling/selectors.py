@@ -103,21 +103,29 @@ def weekly_spare_by_class(
         class_ids = set(class_ids)
     rows = spare.read(class_ids, calendar_weeks)
     waiting = _waiting_by_class(rows.waiting)
-    skilled: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    # Each member's load and open offers per week as lists (most makers have neither in most weeks): the sums
+    # below then walk the makers once, not makers x weeks dictionary lookups (the basket reads this per page).
+    index = {week: i for i, week in enumerate(calendar_weeks)}
+    loaded: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
+    for (member_id, week), units in rows.committed.items():
+        loaded[member_id][index[week]] += units
+    held: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
+    for (member_id, week), units in rows.offered.items():
+        held[member_id][index[week]] += units
+    free_makers: dict[int, int] = defaultdict(int)  # class → capacity of its makers with no work in these weeks
+    totals: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
     for member_id, class_id, capacity in rows.makers:
-        skilled[class_id].append((member_id, capacity))
-    committed, offered = rows.committed, rows.offered
+        load, offer = loaded.get(member_id), held.get(member_id)
+        if load is None and offer is None:
+            free_makers[class_id] += capacity
+            continue
+        total, load, offer = totals[class_id], load or [0] * weeks, offer or [0] * weeks
+        for i in range(weeks):
+            total[i] += max(0, capacity - load[i]) - offer[i]
     out: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
-    for class_id in class_ids if class_ids is not None else set(skilled) | set(waiting):
-        makers = skilled.get(class_id, [])
-        week_spare = [
-            max(
-                0,
-                sum(max(0, capacity - committed.get((pk, week), 0)) for pk, capacity in makers)
-                - sum(offered.get((pk, week), 0) for pk, _ in makers),
-            )
-            for week in calendar_weeks
-        ]
+    for class_id in class_ids if class_ids is not None else set(totals) | set(free_makers) | set(waiting):
+        base = free_makers.get(class_id, 0)
+        week_spare = [max(0, base + units) for units in totals.get(class_id, [0] * weeks)]
         out[class_id] = _minus_waiting(week_spare, waiting.get(class_id, 0))
     return out
 

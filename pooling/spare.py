@@ -17,6 +17,7 @@ the ORM reading it replaced and checks both agree on random cooperatives.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -48,24 +49,20 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _placeholders(values) -> str:
-    return ", ".join(["%s"] * len(values))
+def _placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
 
 
-def read(class_ids: set[int] | None, weeks: list[datetime.date]) -> SpareRows:
-    """The four sets for the classes ``class_ids`` (None: every class) over ``weeks``."""
+@functools.lru_cache(maxsize=64)
+def _statement(classes: int | None, weeks: int, reserving: int, live: int) -> str:
+    """The statement for that many classes (None: every class) and weeks; built once per shape."""
     t = _tables()
-    week_params = [connection.ops.adapt_datefield_value(week) for week in weeks]
-    reserving, live = list(WorkOrder.RESERVING), list(WorkOrder.LIVE)
-    skill_filter, class_params, request_filter = "", [], ""
-    if class_ids is not None:
-        if not class_ids:
-            return SpareRows()
-        class_params = sorted(class_ids)
-        skill_filter = f"AND s.{t['skill_class']} IN ({_placeholders(class_params)})"
-        request_filter = f"AND r.product_class_id IN ({_placeholders(class_params)})"
-    weeks_in, reserving_in = _placeholders(week_params), _placeholders(reserving)
-    sql = f"""
+    skill_filter = request_filter = ""
+    if classes is not None:
+        skill_filter = f"AND s.{t['skill_class']} IN ({_placeholders(classes)})"
+        request_filter = f"AND r.product_class_id IN ({_placeholders(classes)})"
+    weeks_in, reserving_in = _placeholders(weeks), _placeholders(reserving)
+    return f"""
         WITH makers AS (
             SELECT s.{t["skill_member"]} AS member_id, s.{t["skill_class"]} AS class_id,
                    COALESCE((SELECT c.weekly_capacity FROM {t["override"]} c
@@ -90,8 +87,18 @@ def read(class_ids: set[int] | None, weeks: list[datetime.date]) -> SpareRows:
                                       WHERE g.request_id = r.id AND g.state IN ({_placeholders(live)})), 0)
         FROM {t["request"]} r WHERE r.status = %s {request_filter}
     """
-    params = [Member.Status.ACTIVE.value, *class_params, *week_params, *week_params, *reserving]
-    params += [*live, RoutingRequest.Status.OPEN.value, *class_params]
+
+
+def read(class_ids: set[int] | None, weeks: list[datetime.date]) -> SpareRows:
+    """The four sets for the classes ``class_ids`` (None: every class) over ``weeks``."""
+    if class_ids is not None and not class_ids:
+        return SpareRows()
+    classes = sorted(class_ids) if class_ids is not None else []
+    week_params = [connection.ops.adapt_datefield_value(week) for week in weeks]
+    reserving, live = list(WorkOrder.RESERVING), list(WorkOrder.LIVE)
+    params = [Member.Status.ACTIVE.value, *classes, *week_params, *week_params, *reserving]
+    params += [*live, RoutingRequest.Status.OPEN.value, *classes]
+    sql = _statement(len(classes) if class_ids is not None else None, len(weeks), len(reserving), len(live))
     rows = SpareRows()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
