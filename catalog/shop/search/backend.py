@@ -17,7 +17,7 @@ from modelsearch.backends import database
 from modelsearch.query import MatchAll, Not
 from modelsearch.utils import get_descendants_content_types_pks
 
-from .idset import InIds
+from .idset import InIds, raw_rows
 
 
 @cache
@@ -50,9 +50,11 @@ def _ranked_sqlite_backend_class():
             if not compiler.order_by_relevance or matches is None:
                 return None
             config = compiler.get_config(self.backend)
-            rows = matches.annotate(
-                score=compiler._build_rank_expression(compiler.get_search_vectors(), config)
-            ).values_list("index_entry__object_id", "score")
+            rows = raw_rows(  # the driver's text ids and float scores, without a converter per row
+                matches.annotate(
+                    score=compiler._build_rank_expression(compiler.get_search_vectors(), config)
+                ).values_list("index_entry__object_id", "score")
+            )
             to_pk = compiler.queryset.model._meta.pk.to_python
             scores: dict = {}
             for object_id, score in rows:
@@ -77,7 +79,8 @@ def _ranked_sqlite_backend_class():
             scores = self._scores()
             if scores is None:
                 return [(obj.pk, *(getattr(obj, f) for f in fields)) for obj in self]
-            rows = list(self.query_compiler.queryset.filter(InIds("pk", scores)).values_list("pk", *fields))
+            rows = self.query_compiler.queryset.filter(InIds("pk", scores)).order_by()  # sorted below, by score
+            rows = list(rows.values_list("pk", *fields))
             rows.sort(key=lambda row: (scores[row[0]], -row[0]))
             return rows[self.start : self.stop]
 
