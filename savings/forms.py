@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from inventory.models import Material, Member
 
 from .models import Channel, Group, LoanProduct, SavingsKind
+from .services import money_loan_needs_amounts
 
 
 def _members():
@@ -136,7 +137,16 @@ class LoanForm(forms.Form):
         return out
 
     def clean_shares(self):
-        return self._pairs("shares", amount_required=False)  # the service requires amounts for money loans
+        return self._pairs("shares", amount_required=False)  # a loan in kind takes the codes alone: see clean()
+
+    def clean(self):
+        data = super().clean()
+        product, shares = data.get("product"), data.get("shares")
+        if product is not None and not product.in_kind and shares:
+            missing = [member.code for member, amount in shares if amount is None]
+            if missing:  # a money loan lends each borrower its own amount (the service refuses it too)
+                self.add_error("shares", money_loan_needs_amounts(missing))
+        return data
 
     def clean_fundings(self):
         return self._pairs("fundings")

@@ -97,14 +97,19 @@ def document_pdf(quote, kind: str, lines) -> bytes:
             pdf.cell(width * 0.6, 6, _t(label))
             pdf.cell(width * 0.4, 6, format_rupiah(amount), align="R", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
-        terms = gettext(
-            "Payment: a deposit of %(pct)s%% (%(deposit)s) by bank transfer on acceptance; the balance of "
-            "%(balance)s before shipping."
-        ) % {
-            "pct": quote.deposit_percent,
-            "deposit": format_rupiah(quote.deposit),
-            "balance": format_rupiah(quote.balance),
-        }
+        if quote.deposit > 0:
+            terms = gettext(
+                "Payment: a deposit of %(pct)s%% (%(deposit)s) by bank transfer on acceptance; the balance of "
+                "%(balance)s before shipping."
+            ) % {
+                "pct": quote.deposit_percent,
+                "deposit": format_rupiah(quote.deposit),
+                "balance": format_rupiah(quote.balance),
+            }
+        else:
+            terms = gettext("Payment: no deposit; the whole total of %(total)s by bank transfer before shipping.") % {
+                "total": format_rupiah(quote.total)
+            }
         pdf.multi_cell(width, 5, _t(terms), new_x="LMARGIN", new_y="NEXT")
     else:
         total_kg = sum((weight_times(export_info(line.product)["kg"], line.quantity) for line in lines), 0)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from books.ledger import format_rupiah
 from common.access import access
 from common.errors import Refusal
 from common.roles import is_board, is_board_or_staff
@@ -172,12 +173,22 @@ def accept(request, pk):
     except Refusal as exc:
         _refused(request, exc)
     else:
-        messages.success(
-            request,
-            _("Thank you: order %(number)s is placed. Please transfer the deposit with reference %(ref)s.")
-            % {"number": order.number, "ref": order.bank_transfer.reference},
-        )
+        messages.success(request, _accepted_message(order))
     return redirect("trade:request", pk=quote.request_id)
+
+
+def _accepted_message(order) -> str:
+    transfer = getattr(order, "bank_transfer", None)  # none when the quote asked no deposit
+    if transfer is not None:
+        return _("Thank you: order %(number)s is placed. Please transfer the deposit with reference %(ref)s.") % {
+            "number": order.number,
+            "ref": transfer.reference,
+        }
+    return _(
+        "Thank you: order %(number)s is placed and goes into production now. There is no deposit: the whole "
+        "total of %(total)s is due by bank transfer before shipping; its reference appears on this page when we "
+        "ask for it."
+    ) % {"number": order.number, "total": format_rupiah(order.total_incl_tax)}
 
 
 @staff_view

@@ -249,6 +249,30 @@ def test_the_board_sets_a_savings_amount_and_a_loan_product(client_as, coop):
     assert SavingsRule.objects.count() == rules_before + 1 and LoanProduct.objects.count() == products_before
 
 
+def test_a_money_loan_without_amounts_is_refused_by_field(client_as, coop):
+    """Borrower codes alone are for a loan in kind; a money loan names each borrower's amount. The form says so on
+    the field (not the books' "None is not a whole number of rupiah."), and so does the service."""
+    from savings.models import Loan
+
+    product = loan_product(coop)
+    board = client_as("board")
+    for shares in ("m01", "m01=", "m01=25000, m02"):
+        response = board.post(reverse("savings:loans"), {"product": product.pk, "shares": shares})
+        assert response.status_code == 400, shares
+        errors = response.context["form"].errors["shares"]
+        assert any("A money loan needs each borrower's amount" in e for e in errors), (shares, errors)
+        assert b"None is not" not in response.content
+    assert "(no amount for m02)" in " ".join(response.context["form"].errors["shares"])
+    for amount in (None, "", " "):
+        with pytest.raises(services.Refusal) as refused:
+            services.loan_apply(product=product, shares=[(member("m01"), amount)], user=coop)
+        assert refused.value.field == "shares"
+        assert refused.value.messages == [
+            "A money loan needs each borrower's amount, e.g. m01=25000 (no amount for m01)."
+        ]
+    assert not Loan.objects.exists()
+
+
 def test_the_board_page_reads_the_running_loans_once(client_as, coop):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -1,6 +1,8 @@
 """The buyer accepts a quote: the plan the quote showed is committed and an Oscar order placed awaiting the
 deposit by bank transfer, in one transaction; or, when the members' capacity moved so that the quoted dates no
-longer hold, nothing is committed and the buyer sees the new plan first.
+longer hold, nothing is committed and the buyer sees the new plan first. With no deposit agreed (0 %) there is
+nothing to wait for: the order goes into production at once and no transfer is created that could expire and
+cancel it; the whole total is the balance, asked before shipping (payments.request_balance).
 
 The order has one line per product and maker, each line's stockrecord the maker's: the maker is offered exactly
 its planned units and weeks (``pooling.services.reserve_planned_line``, booked as any routed work), makes them,
@@ -18,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from oscar.core.loading import get_model
 
-from catalog.shop.order import statuses, transfers
+from catalog.shop.order import services as order_services, statuses, transfers
 from catalog.shop.payment.models import BankTransfer
 from common.errors import Refusal
 from inventory import ledger
@@ -106,13 +108,25 @@ def _commit(pk: int, user, now) -> Order:
         _lines(order, quote, plan)
     except InventoryError as exc:  # a maker's room went after all (the pool's own check): re-plan, commit nothing
         raise _Replan(fresh) from exc
-    transfer = transfers.create_bank_transfer(order=order, now=now)
-    BankTransfer.objects.filter(pk=transfer.pk).update(
-        amount=quote.deposit, expires_at=now + datetime.timedelta(days=DEPOSIT_DAYS)
-    )
+    if quote.deposit > 0:
+        transfer = transfers.create_bank_transfer(order=order, now=now)
+        BankTransfer.objects.filter(pk=transfer.pk).update(
+            amount=quote.deposit, expires_at=now + datetime.timedelta(days=DEPOSIT_DAYS)
+        )
+    else:
+        _into_production(order)
     quote.status, quote.accepted_at, quote.order, quote.plan = Quote.Status.ACCEPTED, now, order, plan
     quote.save(update_fields=["status", "accepted_at", "order", "plan"])
     return order
+
+
+def _into_production(order) -> None:
+    """No deposit agreed: the order moves on as the deposit's arrival would move it (payments.transfer_received),
+    in this transaction. A Rp 0 deposit transfer would never arrive, and its expiry would cancel the order and
+    withdraw work the makers were already offered (a 0 % quote's work is not held)."""
+    order_services.transition(order, to=statuses.PAID, allowed_from=[statuses.AWAITING_PAYMENT])
+    order_services.transition(order, to=statuses.IN_PRODUCTION, allowed_from=[statuses.PAID])
+    order_services.note(order, "No deposit agreed: the order is in production; the whole total is due before shipping.")
 
 
 def _replanned(quote: Quote, plan: dict):
@@ -177,7 +191,7 @@ def _lines(order, quote: Quote, plan: dict) -> None:
             record = stockrecord_for(member=members[code], product=qline.product)
             line = _line(order, qline, record, quantity, due)
             # Makers are offered the work once the deposit arrives (payments.transfer_received); until then their
-            # weeks stay reserved for it.
+            # weeks stay reserved for it. With no deposit they are offered it now (the order is in production).
             reserve_planned_line(
                 line=line, member=members[code], work=makers.get(code, []), due_week=due, held=quote.deposit > 0
             )
