@@ -4,8 +4,9 @@ DEBUG off, with our strategy (agreed prices, made to order) and with Oscar's sto
 A/B pairs, and the ratio. Then what a fresh worker costs (bench/boot_probe.py): modules, peak RSS, boot and
 first request.
 
-    .venv/bin/python bench/storefront_bench.py            # the demo cooperative (41 products), ~1-2 minutes
-    .venv/bin/python bench/storefront_bench.py --big      # 200 workshops / 5,000 products (seeds once, minutes)
+    .venv/bin/python bench/storefront_bench.py               # both sizes, one after the other (as `make bench`)
+    .venv/bin/python bench/storefront_bench.py --size demo   # the demo cooperative (41 products), ~1-2 minutes
+    .venv/bin/python bench/storefront_bench.py --size big    # 200 workshops / 5,000 products (seeds once, minutes)
 
 The database is a throw-away SQLite file: migrated and seeded once into var/bench/ (reused while the
 migrations, the seed and the lock file are unchanged), then copied for each run; nothing touches var/guyub.sqlite3.
@@ -294,12 +295,20 @@ def report(size: str, results: list[dict], boots: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--big", action="store_true", help="200 workshops / 5,000 products (seeded once)")
-    parser.add_argument("--repeat", type=int, default=None, help="timed A/B pairs per page (default 15, --big 5)")
-    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--size", choices=["demo", "big", "both"], default="both", help="41 or 5,000 products")
+    parser.add_argument("--big", action="store_true", help="the same as --size big")
+    parser.add_argument("--repeat", type=int, default=None, help="timed A/B pairs per page (default 15, big 5)")
+    parser.add_argument("--json", type=Path, help="also write the results to this file (both: one per size)")
     args = parser.parse_args()
-    size = "big" if args.big else "demo"
-    repeat = args.repeat or (5 if args.big else 15)
+    size = "big" if args.big else args.size
+    if size == "both":  # each size in its own process: one Django set-up per database
+        for one in ("demo", "big"):
+            command = [PYTHON, __file__, "--size", one]
+            command += ["--repeat", str(args.repeat)] if args.repeat else []
+            command += ["--json", str(args.json.with_suffix(f".{one}.json"))] if args.json else []
+            subprocess.run(command, check=True)
+        return
+    repeat = args.repeat or (5 if size == "big" else 15)
 
     template = template_database(size)
     work = Path(tempfile.mkdtemp(prefix="guyub-bench-")) / "bench.sqlite3"
