@@ -15,6 +15,7 @@ migrations, the seed and the lock file are unchanged), then copied for each run;
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
@@ -25,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import worker_memory  # bench/, this script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -321,12 +324,19 @@ def main() -> None:
             boot_probe(work, size, baseline=("--stock-oscar",)),
             boot_probe(work, size, baseline=("--stock-oscar", "--with-wagtail")),
         ]
+        # Real gunicorn workers, plain and as docker/gunicorn.conf.py runs them (the demo size is enough for memory).
+        workers = worker_memory.measure_all({**os.environ, **_env(work, size)}) if size == "demo" else []
         _setup_django(work, size)
+        gc.collect()
+        gc.freeze()  # as a production worker does before its first request (docker/gunicorn.conf.py)
         print(f"Measuring {size} ({repeat} A/B pairs per page)…", flush=True)
         results = measure(pages(size), Strategies(), repeat)
         report(size, results, boots)
+        if workers:
+            worker_memory.report(workers)
         if args.json:
-            args.json.write_text(json.dumps({"size": size, "pages": results, "boot": boots}, indent=2))
+            summary = {"size": size, "pages": results, "boot": boots, "gunicorn": workers}
+            args.json.write_text(json.dumps(summary, indent=2))
     finally:
         shutil.rmtree(work.parent, ignore_errors=True)
 

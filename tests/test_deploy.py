@@ -146,3 +146,30 @@ def test_compose_passes_every_payment_setting_to_the_apps():
     for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "MIDTRANS_SERVER_KEY"):
         assert f"  {name}: " in env, name
     assert "MIDTRANS_CLIENT_KEY" in env and 'MIDTRANS_IS_PRODUCTION: "1"' in env
+
+
+def test_the_web_workers_share_what_the_master_loaded():
+    # docker/gunicorn.conf.py (issue 16): preloaded, collection off in the master, what it loaded frozen right
+    # before each fork (no database connection crossing it), collection on again in the worker. Run in its own
+    # process: the config turns the collector off where it is loaded.
+    assert '"--config", "docker/gunicorn.conf.py"' in (ROOT / "docker" / "Dockerfile").read_text()
+    probe = """
+import gc, runpy, sys
+from unittest import mock
+conf = runpy.run_path(sys.argv[1])
+assert conf["preload_app"] is True and conf["workers"] >= 2
+assert not gc.isenabled()
+with mock.patch("django.db.connections.close_all") as close_all:
+    conf["pre_fork"](None, None)
+assert close_all.called and gc.get_freeze_count() > 0
+conf["post_fork"](None, None)
+assert gc.isenabled()
+print("ok")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(ROOT / "docker" / "gunicorn.conf.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stdout + result.stderr
