@@ -201,3 +201,32 @@ def test_checkout_preview_grows_at_most_one_query_per_line(english_messages):
 
     (one, _), (five, sql) = count(1), count(5)
     assert five - one <= 4, (one, five, "\n".join(sql))
+
+
+def test_a_variant_without_pictures_shows_its_parents_without_a_query_per_line():
+    # The basket reads the parents' pictures only for variants with none of their own (issue 16: a basket of
+    # variants with pictures reads no parent picture at all), in one query however many lines.
+    variants = _priced_variants(5)
+    get_model("catalogue", "ProductImage").objects.filter(product__in=variants).delete()
+
+    def count(lines, who):
+        client = _buyer_client(who)
+        _fill_basket(client, lines)
+        queries, response, sql = _count(client, "/basket/")
+        lines_shown = response.context["basket"].all_lines()
+        with CaptureQueriesContext(connection) as captured:
+            pictures = [line.product.primary_image() for line in lines_shown]
+        assert len(captured) == 0, [q["sql"][:120] for q in captured.captured_queries]
+        assert all(getattr(p, "product_id", None) == line.product.parent_id for p, line in zip(pictures, lines_shown))
+        return queries, sql
+
+    (one, _), (five, sql) = count(1, 1), count(5, 2)
+    assert five - one <= 4, (one, five, "\n".join(sql))
+
+
+def test_a_basket_of_variants_with_their_own_pictures_reads_no_parent_picture():
+    client = _buyer_client(1)
+    _fill_basket(client, 3)
+    _queries, _response, sql = _count(client, "/basket/")
+    image_reads = [q for q in sql if q.startswith('SELECT "catalogue_productimage"')]
+    assert len(image_reads) == 1, sql  # the lines' own pictures (Oscar's all_lines), nothing for the parents

@@ -236,9 +236,12 @@ class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, MadeToOrder, stra
             if "stockrecords" not in getattr(line.product, "_prefetched_objects_cache", {})
         ]
         if products:
-            prefetch_related_objects(
-                products, "stockrecords", "product_class", "parent__product_class", "parent__images"
-            )
+            prefetch_related_objects(products, "stockrecords", "product_class", "parent__product_class")
+            # A variant without pictures of its own shows its parent's: read those for such variants only.
+            cached = [(p, getattr(p, "_prefetched_objects_cache", {})) for p in products]
+            bare = [p for p, cache in cached if p.parent_id and not cache.get("images")]
+            if bare:
+                prefetch_related_objects(bare, "parent__images")
             self.prime(products)
 
     def fetch_for_line(self, line, stockrecord=None):
