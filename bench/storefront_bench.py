@@ -300,7 +300,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=["demo", "big", "both"], default="both", help="41 or 5,000 products")
     parser.add_argument("--big", action="store_true", help="the same as --size big")
-    parser.add_argument("--repeat", type=int, default=None, help="timed A/B pairs per page (default 15, big 5)")
+    parser.add_argument("--repeat", type=int, default=None, help="timed A/B pairs per page (default 30, big 10)")
     parser.add_argument("--json", type=Path, help="also write the results to this file (both: one per size)")
     args = parser.parse_args()
     size = "big" if args.big else args.size
@@ -311,7 +311,7 @@ def main() -> None:
             command += ["--json", str(args.json.with_suffix(f".{one}.json"))] if args.json else []
             subprocess.run(command, check=True)
         return
-    repeat = args.repeat or (5 if size == "big" else 15)
+    repeat = args.repeat or (10 if size == "big" else 30)
 
     template = template_database(size)
     work = Path(tempfile.mkdtemp(prefix="guyub-bench-")) / "bench.sqlite3"
