@@ -80,12 +80,13 @@ def test_the_product_page_shows_the_agreed_price_not_the_stockrecord(client, mak
     assert "111.000" not in html and "222.000" not in html
 
 
-@pytest.mark.parametrize("can_make", [True, False])
+@pytest.mark.parametrize(("free", "can_make", "on_sale"), [(0, True, True), (0, False, False), (2, False, True)])
 def test_a_parent_is_priced_and_offered_by_the_variants_members_hold_with_an_agreed_price(
-    agree, member_a, monkeypatch, can_make
+    agree, member_a, monkeypatch, free, can_make, on_sale
 ):
     # The tile's one walk over the variants (issue 16) keeps Oscar's rules: a variant no member holds, or one
-    # without an agreed price, neither sets the "from" price nor puts the parent on sale.
+    # without an agreed price, neither sets the "from" price nor puts the parent on sale; free stock sells it,
+    # else what the makers can still make.
     from catalog.shop.partner import strategy as strategy_module
 
     bags = get_model("catalogue", "ProductClass").objects.get(slug="tas")
@@ -94,8 +95,8 @@ def test_a_parent_is_priced_and_offered_by_the_variants_members_hold_with_an_agr
         Product.objects.create(structure=Product.CHILD, parent=parent, title=f"Varian {n}", is_public=True)
         for n in range(3)
     )
-    for child in (unpriced, held):  # held by a member, none of it free: only made to order can sell it
-        StockRecord.objects.create(product=child, partner=member_a.partner, partner_sku=f"V-{child.pk}", num_in_stock=0)
+    StockRecord.objects.create(product=unpriced, partner=member_a.partner, partner_sku="V-UNPRICED", num_in_stock=9)
+    StockRecord.objects.create(product=held, partner=member_a.partner, partner_sku="V-HELD", num_in_stock=free)
     agree(unheld, 100_000)
     agree(held, 350_000)
     spare = [3, 0] if can_make else [0, 0]
@@ -103,7 +104,7 @@ def test_a_parent_is_priced_and_offered_by_the_variants_members_hold_with_an_agr
 
     info = Selector().strategy().fetch_for_parent(Product.objects.get(pk=parent.pk))
     assert info.price.is_from_price and info.price.incl_tax == Decimal("350000")
-    assert info.availability.is_available_to_buy is can_make
+    assert info.availability.is_available_to_buy is on_sale
     assert info.stockrecord is None
 
 

@@ -218,8 +218,9 @@ class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, MadeToOrder, stra
                 continue
             if cheapest is None or quote.unit_amount < cheapest:
                 cheapest = quote.unit_amount
-            if not on_sale:
-                on_sale = self.availability_policy(child, records[0]).is_available_to_buy
+            if not on_sale:  # free stock sells it whatever the class; else ask the policy (made to order)
+                free = sum(max(0, record.net_stock_level) for record in records)
+                on_sale = free > 0 or self.availability_policy(child, records[0]).is_available_to_buy
         return strategy.PurchaseInfo(
             price=prices.Unavailable() if cheapest is None else AgreedUnitPrice(cheapest, is_from_price=True),
             availability=availability.Available() if on_sale else availability.Unavailable(),
