@@ -31,7 +31,14 @@ def category_tree_seconds():
 def _records(product) -> list:
     """The product's stockrecords and its public variants', as ``listing.prime`` prefetched them (no query)."""
     products = [product] + (list(product.get_public_children()) if product.is_parent else [])
-    return [r for p in products for r in p.stockrecords.all()]
+    return [r for p in products for r in _own_records(p)]
+
+
+def _own_records(product):
+    # The prefetched rows as they are: ``stockrecords.all()`` builds a manager and clones a queryset per call,
+    # and each tile asks for every variant's records twice (makers, ready to ship).
+    prefetched = getattr(product, "_prefetched_objects_cache", {}).get("stockrecords")
+    return prefetched if prefetched is not None else product.stockrecords.all()
 
 
 @register.filter
