@@ -172,6 +172,7 @@ class WorkOrder(models.Model):
 
     LIVE = (State.HELD, State.OFFERED, State.ACCEPTED, State.MADE, State.HANDED_OVER)
     RESERVING = (State.HELD, State.OFFERED)  # not in the load ledger yet, but their weeks are taken
+    UNFINISHED = (*RESERVING, State.ACCEPTED, State.MADE)  # the maker's, not yet handed over
     REFUSED = (State.DECLINED, State.EXPIRED)
 
     request = models.ForeignKey(RoutingRequest, on_delete=models.PROTECT, related_name="work_orders")

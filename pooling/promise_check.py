@@ -16,7 +16,6 @@ from common import order_status
 from .models import RoutingRequest, WorkOrder
 
 OrderLine = get_model("order", "Line")
-MAKING = (WorkOrder.State.HELD, WorkOrder.State.OFFERED, WorkOrder.State.ACCEPTED, WorkOrder.State.MADE)
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def coverage(lines) -> list[Coverage]:
         request = requests.get(line.pk)
         making = reserved = 0
         if request is not None and request.status != RoutingRequest.Status.WITHDRAWN:
-            making = sum(units[(request.pk, state)] for state in MAKING)
+            making = sum(units[(request.pk, state)] for state in WorkOrder.UNFINISHED)
             live = making + units[(request.pk, WorkOrder.State.HANDED_OVER)]
             if request.status == RoutingRequest.Status.OPEN:
                 reserved = max(0, request.quantity - live)

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from inventory.models import Material, Member
 
 from .models import Channel, Group, LoanProduct, SavingsKind
-from .services import money_loan_needs_amounts
 
 
 def _members():
@@ -137,16 +136,8 @@ class LoanForm(forms.Form):
         return out
 
     def clean_shares(self):
-        return self._pairs("shares", amount_required=False)  # a loan in kind takes the codes alone: see clean()
-
-    def clean(self):
-        data = super().clean()
-        product, shares = data.get("product"), data.get("shares")
-        if product is not None and not product.in_kind and shares:
-            missing = [member.code for member, amount in shares if amount is None]
-            if missing:  # a money loan lends each borrower its own amount (the service refuses it too)
-                self.add_error("shares", money_loan_needs_amounts(missing))
-        return data
+        # A loan in kind takes the codes alone; the service refuses a money loan without amounts on this field.
+        return self._pairs("shares", amount_required=False)
 
     def clean_fundings(self):
         return self._pairs("fundings")

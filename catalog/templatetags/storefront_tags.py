@@ -35,10 +35,8 @@ def _records(product) -> list:
 
 
 def _own_records(product):
-    # The prefetched rows as they are: ``stockrecords.all()`` builds a manager and clones a queryset per call,
-    # and each tile asks for every variant's records twice (makers, ready to ship).
-    prefetched = getattr(product, "_prefetched_objects_cache", {}).get("stockrecords")
-    return prefetched if prefetched is not None else product.stockrecords.all()
+    records = listing.prefetched(product, "stockrecords")
+    return records if records is not None else product.stockrecords.all()
 
 
 @register.filter

@@ -190,10 +190,7 @@ def withdraw_order(*, order, now=None) -> int:
         open_work = (
             WorkOrder.objects.select_for_update(of=("self",))
             .select_related("member")
-            .filter(
-                request=request,
-                state__in=(*WorkOrder.RESERVING, WorkOrder.State.ACCEPTED, WorkOrder.State.MADE),
-            )
+            .filter(request=request, state__in=WorkOrder.UNFINISHED)
         )
         for wo in open_work:
             if wo.state == WorkOrder.State.ACCEPTED:

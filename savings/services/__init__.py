@@ -58,7 +58,6 @@ from .lending import (
     loan_apply,
     loan_approve,
     loan_refuse,
-    money_loan_needs_amounts,
     product_add,
     shares_in_arrears,
 )
@@ -92,7 +91,6 @@ __all__ = [
     "loan_disburse",
     "loan_refuse",
     "member_balance",
-    "money_loan_needs_amounts",
     "outstanding",
     "package_items",
     "package_value",

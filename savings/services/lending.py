@@ -253,13 +253,6 @@ def loan_apply(
     return loan
 
 
-def money_loan_needs_amounts(codes: Sequence[str]) -> str:
-    """The refusal of a money loan whose borrowers are named without their amounts (the form says it too)."""
-    return gettext("A money loan needs each borrower's amount, e.g. m01=25000 (no amount for %(members)s).") % {
-        "members": ", ".join(codes)
-    }
-
-
 def _parts(product: LoanProduct, shares, package, stock_from) -> tuple[list[Part], list[in_kind.PackageItem]]:
     """Each borrower's amount and, for a product in kind, the checked package, whose value every borrower owes
     (an amount given must be that value; none given takes it)."""
@@ -267,8 +260,12 @@ def _parts(product: LoanProduct, shares, package, stock_from) -> tuple[list[Part
         if package or stock_from is not None:
             raise _refuse(gettext("This product lends money: it has no package of materials."), "package")
         missing = [m.code for m, a in shares if a is None or (isinstance(a, str) and not a.strip())]
-        if missing:
-            raise _refuse(money_loan_needs_amounts(missing), "shares")
+        if missing:  # the board's form leaves them out (codes alone are for a loan in kind): refused on the field
+            raise _refuse(
+                gettext("A money loan needs each borrower's amount, e.g. m01=25000 (no amount for %(members)s)."),
+                "shares",
+                members=", ".join(missing),
+            )
         return [Part(m, _amount(a, "shares")) for m, a in shares], []
     items = in_kind.package_items(package)
     value = in_kind.package_value(items)

@@ -25,6 +25,13 @@ _VARIANT_UNREAD = ("description", "description_en", "meta_title", "meta_descript
 _STOCKRECORD_UNREAD = ("date_created", "date_updated")
 
 
+def prefetched(instance, name: str):
+    """The rows a prefetch put on ``instance`` for the relation ``name`` (an evaluated queryset, iterated as it
+    is), or None when it was not prefetched. ``instance.<name>.all()`` would answer the same, but builds a
+    manager and clones a queryset per call, and the strategy and the tiles ask per variant, several times."""
+    return getattr(instance, "_prefetched_objects_cache", {}).get(name)
+
+
 def _public_children() -> Prefetch:
     # Oscar's own attribute: ``get_public_children()`` (and so Oscar's strategy) reads it without a query.
     variants = Product.objects.public().defer(*_VARIANT_UNREAD)

@@ -20,6 +20,7 @@ from oscar.apps.partner import availability, prices, strategy
 
 from catalog import price_book
 from catalog.pricing import rules
+from catalog.shop.catalogue import listing
 from common.roles import is_trade_buyer
 from inventory import ledger
 from pooling.selectors import weekly_spare_by_class
@@ -49,7 +50,7 @@ class StockRecordsOnce:
     them). Never kept on the product itself: a product object outlives the request in tests and tasks."""
 
     def stockrecords(self, product) -> list:
-        prefetched = getattr(product, "_prefetched_objects_cache", {}).get("stockrecords")
+        prefetched = listing.prefetched(product, "stockrecords")
         if prefetched is not None:
             # The prefetched rows as they are: ``product.stockrecords.all()`` would build a manager and clone the
             # queryset on every call, and a listing asks for each variant's stockrecords several times per tile.
@@ -231,16 +232,11 @@ class CooperativeStrategy(UseMostStockedRecord, AgreedPricing, MadeToOrder, stra
         """Read what pricing a basket's lines needs for all of them at once: their stockrecords, product
         classes, the parents' images (the mini-basket's thumbnails) and agreed prices. Oscar's
         ``Basket.all_lines()`` prefetches only the lines' own images and attributes."""
-        products = [
-            line.product
-            for line in lines
-            if "stockrecords" not in getattr(line.product, "_prefetched_objects_cache", {})
-        ]
+        products = [line.product for line in lines if listing.prefetched(line.product, "stockrecords") is None]
         if products:
             prefetch_related_objects(products, "stockrecords", "product_class", "parent__product_class")
             # A variant without pictures of its own shows its parent's: read those for such variants only.
-            cached = [(p, getattr(p, "_prefetched_objects_cache", {})) for p in products]
-            bare = [p for p, cache in cached if p.parent_id and not cache.get("images")]
+            bare = [p for p in products if p.parent_id and not listing.prefetched(p, "images")]
             if bare:
                 prefetch_related_objects(bare, "parent__images")
             self.prime(products)

@@ -195,7 +195,8 @@ def _stock_and_prices(hits: dict[int, Hit], parents: list, standalone: list, now
     over every member's stockrecord (None: no member holds it, so it is not for sale) and its agreed unit price
     in force now, as catalog.pricing.rules decides (the latest started; ties: the later agreed). Only unit
     agreements: tiers never lower a price for one unit. A parent sells "from" its cheapest variant on sale."""
-    free = Greatest(F("num_in_stock") - Coalesce(F("num_allocated"), 0), Value(0))
+    # An empty count is 0 free (as net_stock_level): SQLite's MAX() would make the whole sum NULL, "not held".
+    free = Greatest(Coalesce(F("num_in_stock"), 0) - Coalesce(F("num_allocated"), 0), Value(0))
     stock = StockRecord.objects.filter(product_id=OuterRef("pk")).order_by().values("product_id")
     price = (
         AgreedPrice.objects.valid()
